@@ -1,0 +1,130 @@
+/**
+ * One error type for every cloud failure (ApiError) and one for bad user input (InputError).
+ * ApiError mirrors bestlab's ResponseError (statusCode, responseText) and adds the service code,
+ * trace id, retry safety and a hint a person can act on. Its message and JSON pass through
+ * redaction, so a secret or token can never leave through an error.
+ */
+import { redact } from "./redact";
+
+export type Platform = "tuya" | "hobolink";
+
+const PLATFORM_LABEL: Record<Platform, string> = { tuya: "Tuya", hobolink: "HOBOlink" };
+
+export interface ApiErrorInit {
+  platform: Platform;
+  /** HTTP status, when a response arrived. */
+  status?: number;
+  /** Service code: Tuya's numeric code, HOBOlink's "VAL-006" or an OAuth error, or a network code. */
+  code?: number | string;
+  /** The server's own text for the code (Tuya msg, HOBOlink message or error_description). */
+  serviceMessage?: string;
+  /** Tuya tid or another request id, for support tickets. */
+  requestId?: string;
+  /** Safe to repeat for an idempotent read (throttling, 5xx, network trouble). */
+  retryable?: boolean;
+  /** The server provably did not execute the request (refused connection, token rejected), so even a write may be repeated. */
+  notExecuted?: boolean;
+  /** Server-advised wait before a retry. */
+  retryAfterMs?: number;
+  /** What a person can do about it. */
+  hint?: string;
+  /** Raw response text (redacted and shortened before it is kept). */
+  responseText?: string;
+  method?: string;
+  path?: string;
+  /** Strings that must never appear in the error (secrets, tokens). */
+  secrets?: Iterable<string>;
+}
+
+const MAX_RESPONSE_TEXT = 2000;
+
+export class ApiError extends Error {
+  readonly platform: Platform;
+  readonly status?: number;
+  readonly code?: number | string;
+  readonly serviceMessage?: string;
+  readonly requestId?: string;
+  readonly retryable: boolean;
+  readonly notExecuted: boolean;
+  readonly retryAfterMs?: number;
+  readonly hint?: string;
+  readonly responseText: string;
+  readonly method?: string;
+  readonly path?: string;
+
+  constructor(init: ApiErrorInit) {
+    const secrets = [...(init.secrets ?? [])];
+    const clean = (s: string | undefined) => (s === undefined ? undefined : redact(s, secrets));
+    const serviceMessage = clean(init.serviceMessage);
+    const path = clean(init.path);
+    const hint = clean(init.hint);
+    super(ApiError.compose(init.platform, init.status, init.code, serviceMessage, hint));
+    this.name = "ApiError";
+    this.platform = init.platform;
+    this.status = init.status;
+    this.code = init.code;
+    this.serviceMessage = serviceMessage;
+    this.requestId = init.requestId;
+    this.retryable = init.retryable ?? false;
+    this.notExecuted = init.notExecuted ?? false;
+    this.retryAfterMs = init.retryAfterMs;
+    this.hint = hint;
+    this.responseText = (clean(init.responseText) ?? "").slice(0, MAX_RESPONSE_TEXT);
+    this.method = init.method;
+    this.path = path;
+  }
+
+  /** bestlab parity: ResponseError.status_code. */
+  get statusCode(): number | undefined {
+    return this.status;
+  }
+
+  private static compose(platform: Platform, status?: number, code?: number | string, msg?: string, hint?: string): string {
+    const head = [PLATFORM_LABEL[platform], code ?? (status !== undefined ? `HTTP ${status}` : undefined), msg]
+      .filter((p) => p !== undefined && p !== "")
+      .join(" ");
+    return hint ? `${head}: ${hint}` : head;
+  }
+
+  /** Plain, redacted details for msg.error-style properties and logs. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      platform: this.platform,
+      status: this.status,
+      code: this.code,
+      serviceMessage: this.serviceMessage,
+      requestId: this.requestId,
+      retryable: this.retryable,
+      hint: this.hint,
+      method: this.method,
+      path: this.path,
+    };
+  }
+}
+
+/** Bad input from a flow or a caller, found before anything was sent. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InputError";
+  }
+}
+
+/** The operation was cancelled (node closed, caller aborted). */
+export class AbortError extends Error {
+  constructor(message = "The request was cancelled") {
+    super(message);
+    this.name = "AbortError";
+  }
+}
+
+export function isAbortError(err: unknown): boolean {
+  return err instanceof AbortError || (err instanceof Error && (err.name === "AbortError" || err.name === "CanceledError"));
+}
+
+/** Throws AbortError when the signal has fired. */
+export function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new AbortError();
+}

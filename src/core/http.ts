@@ -1,0 +1,101 @@
+/**
+ * HTTP for both clouds: an axios instance with timeouts, a keep-alive agent and a User-Agent that
+ * names the pack, which never throws on an HTTP status (the clients read the service's error
+ * body) and never parses bodies itself, so an HTML 502 becomes an ApiError, not a JSON crash.
+ */
+import http from "node:http";
+import https from "node:https";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from "axios";
+import { AbortError, ApiError, type Platform } from "./errors";
+
+export const PACKAGE_NAME = "@bestlab/node-red-platform";
+
+/** The pack's version, read from its package.json (works from src/ under tsx and from dist/). */
+export const PACKAGE_VERSION: string = (() => {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    const file = join(dir, "package.json");
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
+      if (pkg.name === PACKAGE_NAME && pkg.version) return pkg.version;
+    }
+    dir = dirname(dir);
+  }
+  return "0.0.0";
+})();
+
+export const USER_AGENT = `${PACKAGE_NAME}/${PACKAGE_VERSION} (Node-RED; +node ${process.version})`;
+
+export interface HttpClientOptions {
+  baseURL: string;
+  /** Per-request timeout (default 30 s). */
+  timeoutMs?: number;
+}
+
+/** An axios instance that resolves for every HTTP status and leaves the body as text. */
+export function createHttpClient(options: HttpClientOptions): AxiosInstance {
+  return axios.create({
+    baseURL: options.baseURL,
+    timeout: options.timeoutMs ?? 30_000,
+    headers: { "User-Agent": USER_AGENT },
+    httpAgent: new http.Agent({ keepAlive: true }),
+    httpsAgent: new https.Agent({ keepAlive: true }),
+    validateStatus: () => true,
+    responseType: "text",
+    transformResponse: [(data: unknown) => data],
+    maxRedirects: 0,
+    proxy: false,
+  });
+}
+
+/** Parses a JSON body, or throws an ApiError that says what came back instead. */
+export function parseJsonBody(res: AxiosResponse, platform: Platform, secrets: Iterable<string> = []): unknown {
+  const text = typeof res.data === "string" ? res.data : JSON.stringify(res.data ?? "");
+  try {
+    return JSON.parse(text);
+  } catch {
+    const type = String(res.headers["content-type"] ?? "unknown type");
+    const status = res.status;
+    throw new ApiError({
+      platform,
+      status,
+      code: `HTTP ${status}`,
+      serviceMessage: `the server answered with a non-JSON body (${type})`,
+      hint:
+        status >= 500
+          ? "the service or a proxy in front of it is having trouble; it is retried for reads, try again later"
+          : "check the endpoint URL: it does not look like the service's API",
+      responseText: text.slice(0, 500),
+      retryable: status >= 500 || status === 429,
+      secrets,
+    });
+  }
+}
+
+/** Network codes that prove the request never reached the server. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/** Turns a transport failure (no HTTP response) into an ApiError or AbortError. */
+export function transportError(err: unknown, platform: Platform, method: string, path: string, secrets: Iterable<string> = []): Error {
+  if (axios.isCancel(err) || (err instanceof Error && (err.name === "AbortError" || err.name === "CanceledError"))) {
+    return new AbortError();
+  }
+  const code = err instanceof AxiosError ? (err.code ?? "ENETWORK") : "ENETWORK";
+  const timedOut = code === "ECONNABORTED" || code === "ETIMEDOUT";
+  const notSent = NOT_SENT_CODES.has(code);
+  return new ApiError({
+    platform,
+    code,
+    serviceMessage: timedOut ? "the request timed out" : (err instanceof Error ? err.message : String(err)),
+    hint: notSent
+      ? "the service could not be reached: check the endpoint or region and the network"
+      : "the connection failed while the request was under way; reads are retried, commands are not (they may have run)",
+    retryable: true,
+    notExecuted: notSent,
+    method,
+    path,
+    secrets,
+  });
+}

@@ -1,0 +1,9 @@
+/** Shared machinery of both clients. */
+export * from "./errors";
+export * from "./redact";
+export * from "./http";
+export * from "./token-cache";
+export * from "./retry";
+export * from "./rate-limit";
+export * from "./time";
+export * from "./records";

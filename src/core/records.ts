@@ -1,0 +1,94 @@
+/**
+ * One reading record shape for both clouds, and the output formats the nodes offer:
+ * records (the array itself), InfluxDB batch points, and one message per reading.
+ * The "raw" format is the API result itself and needs no formatter.
+ */
+export type Source = "tuya" | "hobolink";
+export type ReadingValue = number | boolean | string | null;
+
+export interface ReadingRecord {
+  time: Date;
+  source: Source;
+  /** Tuya device id or HOBO logger serial. */
+  device: string;
+  /** Friendly device or logger name, when known. */
+  deviceName?: string;
+  /** Tuya data-point code or HOBO sensor serial ("21079936-1"). */
+  sensor: string;
+  /** What is measured: Tuya code or HOBO measurement type ("Temperature"). */
+  name: string;
+  value: ReadingValue;
+  unit?: string;
+  /** Source-specific details (Tuya event_id/event_from, HOBO data_type, us_value, ...). */
+  extra?: Record<string, unknown>;
+}
+
+export const OUTPUT_FORMATS = ["raw", "records", "influx", "messages"] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export function isOutputFormat(value: unknown): value is OutputFormat {
+  return typeof value === "string" && (OUTPUT_FORMATS as readonly string[]).includes(value);
+}
+
+export interface InfluxPoint {
+  measurement: string;
+  tags: Record<string, string>;
+  fields: Record<string, number | boolean | string>;
+  timestamp: Date;
+}
+
+/**
+ * Points for node-red-contrib-influxdb's "influxdb batch" node. Timestamps stay Date objects,
+ * which that node writes correctly in every InfluxDB mode; null values are skipped because
+ * InfluxDB 2 silently drops them anyway.
+ */
+export function toInfluxPoints(records: readonly ReadingRecord[], measurement?: string): InfluxPoint[] {
+  const points: InfluxPoint[] = [];
+  for (const r of records) {
+    if (r.value === null || r.value === undefined) continue;
+    const tags: Record<string, string> = { device: r.device, sensor: r.sensor, name: r.name };
+    if (r.deviceName) tags.device_name = r.deviceName;
+    if (r.unit) tags.unit = r.unit;
+    points.push({ measurement: measurement || r.source, tags, fields: { value: r.value }, timestamp: r.time });
+  }
+  return points;
+}
+
+export interface ReadingMessage {
+  topic: string;
+  payload: number | boolean | string;
+  /** Epoch milliseconds, as dashboard charts expect. */
+  timestamp: number;
+  /** Named parameters for a sqlite prepared INSERT. */
+  params: { $time: number; $device: string; $sensor: string; $name: string; $value: number | boolean | string; $unit: string | null };
+  record: ReadingRecord;
+}
+
+/** Series name used as msg.topic: "<device name or id>/<measurement>". */
+export function seriesTopic(r: ReadingRecord): string {
+  return `${r.deviceName || r.device}/${r.name}`;
+}
+
+/** One message per reading (null values skipped), for charts, influxdb out and sqlite. */
+export function toReadingMessages(records: readonly ReadingRecord[]): ReadingMessage[] {
+  const out: ReadingMessage[] = [];
+  for (const r of records) {
+    if (r.value === null || r.value === undefined) continue;
+    const timestamp = r.time.getTime();
+    out.push({
+      topic: seriesTopic(r),
+      payload: r.value,
+      timestamp,
+      params: { $time: timestamp, $device: r.device, $sensor: r.sensor, $name: r.name, $value: r.value, $unit: r.unit ?? null },
+      record: r,
+    });
+  }
+  return out;
+}
+
+/** Sorts records by time, then device, then sensor (a stable order for merging pages). */
+export function sortRecords(records: ReadingRecord[]): ReadingRecord[] {
+  return records.sort(
+    (a, b) => a.time.getTime() - b.time.getTime() || a.device.localeCompare(b.device) || a.sensor.localeCompare(b.sensor),
+  );
+}
