@@ -1,0 +1,53 @@
+/**
+ * Input handling shared by every flow node: typed-input evaluation (msg, flow, global, env, str,
+ * num, json, jsonata), and a wrapper that turns an async handler into the (msg, send, done)
+ * listener Node-RED expects, so every failure ends in exactly one done(err) with details on the
+ * msg for Catch nodes and nothing is sent.
+ */
+import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
+import { ApiError, isAbortError } from "../../src/core/errors";
+import { Status } from "./status";
+
+/** Evaluates a typed-input property against msg, flow, global, env, ... (async: works with persistent context). */
+export function evaluate(RED: NodeAPI, node: Node, msg: NodeMessage, type: string | undefined, value: string | undefined): Promise<unknown> {
+  if (!type || value === undefined || value === "") return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    RED.util.evaluateNodeProperty(value, type, node, msg, (err: Error | null, result: unknown) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+/** Error details put on the msg (msg.errorDetails) so Catch nodes can branch on code and platform. */
+export function errorDetails(err: unknown): Record<string, unknown> {
+  if (err instanceof ApiError) return err.toJSON();
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { name: e.name, message: e.message };
+}
+
+export type SendFn = (msg: NodeMessage | (NodeMessage | NodeMessage[] | null)[]) => void;
+
+export interface InputContext {
+  msg: NodeMessageInFlow;
+  send: SendFn;
+  /** Fires when the node closes (redeploy, stop): pass it to every client call. */
+  signal: AbortSignal;
+}
+
+/**
+ * Registers an input listener with exactly three parameters (Node-RED waits for done only then).
+ * Closing the node aborts handlers still running; a handler cut short by close ends quietly.
+ */
+export function handleInput(node: Node, status: Status, handler: (ctx: InputContext) => Promise<void>): void {
+  const closing = new AbortController();
+  node.on("close", () => closing.abort());
+  node.on("input", (msg: NodeMessageInFlow, send: SendFn, done: (err?: Error) => void) => {
+    handler({ msg, send, signal: closing.signal }).then(
+      () => done(),
+      (err: unknown) => {
+        if (closing.signal.aborted && isAbortError(err)) return done();
+        (msg as Record<string, unknown>).errorDetails = errorDetails(err);
+        status.error(err);
+        done(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * One status style for every node: blue ring while connecting, yellow dot while requesting or
+ * walking pages, green dot with the time of the last success, yellow ring for warnings, red ring
+ * for errors (with the service code), red ring when the config node is missing.
+ */
+import type { Node, NodeStatus } from "node-red";
+import { ApiError } from "../../src/core/errors";
+
+const MAX_TEXT = 32;
+
+function clock(date = new Date()): string {
+  return date.toTimeString().slice(0, 8);
+}
+
+function short(text: string): string {
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
+}
+
+/** Short status text for an error: "Tuya 1106", "HOBOlink VAL-006", "HTTP 502", or the first words. */
+export function errorLabel(err: unknown): string {
+  if (err instanceof ApiError) {
+    const platform = err.platform === "tuya" ? "Tuya" : "HOBOlink";
+    const code = err.code ?? (err.status !== undefined ? `HTTP ${err.status}` : "error");
+    return `${platform} ${code}`;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return short(message);
+}
+
+export class Status {
+  constructor(private readonly node: Pick<Node, "status">) {}
+
+  set(status: NodeStatus): void {
+    this.node.status(status);
+  }
+  connecting(text = "connecting"): void {
+    this.set({ fill: "blue", shape: "ring", text });
+  }
+  requesting(text = "requesting"): void {
+    this.set({ fill: "yellow", shape: "dot", text: short(text) });
+  }
+  progress(text: string): void {
+    this.set({ fill: "yellow", shape: "dot", text: short(text) });
+  }
+  success(text?: string): void {
+    this.set({ fill: "green", shape: "dot", text: short(text ? `${text} · ${clock()}` : `ok · ${clock()}`) });
+  }
+  warning(text: string): void {
+    this.set({ fill: "yellow", shape: "ring", text: short(text) });
+  }
+  error(err: unknown): void {
+    this.set({ fill: "red", shape: "ring", text: errorLabel(err) });
+  }
+  noConfig(): void {
+    this.set({ fill: "red", shape: "ring", text: "no config node" });
+  }
+  clear(): void {
+    this.set({});
+  }
+}
+
+/** The shared client states (both clouds emit these) as a status. */
+export type ClientState =
+  | { state: "connecting" }
+  | { state: "connected" }
+  | { state: "token-refreshed" }
+  | { state: "error"; code?: number | string; message: string }
+  | { state: "closed" };
+
+export function statusForState(s: ClientState, platform: "Tuya" | "HOBOlink"): NodeStatus {
+  switch (s.state) {
+    case "connecting":
+      return { fill: "blue", shape: "ring", text: "connecting" };
+    case "connected":
+      return { fill: "green", shape: "ring", text: "connected" };
+    case "token-refreshed":
+      return { fill: "green", shape: "ring", text: `token refreshed · ${clock()}` };
+    case "error":
+      return { fill: "red", shape: "ring", text: short(s.code !== undefined ? `${platform} ${s.code}` : s.message) };
+    case "closed":
+      return {};
+  }
+}
