@@ -1,0 +1,44 @@
+/**
+ * `npm run emulator`: starts the Tuya and HOBOlink emulators on 127.0.0.1 and prints one JSON
+ * line with their URLs, demo credentials and devices/loggers, then runs until SIGINT/SIGTERM.
+ *   --tuya-port N   fixed port for the Tuya emulator (default: a free port)
+ *   --hobo-port N   fixed port for the HOBOlink emulator (default: a free port)
+ */
+import { parseArgs } from "node:util";
+import { TuyaEmulator } from "./tuya";
+import { HoboEmulator } from "./hobo";
+
+function port(value: string | undefined, flag: string): number {
+  if (value === undefined) return 0;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${flag} must be a port number (0-65535), got "${value}"`);
+  return n;
+}
+
+export async function main(argv = process.argv.slice(2)): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { "tuya-port": { type: "string" }, "hobo-port": { type: "string" } } });
+  const tuya = new TuyaEmulator({ port: port(values["tuya-port"], "--tuya-port") });
+  const hobo = new HoboEmulator({ port: port(values["hobo-port"], "--hobo-port") });
+  await tuya.start();
+  await hobo.start();
+  process.stdout.write(JSON.stringify({ tuya: tuya.describe(), hobo: hobo.describe() }) + "\n");
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    Promise.all([tuya.stop(), hobo.stop()]).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`emulator: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

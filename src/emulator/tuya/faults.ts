@@ -1,0 +1,48 @@
+// Fault injection: the next N requests (optionally only those whose URL contains `path`) fail
+// in a chosen way, so clients can be tested against errors the real cloud and its proxies produce.
+
+export interface TuyaFault {
+  /** Answer with this Tuya error code (HTTP 200, success:false). */
+  code?: number;
+  msg?: string;
+  /** Answer with this HTTP status and a JSON body. */
+  httpStatus?: number;
+  /** Answer with an HTML error page (HTTP 502 unless httpStatus says otherwise), like a proxy. */
+  html?: boolean;
+  /** Destroy the socket without answering, before the request is handled. */
+  drop?: boolean;
+  /** Handle the request normally (a command IS executed), then destroy the socket unanswered. */
+  dropAfterExecute?: boolean;
+  /** Only requests whose URL contains this substring. */
+  path?: string;
+  /** Sent as a Retry-After header with httpStatus/html faults. */
+  retryAfterSec?: number;
+}
+
+interface Pending {
+  remaining: number;
+  fault: TuyaFault;
+}
+
+export class FaultQueue {
+  private pending: Pending[] = [];
+  latencyMs = 0;
+
+  add(count: number, fault: TuyaFault): void {
+    if (count > 0) this.pending.push({ remaining: Math.floor(count), fault: { ...fault } });
+  }
+
+  /** Takes the first pending fault that applies to this request URL. */
+  take(url: string): TuyaFault | undefined {
+    const i = this.pending.findIndex((p) => !p.fault.path || url.includes(p.fault.path));
+    if (i < 0) return undefined;
+    const p = this.pending[i];
+    if (--p.remaining <= 0) this.pending.splice(i, 1);
+    return p.fault;
+  }
+
+  clear(): void {
+    this.pending = [];
+    this.latencyMs = 0;
+  }
+}

@@ -1,0 +1,220 @@
+// A faithful local model of the Tuya Cloud OpenAPI (see /work/shared/reference/tuya-cloud-api.md):
+// signatures, token lifecycle, both path families, paged deterministic logs, throttling, quota
+// and fault injection. Used by tests, the demo and benchmarks. Imports nothing from the clients.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { FaultQueue, type TuyaFault } from "./faults";
+import { Gateway } from "./server";
+import { Project } from "./project";
+import { buildRoutes, type Family } from "./routes";
+import type { SignAlgorithm } from "./sign";
+import { EmulatorStats } from "./stats";
+import { Quota, Throttle } from "./throttle";
+
+export type { TuyaFault } from "./faults";
+export { EmulatorStats } from "./stats";
+
+export interface TuyaEmulatorDevice {
+  id: string;
+  name: string;
+  category: string;
+  online: boolean;
+  productId: string;
+  productName: string;
+}
+
+export interface TuyaEmulatorOptions {
+  host?: string;
+  port?: number;
+  accessId?: string;
+  accessSecret?: string;
+  /** Token lifetime; grants return the REMAINING seconds of the current token (reference §2.3). */
+  tokenLifetimeSec?: number;
+  /** Allowed |server time − t| before 1013. */
+  timeWindowMs?: number;
+  /** Server clock = now() + offset. */
+  clockOffsetMs?: number;
+  /** Clock for token expiry, logs, retention and envelopes (default Date.now). Throttling uses the real clock. */
+  now?: () => number;
+  /** Calls per endpoint template per client per second; 0 = unlimited. */
+  qps?: number;
+  throttleCode?: 1199 | 1110;
+  expiredTokenMsg?: "token invalid" | "token is expired";
+  logOrder?: "desc" | "asc";
+  oversizePage?: "clamp" | "error";
+  iot03LogShape?: "doc" | "table";
+  deniedFamilies?: ("iot-03" | "smart-home")[];
+  extraSensors?: number;
+  seed?: number;
+  monthlyQuota?: number;
+  /** Sensor report grid in seconds (default 300); small values make dense histories. */
+  logIntervalSec?: number;
+  /** The first token grant returns these instead of random tokens (for fixed test vectors). */
+  fixedTokens?: { accessToken: string; refreshToken: string };
+  /** Replace the ids of the fixed devices, in order: plug, PIR, climate, light, offline switch. */
+  deviceIds?: string[];
+  /** Which signature algorithms the project accepts; default "any" (new and legacy). */
+  signAlgorithm?: SignAlgorithm;
+}
+
+export class TuyaEmulator {
+  readonly accessId: string;
+  readonly accessSecret: string;
+  readonly devices: TuyaEmulatorDevice[];
+  readonly stats = new EmulatorStats();
+  readonly faults: {
+    failNext(count: number, fault: TuyaFault): void;
+    setLatency(ms: number): void;
+    expireTokens(): void;
+    revokeTokens(): void;
+    clear(): void;
+  };
+
+  private readonly host: string;
+  private readonly port: number;
+  private readonly serverNow: () => number;
+  private readonly project: Project;
+  private readonly gateway: Gateway;
+  private server: Server | undefined;
+  private baseUrl = "";
+
+  constructor(options: TuyaEmulatorOptions = {}) {
+    const o = options;
+    this.host = o.host ?? "127.0.0.1";
+    this.port = o.port ?? 0;
+    this.accessId = o.accessId ?? "emuTuyaAccessId0000001";
+    this.accessSecret = o.accessSecret ?? "emutuyademosecret000000000000001";
+    const clock = o.now ?? Date.now;
+    const offset = o.clockOffsetMs ?? 0;
+    this.serverNow = () => clock() + offset;
+
+    this.project = new Project(
+      {
+        seed: o.seed ?? 1,
+        logIntervalSec: o.logIntervalSec ?? 300,
+        extraSensors: o.extraSensors ?? 0,
+        deviceIds: o.deviceIds,
+        tokenLifetimeSec: o.tokenLifetimeSec ?? 7200,
+        fixedTokens: o.fixedTokens,
+        createdAt: this.serverNow(),
+      },
+      this.stats,
+    );
+    this.devices = this.project.devices.map((d) => ({
+      id: d.id,
+      name: d.name,
+      category: d.category,
+      online: d.online,
+      productId: d.productId,
+      productName: d.productName,
+    }));
+
+    const queue = new FaultQueue();
+    const throttle = new Throttle(o.qps ?? 20);
+    const tokens = this.project.tokens;
+    this.faults = {
+      failNext: (count, fault) => queue.add(count, fault),
+      setLatency: (ms) => {
+        queue.latencyMs = Math.max(0, ms);
+      },
+      expireTokens: () => tokens.expireAll(),
+      revokeTokens: () => tokens.revokeAll(),
+      clear: () => {
+        queue.clear();
+        throttle.clear();
+      },
+    };
+    const routes = buildRoutes(
+      this.project,
+      { oversizePage: o.oversizePage ?? "clamp", logOrder: o.logOrder ?? "desc", iot03LogShape: o.iot03LogShape ?? "doc" },
+      this.stats,
+    );
+    this.gateway = new Gateway({
+      config: {
+        accessId: this.accessId,
+        accessSecret: this.accessSecret,
+        timeWindowMs: o.timeWindowMs ?? 15 * 60_000,
+        signAlgorithm: o.signAlgorithm ?? "any",
+        throttleCode: o.throttleCode ?? 1199,
+        expiredTokenMsg: o.expiredTokenMsg ?? "token invalid",
+        deniedFamilies: (o.deniedFamilies ?? []) as Family[],
+        serverNow: this.serverNow,
+      },
+      project: this.project,
+      routes,
+      faults: queue,
+      stats: this.stats,
+      throttle,
+      quota: new Quota(o.monthlyQuota),
+      admin: {
+        ...this.faults,
+        devices: () => ({
+          devices: this.project.devices.map((d) => ({
+            id: d.id,
+            name: d.name,
+            category: d.category,
+            online: d.online,
+            product_id: d.productId,
+            product_name: d.productName,
+            status: this.project.status(d, this.serverNow()),
+          })),
+        }),
+      },
+    });
+  }
+
+  /** Base URL, e.g. "http://127.0.0.1:40123" ("" before start()). */
+  get url(): string {
+    return this.baseUrl;
+  }
+
+  async start(): Promise<string> {
+    if (this.server) return this.baseUrl;
+    const server = createServer(this.gateway.handle);
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.port, this.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    const { port } = server.address() as AddressInfo;
+    const host = this.host.includes(":") ? `[${this.host}]` : this.host;
+    this.baseUrl = `http://${host}:${port}`;
+    return this.baseUrl;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    this.gateway.releaseAll();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  /** Current status of a device as the cloud would report it. */
+  status(deviceId: string): { code: string; value: unknown }[] {
+    const d = this.project.device(deviceId);
+    if (!d) throw new Error(`unknown device ${deviceId}`);
+    return this.project.status(d, this.serverNow());
+  }
+
+  /** Every access and refresh token handed out (for tests that prove no token leaks). */
+  issuedTokens(): string[] {
+    return this.project.tokens.issued();
+  }
+
+  /** What the CLI prints as its JSON line. */
+  describe(): { url: string; accessId: string; accessSecret: string; devices: { id: string; name: string; category: string }[] } {
+    return {
+      url: this.baseUrl,
+      accessId: this.accessId,
+      accessSecret: this.accessSecret,
+      devices: this.devices.map(({ id, name, category }) => ({ id, name, category })),
+    };
+  }
+}

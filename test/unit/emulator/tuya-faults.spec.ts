@@ -1,0 +1,153 @@
+// Fault injection, throttling, quota, stats and the unsigned /_emulator/ admin paths.
+import assert from "node:assert/strict";
+import { TuyaEmulator } from "../../../src/emulator/tuya";
+import { TestClient } from "./tuya-test-client";
+
+describe("tuya emulator: faults, throttling, quota and admin", () => {
+  let emu: TuyaEmulator;
+  let c: TestClient;
+  let plug: string;
+  beforeEach(async () => {
+    emu = new TuyaEmulator({ qps: 0 });
+    c = new TestClient(await emu.start(), emu.accessId, emu.accessSecret);
+    await c.connect();
+    plug = emu.devices[0].id;
+  });
+  afterEach(() => emu.stop());
+
+  const statusPath = () => `/v1.0/iot-03/devices/${plug}/status`;
+
+  it("failNext with a code answers Tuya error envelopes for the next n requests, then recovers", async () => {
+    emu.faults.failNext(2, { code: 1111 });
+    const a = await c.get(statusPath());
+    assert.equal(a.success, false);
+    assert.equal(a.code, 1111);
+    assert.equal(a.msg, "system is busy, please retry later");
+    assert.equal((await c.get(statusPath())).code, 1111);
+    assert.equal((await c.get(statusPath())).success, true);
+    emu.faults.failNext(1, { code: 1010, msg: "token is expired" });
+    assert.equal((await c.get(statusPath())).msg, "token is expired");
+    assert.equal(emu.stats.errorsByCode["1111"], 2);
+  });
+
+  it("a path filter only hits matching requests", async () => {
+    emu.faults.failNext(1, { code: 500, path: "/logs" });
+    assert.equal((await c.get(statusPath())).success, true);
+    const r = await c.get(`/v1.0/devices/${plug}/logs`, { type: 7, start_time: Date.now() - 3_600_000, end_time: Date.now() });
+    assert.equal(r.code, 500);
+  });
+
+  it("httpStatus answers that status with a JSON body; html answers a 502 page like a proxy", async () => {
+    emu.faults.failNext(1, { httpStatus: 503, retryAfterSec: 2 });
+    const res = await c.raw({ path: statusPath() });
+    assert.equal(res.status, 503);
+    assert.equal(res.headers.get("retry-after"), "2");
+    assert.equal(((await res.json()) as { success: boolean }).success, false);
+    emu.faults.failNext(1, { html: true });
+    const page = await c.raw({ path: statusPath() });
+    assert.equal(page.status, 502);
+    assert.match(page.headers.get("content-type") ?? "", /text\/html/);
+    assert.match(await page.text(), /<html>/);
+  });
+
+  it("drop destroys the socket without executing; dropAfterExecute executes the command and then drops", async () => {
+    const body = { commands: [{ code: "switch_1", value: false }] };
+    emu.faults.failNext(1, { drop: true });
+    await assert.rejects(c.post(`/v1.0/iot-03/devices/${plug}/commands`, body));
+    assert.equal(emu.stats.commandsExecuted, 0);
+    assert.equal(emu.status(plug).find((s) => s.code === "switch_1")!.value, true);
+    emu.faults.failNext(1, { dropAfterExecute: true });
+    await assert.rejects(c.post(`/v1.0/iot-03/devices/${plug}/commands`, body));
+    assert.equal(emu.stats.commandsExecuted, 1);
+    assert.equal(emu.status(plug).find((s) => s.code === "switch_1")!.value, false);
+  });
+
+  it("latency delays answers but they still arrive; clear() removes pending faults and latency", async () => {
+    emu.faults.setLatency(50);
+    assert.equal((await c.get(statusPath())).success, true);
+    emu.faults.failNext(5, { code: 500 });
+    emu.faults.clear();
+    assert.equal((await c.get(statusPath())).success, true);
+  });
+
+  it("throttles per client and endpoint template with the configured code", async () => {
+    for (const [code, msg] of [
+      [1199, "your requests are too frequent"],
+      [1110, "concurrent request over limit"],
+    ] as const) {
+      const e = new TuyaEmulator({ qps: 2, throttleCode: code });
+      try {
+        const k = new TestClient(await e.start(), e.accessId, e.accessSecret);
+        await k.connect();
+        const burst = await Promise.all(Array.from({ length: 8 }, () => k.get(`/v1.0/iot-03/devices/${plug}/status`)));
+        const limited = burst.filter((r) => r.code === code);
+        assert.ok(limited.length >= 1 && limited.length <= 6, `limited ${limited.length}`);
+        assert.equal(limited[0].msg, msg);
+        // Another endpoint template has its own budget.
+        assert.equal((await k.get(`/v1.0/iot-03/devices/${plug}`)).success, true);
+      } finally {
+        await e.stop();
+      }
+    }
+  });
+
+  it("a trial quota answers 28841004 once used up (token calls are free)", async () => {
+    const e = new TuyaEmulator({ monthlyQuota: 2 });
+    try {
+      const k = new TestClient(await e.start(), e.accessId, e.accessSecret);
+      await k.connect();
+      assert.equal((await k.get(`/v1.0/iot-03/devices/${plug}`)).success, true);
+      assert.equal((await k.get(`/v1.0/iot-03/devices/${plug}`)).success, true);
+      assert.equal((await k.get(`/v1.0/iot-03/devices/${plug}`)).code, 28841004);
+      assert.equal((await k.connect()).success, true);
+    } finally {
+      await e.stop();
+    }
+  });
+
+  it("counts requests by endpoint template; reset() zeroes the counters", async () => {
+    await c.get(statusPath());
+    await c.get(statusPath());
+    assert.equal(emu.stats.byPath["GET /v1.0/iot-03/devices/{device_id}/status"], 2);
+    assert.equal(emu.stats.byPath["GET /v1.0/token"], 1);
+    assert.equal(emu.stats.requests, 3);
+    assert.equal(emu.stats.tokenGrants, 1);
+    emu.stats.reset();
+    assert.equal(emu.stats.requests, 0);
+    assert.deepEqual(emu.stats.byPath, {});
+  });
+
+  describe("admin paths (unsigned)", () => {
+    const admin = (path: string, body?: unknown) =>
+      fetch(emu.url + path, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+    it("POST /_emulator/faults, /latency, /clear", async () => {
+      assert.equal((await admin("/_emulator/faults", { count: 1, code: 2009 })).status, 200);
+      assert.equal((await c.get(statusPath())).code, 2009);
+      await admin("/_emulator/latency", { ms: 10 });
+      await admin("/_emulator/faults", { count: 3, code: 500 });
+      await admin("/_emulator/clear", {});
+      assert.equal((await c.get(statusPath())).success, true);
+    });
+
+    it("POST /_emulator/tokens/expire and /tokens/revoke", async () => {
+      await admin("/_emulator/tokens/expire", {});
+      assert.equal((await c.get(statusPath())).code, 1010);
+      assert.equal((await c.refresh()).success, true);
+      await admin("/_emulator/tokens/revoke", {});
+      assert.equal((await c.refresh()).code, 1011);
+    });
+
+    it("GET /_emulator/stats and /_emulator/devices; unknown admin path → 404", async () => {
+      await c.get(statusPath());
+      const stats = (await (await admin("/_emulator/stats")).json()) as { requests: number; byPath: Record<string, number> };
+      assert.equal(stats.requests, 2);
+      assert.equal(stats.byPath["GET /v1.0/iot-03/devices/{device_id}/status"], 1);
+      const devices = (await (await admin("/_emulator/devices")).json()) as { devices: { id: string; status: unknown[] }[] };
+      assert.equal(devices.devices.length, 5);
+      assert.ok(Array.isArray(devices.devices[0].status));
+      assert.equal((await admin("/_emulator/nope")).status, 404);
+      assert.equal(emu.stats.requests, 2, "admin calls are not counted");
+    });
+  });
+});
