@@ -1,0 +1,149 @@
+/**
+ * Runtime bits of the HOBOlink nodes: what a hobo-config node offers its users, attaching a flow
+ * node to it, the settings -> client options translation (used by the deployed config node and
+ * by the editor's "test connection" route for values not yet deployed), and the incremental
+ * polling marks.
+ */
+import type { Node, NodeAPI } from "node-red";
+import { InputError } from "../src/core/errors";
+import { parseHoboTimestamp } from "../src/core/time";
+import type { HoboClient, HoboClientOptions, HoboFlavour, HoboRow } from "../src/hobo";
+import { getConfigNode, missingConfigError } from "./shared/config";
+import type { ConfigUsers } from "./shared/config-users";
+import type { Status } from "./shared/status";
+
+/** What a hobo-config node offers the flow nodes that use it. */
+export interface HoboConfigNode extends Node {
+  /** The one shared client (token, limiter), created on first use; throws InputError on bad settings. */
+  readonly client: HoboClient;
+  /** Flow nodes that use this config; they get its connection state pushed. */
+  readonly users: ConfigUsers;
+  /** The service flavour, or undefined when the setting is not a known one. */
+  readonly flavour: HoboFlavour | undefined;
+}
+
+/** The config node's settings (also what the editor posts to the test route). */
+export interface HoboSettings {
+  flavour?: unknown;
+  endpoint?: unknown;
+  timeout?: unknown;
+  rpm?: unknown;
+  concurrency?: unknown;
+}
+
+export interface HoboCredentials {
+  token?: string;
+  clientId?: string;
+  clientSecret?: string;
+  userId?: string;
+}
+
+export const CREDENTIAL_FIELDS = ["token", "clientId", "clientSecret", "userId"] as const;
+export const SECRET_FIELDS = ["token", "clientSecret"] as const;
+
+export function flavourOf(value: unknown): HoboFlavour | undefined {
+  return value === "licor" || value === "legacy" ? value : undefined;
+}
+
+function positive(value: unknown): number | undefined {
+  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+/** Client options from settings and credentials; InputError (before any request) when unusable. */
+export function clientOptions(settings: HoboSettings, creds: HoboCredentials, logger?: HoboClientOptions["logger"]): HoboClientOptions {
+  const flavour = flavourOf(settings.flavour);
+  if (!flavour) {
+    throw new InputError(`The hobo-config's service "${String(settings.flavour)}" is unknown: open it and choose LI-COR Cloud (v1) or legacy HOBOlink web services`);
+  }
+  const endpoint = typeof settings.endpoint === "string" ? settings.endpoint.trim() : "";
+  if (endpoint && !/^https?:\/\/[^\s/]+/i.test(endpoint)) {
+    throw new InputError(`The hobo-config's endpoint "${endpoint.slice(0, 60)}" is not an http(s) URL such as https://api.licor.cloud (leave it empty for the service's default)`);
+  }
+  const common = {
+    flavour,
+    baseUrl: endpoint || undefined,
+    timeoutMs: (positive(settings.timeout) ?? 30) * 1000,
+    requestsPerMinute: positive(settings.rpm),
+    maxConcurrent: positive(settings.concurrency),
+    logger,
+  };
+  if (flavour === "licor") {
+    if (!creds.token) throw new InputError("The hobo-config has no API token: create one in LI-COR Cloud (Data > API > Add Token) and enter it in the hobo-config");
+    return { ...common, token: creds.token };
+  }
+  if (!creds.clientId || !creds.clientSecret || !creds.userId) {
+    throw new InputError("The hobo-config is missing the client id, client secret or user id: enter the HOBOlink web services credentials Onset issued for your account");
+  }
+  return { ...common, clientId: creds.clientId, clientSecret: creds.clientSecret, userId: creds.userId };
+}
+
+/**
+ * Finds the flow node's hobo-config node and registers the node as its user (so connection
+ * state is pushed to it); deregisters on close. Without one the node shows a red ring and
+ * `require()` throws the missing-config error for each message.
+ */
+export function attachConfig(RED: NodeAPI, node: Node, configId: string | undefined, status: Status): { require(): HoboConfigNode } {
+  const config = getConfigNode<HoboConfigNode>(RED, configId, status);
+  if (config) {
+    config.users.register(node);
+    node.on("close", () => config.users.deregister(node));
+  }
+  return {
+    require() {
+      if (!config) throw missingConfigError("hobo-config");
+      return config;
+    },
+  };
+}
+
+/**
+ * Incremental polling: a high-water mark per logger, kept in node context. HOBOlink windows are
+ * inclusive at both ends, so the next poll starts AT the mark and drops the rows at exactly the
+ * mark's timestamp that were already emitted (their keys are kept with the mark). With a
+ * persistent context store a restart neither loses nor repeats a reading. Marks follow the rows'
+ * own timestamps, not the query's end, so readings a logger uploads late are still picked up.
+ */
+export interface Mark {
+  /** Epoch ms of the newest reading emitted for the logger. */
+  ts: number;
+  /** "<sensor_sn>|<data_type_id>" of the readings emitted at exactly ts. */
+  keys: string[];
+}
+export type Marks = Record<string, Mark>;
+
+function rowTime(row: HoboRow): number {
+  return parseHoboTimestamp(String(row.timestamp)).getTime();
+}
+
+function rowKey(row: HoboRow): string {
+  return `${row.sensor_sn}|${row.data_type_id}`;
+}
+
+/** Where the next poll starts: the oldest mark of the loggers (loggers without one look back to firstStart). */
+export function incrementalStart(marks: Marks, serials: readonly string[], firstStart: Date): Date {
+  let start = Number.POSITIVE_INFINITY;
+  for (const sn of serials) start = Math.min(start, marks[sn]?.ts ?? firstStart.getTime());
+  return new Date(start);
+}
+
+/** The rows not emitted yet: after each logger's mark, or at it with a new key. */
+export function unseenRows(marks: Marks, rows: readonly HoboRow[], firstStart: Date): HoboRow[] {
+  return rows.filter((row) => {
+    const mark = marks[String(row.logger_sn)];
+    const t = rowTime(row);
+    if (!mark) return t >= firstStart.getTime();
+    return t > mark.ts || (t === mark.ts && !mark.keys.includes(rowKey(row)));
+  });
+}
+
+/** Moves the marks past rows that have been emitted. */
+export function advanceMarks(marks: Marks, rows: readonly HoboRow[]): void {
+  for (const row of rows) {
+    const sn = String(row.logger_sn);
+    const t = rowTime(row);
+    const mark = marks[sn];
+    if (!mark || t > mark.ts) marks[sn] = { ts: t, keys: [rowKey(row)] };
+    else if (t === mark.ts && !mark.keys.includes(rowKey(row))) mark.keys.push(rowKey(row));
+  }
+}

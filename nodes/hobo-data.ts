@@ -1,0 +1,258 @@
+/**
+ * hobo-data: logger readings over a time window (absolute, relative, or incremental since the
+ * last successful poll), fetched window by window through the config's shared client, so long
+ * backfills never truncate and never break the rate limit. Output in bestlab's raw shape, as
+ * records, InfluxDB batch points or one message per reading; all at once, or one message per
+ * window (msg.parts) for long backfills.
+ */
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
+import { InputError } from "../src/core/errors";
+import { isOutputFormat, type OutputFormat } from "../src/core/records";
+import { parseTime, parseWindow, type TimeWindow } from "../src/core/time";
+import { normalizeLoggers, rowsToRecords, type HoboFlavour, type HoboRow, type HoboUnitSystem, type HoboWindow } from "../src/hobo";
+import { contextGet, contextSet } from "./shared/context";
+import { evaluate, handleInput, type SendFn } from "./shared/input";
+import { formatMessages, withParts } from "./shared/output";
+import { Status } from "./shared/status";
+import { advanceMarks, attachConfig, incrementalStart, unseenRows, type Marks } from "./hobo-common";
+
+interface LoggerEntry {
+  serial?: unknown;
+  name?: unknown;
+}
+
+interface HoboDataDef extends NodeDef {
+  hobo?: string;
+  /** The dialog's list of loggers (serial, optional friendly name). */
+  loggers?: LoggerEntry[];
+  /** Where the loggers come from: "list" (the dialog) or a typed input (msg, flow, ...). */
+  loggersFrom?: string;
+  loggersFromType?: string;
+  /** "relative" (span before end), "absolute" (start and end), "incremental" (since the last poll). */
+  window?: string;
+  span?: string;
+  start?: string;
+  startType?: string;
+  end?: string;
+  endType?: string;
+  /** Incremental: how far the first poll looks back. */
+  lookback?: string;
+  /** Incremental: the context store that keeps the marks ("" = default store). */
+  store?: string;
+  units?: string;
+  /** Optional comma lists: keep only these measurement types / sensor serials. */
+  types?: string;
+  sensors?: string;
+  format?: string;
+  measurement?: string;
+  /** "all" (one message when everything arrived) or "window" (one message per window). */
+  output?: string;
+  warnEmpty?: boolean;
+}
+
+const MARKS_KEY = "hoboMarks";
+
+function commaSet(text: unknown): Set<string> | undefined {
+  if (typeof text !== "string") return undefined;
+  const items = text.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "");
+  return items.length > 0 ? new Set(items) : undefined;
+}
+
+function unitSystemOf(value: unknown): HoboUnitSystem {
+  return value === "us" || value === "scaled" ? value : "si";
+}
+
+/** bestlab's JSON shape for a set of rows: legacy observation_list, LI-COR data. */
+function rawShape(flavour: HoboFlavour, rows: HoboRow[]): Record<string, unknown> {
+  const message = `OK: Found: ${rows.length} results.`;
+  return flavour === "legacy" ? { observation_list: rows, message, max_results: false } : { data: rows, message, max_results: false };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** The dialog list as serials and a serial -> friendly name map. */
+function dialogLoggers(list: unknown): { serials: string[]; names: Record<string, string> } {
+  const serials: string[] = [];
+  const names: Record<string, string> = {};
+  for (const entry of Array.isArray(list) ? (list as LoggerEntry[]) : []) {
+    const serial = typeof entry?.serial === "string" || typeof entry?.serial === "number" ? String(entry.serial).trim() : "";
+    if (!serial) continue;
+    serials.push(serial);
+    if (typeof entry.name === "string" && entry.name.trim()) names[serial] = entry.name.trim();
+  }
+  return { serials, names };
+}
+
+export = function (RED: NodeAPI): void {
+  function HoboData(this: Node, def: HoboDataDef): void {
+    RED.nodes.createNode(this, def);
+    const status = new Status(this);
+    const attached = attachConfig(RED, this, def.hobo, status);
+    const format: OutputFormat = isOutputFormat(def.format) ? def.format : "records";
+    const mode = def.window === "absolute" || def.window === "incremental" ? def.window : "relative";
+    const perWindow = def.output === "window";
+    const units = unitSystemOf(def.units);
+    const types = commaSet(def.types);
+    const sensors = commaSet(def.sensors);
+    const dialog = dialogLoggers(def.loggers);
+    const store = def.store?.trim() || undefined;
+
+    const keep = (row: HoboRow): boolean => {
+      if (types && !types.has(String(row.sensor_measurement_type).toLowerCase())) return false;
+      if (sensors) {
+        const sn = String(row.sensor_sn).toLowerCase();
+        if (!sensors.has(sn) && !sensors.has(sn.split("-")[0])) return false;
+      }
+      return true;
+    };
+
+    const readLoggers = async (msg: NodeMessage): Promise<string[]> => {
+      const fromList = !def.loggersFromType || def.loggersFromType === "list";
+      const input = fromList ? dialog.serials : await evaluate(RED, this, msg, def.loggersFromType, def.loggersFrom);
+      if (input === undefined || input === null || (Array.isArray(input) && input.length === 0) || input === "") {
+        throw new InputError(
+          fromList
+            ? "No logger given: add logger serial numbers to the node's list"
+            : `No logger given: send serial numbers in ${def.loggersFromType}.${def.loggersFrom ?? ""} ("21092695,21150777", a number or an array)`,
+        );
+      }
+      return normalizeLoggers(input);
+    };
+
+    /** The end of the window (default now); relative inputs count back from the real clock. */
+    const readEnd = async (msg: NodeMessage): Promise<Date> => parseTime((await evaluate(RED, this, msg, def.endType || "str", def.end)) ?? "now", { name: "end" });
+
+    /** The window to fetch (relative, absolute) and, for incremental polls, the first run's start. */
+    const readWindow = async (msg: NodeMessage): Promise<TimeWindow> => {
+      const end = await readEnd(msg);
+      if (mode === "absolute") {
+        const start = await evaluate(RED, this, msg, def.startType || "str", def.start);
+        if (start === undefined) throw new InputError("No start time given: enter one in the node or send it in the configured property");
+        return parseWindow(start, end);
+      }
+      const back = mode === "relative" ? def.span || "-1h" : def.lookback || "-1h";
+      return parseWindow(parseTime(back, { now: end.getTime(), name: mode === "relative" ? "span" : "look-back" }), end, end.getTime());
+    };
+
+    // bestlab's warn_on_empty_data as an optional log line (only serials and times, never credentials).
+    const warnEmpty = (w: HoboWindow) => {
+      if (def.warnEmpty) this.warn(`The data seems to be empty: no readings from ${w.loggers.join(",")} between ${w.start.toISOString()} and ${w.end.toISOString()}`);
+    };
+
+    handleInput(this, status, async ({ msg, send, signal }) => {
+      const config = attached.require();
+      const serials = await readLoggers(msg);
+      const window = await readWindow(msg);
+      const client = config.client;
+      const ctx = this.context();
+      const marks = mode === "incremental" ? ((await contextGet<Marks>(ctx, MARKS_KEY, store)) ?? {}) : undefined;
+      const start = marks ? incrementalStart(marks, serials, window.start) : window.start;
+      const saveMarks = async (emitted: HoboRow[]) => {
+        if (!marks) return;
+        advanceMarks(marks, emitted);
+        await contextSet(ctx, MARKS_KEY, marks, store);
+      };
+
+      const topic = serials.length === 1 ? (dialog.names[serials[0]] ?? serials[0]) : msg.topic;
+      const toMessages = (rows: HoboRow[], info: Record<string, unknown>): NodeMessage[] => {
+        const records = format === "raw" ? [] : rowsToRecords(rows, { unitSystem: units, loggerNames: dialog.names });
+        const base = { ...msg, topic, hobo: info } as NodeMessageInFlow;
+        return formatMessages(base, rawShape(client.flavour, rows), records, { format, measurement: def.measurement || undefined, topic });
+      };
+
+      let windows = 0;
+      let total = 0;
+      let requests = 0;
+      const fresh: HoboRow[] = [];
+      const kept: HoboRow[] = [];
+      const sender = new WindowSender(send, msg._msgid, format !== "messages");
+      status.requesting(`${plural(serials.length, "logger")}`);
+      try {
+        // Nothing to ask when the marks already reach the end (a window needs end > start).
+        const query = start < window.end ? client.windows({ loggers: serials, start, end: window.end, signal, now: window.end.getTime() }) : [];
+        for await (const w of query) {
+          windows += 1;
+          requests += w.requests;
+          const unseen = marks ? unseenRows(marks, w.rows, window.start) : w.rows;
+          const rows = unseen.filter(keep);
+          total += rows.length;
+          status.progress(`${plural(windows, "window")} · ${plural(total, "row")}`);
+          if (rows.length === 0) warnEmpty(w);
+          if (!perWindow) {
+            // Loops, not push(...rows): a window can hold 100,000 rows, too many for call arguments.
+            for (const r of unseen) fresh.push(r);
+            for (const r of rows) kept.push(r);
+          } else if (rows.length > 0 || unseen.length > 0) {
+            const info = { start: w.start.toISOString(), end: w.end.toISOString(), loggers: w.loggers, rows: rows.length };
+            await sender.push(rows.length > 0 ? toMessages(rows, info) : [], () => saveMarks(unseen));
+          }
+        }
+      } catch (err) {
+        // Window mode: windows that arrived before the failure are sent (the last without count) and
+        // marked; all-at-once mode sends nothing and leaves the marks where they were.
+        if (perWindow && !signal.aborted) await sender.flush(false);
+        throw err;
+      }
+
+      if (perWindow) await sender.flush(true);
+      else {
+        const info = { start: start.toISOString(), end: window.end.toISOString(), loggers: serials, rows: total, windows, requests };
+        const out = kept.length > 0 || format === "raw" ? toMessages(kept, info) : [];
+        await saveMarks(fresh);
+        if (out.length > 0) send([out]);
+      }
+      if (total === 0) status.warning("no data");
+      else status.success(plural(total, "row"));
+    });
+  }
+
+  RED.nodes.registerType("hobo-data", HoboData);
+};
+
+/**
+ * Window mode's sender: holds one window back so the last one sent can carry parts.count (a Join
+ * node then completes), and runs each window's after-send step (moving the incremental marks)
+ * only once that window has really been sent. A window with no message (everything filtered
+ * out) still moves the marks, in order, without ending the sequence early.
+ */
+class WindowSender {
+  private held?: { msgs: NodeMessage[]; after: () => Promise<void> };
+  private index = 0;
+
+  constructor(
+    private readonly send: SendFn,
+    private readonly id: string,
+    private readonly numbered: boolean,
+  ) {}
+
+  async push(msgs: NodeMessage[], after: () => Promise<void>): Promise<void> {
+    if (msgs.length === 0) {
+      // Nothing to send: its marks move right after the held window's, which may still be the last.
+      const held = this.held;
+      if (!held) return after();
+      const before = held.after;
+      held.after = async () => {
+        await before();
+        await after();
+      };
+      return;
+    }
+    if (!this.numbered) {
+      this.send([msgs]);
+      return after();
+    }
+    await this.flush(false);
+    this.held = { msgs, after };
+  }
+
+  async flush(last: boolean): Promise<void> {
+    const held = this.held;
+    if (!held) return;
+    this.held = undefined;
+    this.send([held.msgs.map((m) => withParts(m, this.id, this.index, last))]);
+    this.index += 1;
+    await held.after();
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * Runtime bits shared by the Tuya flow nodes (status, info, log, command): reading the device
+ * input in every shape bestlab's TuyaDeviceManager took (one id, a comma list, an array, a
+ * name -> id map), and attaching a flow node to its tuya-config node.
+ */
+import type { Node, NodeAPI, NodeMessage } from "node-red";
+import { InputError } from "../src/core/errors";
+import { evaluate } from "./shared/input";
+import { getConfigNode, missingConfigError } from "./shared/config";
+import type { ConfigUsers } from "./shared/config-users";
+import type { Status } from "./shared/status";
+import type { TuyaDevices, TuyaOpenApi } from "../src/tuya";
+
+/** What a tuya-config node offers the flow nodes that use it. */
+export interface TuyaConfigNode extends Node {
+  /** The shared client (token, limiter, call counter), created on first use. */
+  readonly client: TuyaOpenApi;
+  /** Device calls over the shared client. */
+  readonly devices: TuyaDevices;
+  /** Flow nodes that use this config; they get its connection state pushed. */
+  readonly users: ConfigUsers;
+  /** The client's call counter (totals, this month, budget state). */
+  counterSnapshot(): ReturnType<TuyaOpenApi["counter"]["snapshot"]>;
+}
+
+/** One device to ask about: its id and, when known, the name the flow gave it. */
+export interface DeviceRef {
+  id: string;
+  name?: string;
+}
+
+// Tuya device ids are 20-25 alphanumerics; virtual and sub-device ids may be shorter or carry "_".
+const DEVICE_ID = /^[A-Za-z0-9_-]{4,64}$/;
+const DEFAULT_MAX_DEVICES = 1000;
+
+export interface ResolveDevicesOptions {
+  /** What the input is called in error messages (default "devices"). */
+  label?: string;
+  /** Most devices accepted (default 1000). */
+  max?: number;
+  /** Throw when nothing is given (default true). */
+  required?: boolean;
+}
+
+function checkId(value: unknown, label: string): string {
+  const id = typeof value === "number" ? String(value) : value;
+  if (typeof id !== "string" || !DEVICE_ID.test(id.trim())) {
+    const shown = typeof value === "string" ? `"${value.slice(0, 40)}"` : JSON.stringify(value)?.slice(0, 40);
+    throw new InputError(
+      `${label}: ${shown} is not a Tuya device id (letters, digits, "_" or "-"; find ids in the Tuya IoT Platform under Devices, ` +
+        `or pick them in the node's dialog). To give devices names use a name -> id map such as {"Lab plug": "eb12..."}`,
+    );
+  }
+  return id.trim();
+}
+
+function fromEntry(entry: unknown, label: string): DeviceRef {
+  if (entry && typeof entry === "object" && !Array.isArray(entry)) {
+    const o = entry as Record<string, unknown>;
+    const id = checkId(o.id ?? o.device_id ?? o.deviceId, label);
+    return typeof o.name === "string" && o.name ? { id, name: o.name } : { id };
+  }
+  return { id: checkId(entry, label) };
+}
+
+function parseText(text: string): unknown {
+  const t = text.trim();
+  if (t.startsWith("[") || t.startsWith("{")) {
+    try {
+      return JSON.parse(t) as unknown;
+    } catch {
+      throw new InputError(`devices: "${t.slice(0, 40)}" looks like JSON but does not parse; give an id, a comma list, an array or a name -> id map`);
+    }
+  }
+  return t === "" ? [] : t.split(",").map((s) => s.trim()).filter((s) => s !== "");
+}
+
+/**
+ * Reads a device input into a list of {id, name?}, deduplicated by id in input order.
+ * Accepts: "id", "id1, id2", a JSON text of the shapes below, ["id", ...], [{id, name}, ...]
+ * (a device list result works as is), or {name: id, ...} (bestlab's device_map).
+ * Throws InputError, before any request, for anything else.
+ */
+export function resolveDevices(input: unknown, options: ResolveDevicesOptions = {}): DeviceRef[] {
+  const label = options.label ?? "devices";
+  const max = options.max ?? DEFAULT_MAX_DEVICES;
+  const value = typeof input === "string" ? parseText(input) : input;
+  let refs: DeviceRef[];
+  if (value === undefined || value === null) refs = [];
+  else if (Array.isArray(value)) refs = value.map((e) => fromEntry(e, label));
+  else if (typeof value === "object") {
+    const o = value as Record<string, unknown>;
+    // A single device object ({id, name}) or a name -> id map.
+    if (typeof o.id === "string") refs = [fromEntry(o, label)];
+    else refs = Object.entries(o).map(([name, id]) => ({ id: checkId(id, `${label} ("${name}")`), name }));
+  } else if (typeof value === "number") refs = [fromEntry(value, label)];
+  else throw new InputError(`${label}: a ${typeof value} cannot name devices; give an id, a comma list, an array or a name -> id map`);
+
+  const seen = new Map<string, DeviceRef>();
+  for (const ref of refs) if (!seen.has(ref.id)) seen.set(ref.id, ref);
+  const out = [...seen.values()];
+  if (out.length === 0 && options.required !== false) {
+    throw new InputError(`${label}: no device given; pick devices in the node's dialog or send ids in the configured message property`);
+  }
+  if (out.length > max) throw new InputError(`${label}: ${out.length} devices given, at most ${max} are accepted per message`);
+  return out;
+}
+
+/** Evaluates the node's typed-input device property against msg/flow/global/env and resolves it. */
+export async function readDevices(
+  RED: NodeAPI,
+  node: Node,
+  msg: NodeMessage,
+  type: string | undefined,
+  value: string | undefined,
+  options?: ResolveDevicesOptions,
+): Promise<DeviceRef[]> {
+  return resolveDevices(await evaluate(RED, node, msg, type, value), options);
+}
+
+/** msg.topic for one device: its name when the flow gave one, else its id. */
+export function deviceLabel(ref: DeviceRef): string {
+  return ref.name || ref.id;
+}
+
+/**
+ * Finds the flow node's tuya-config node and registers the node as its user (so connection
+ * state is pushed to it); deregisters on close. Without one the node shows a red ring and
+ * `require()` throws the missing-config error for each message.
+ */
+export function attachConfig(RED: NodeAPI, node: Node, configId: string | undefined, status: Status): { config?: TuyaConfigNode; require(): TuyaConfigNode } {
+  const config = getConfigNode<TuyaConfigNode>(RED, configId, status);
+  if (config) {
+    config.users.register(node);
+    node.on("close", () => config.users.deregister(node));
+  }
+  return {
+    config,
+    require() {
+      if (!config) throw missingConfigError("tuya-config");
+      return config;
+    },
+  };
+}
+
+type Specification = Awaited<ReturnType<TuyaDevices["specification"]>>;
+
+/**
+ * Device specifications (data-point types, scales, units) remembered per node: a spec rarely
+ * changes, so it is fetched once per device and reused by every later poll.
+ */
+export class SpecCache {
+  private readonly specs = new Map<string, Specification>();
+
+  async get(devices: TuyaDevices, ids: readonly string[], signal?: AbortSignal): Promise<Map<string, Specification>> {
+    const missing = ids.filter((id) => !this.specs.has(id));
+    await Promise.all(
+      missing.map(async (id) => {
+        this.specs.set(id, await devices.specification(id, { signal }));
+      }),
+    );
+    return this.specs;
+  }
+
+  clear(): void {
+    this.specs.clear();
+  }
+}

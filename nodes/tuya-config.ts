@@ -1,0 +1,172 @@
+/**
+ * tuya-config: one Tuya Cloud project (region or custom endpoint, access id and secret, API
+ * family). It owns the one client its users share (token, limiter, call counter), pushes the
+ * client's connection state to them, and closes it on redeploy. Admin routes let the editor test
+ * the typed values and list the project's devices before anything is deployed.
+ */
+import type { Node, NodeAPI, NodeDef } from "node-red";
+import type { Request } from "express";
+import { AbortError, InputError } from "../src/core/errors";
+import { TuyaDevices, TuyaOpenApi, type TuyaApiFamily, type TuyaClientState, type TuyaOpenApiOptions } from "../src/tuya";
+import { adminRoute, dialogCredentials } from "./shared/admin";
+import { ConfigUsers } from "./shared/config-users";
+import { statusForState } from "./shared/status";
+import type { TuyaConfigNode } from "./tuya-common";
+
+interface TuyaConfigDef extends NodeDef {
+  endpointMode?: string;
+  region?: string;
+  endpoint?: string;
+  family?: string;
+  lang?: string;
+  timeout?: string | number;
+  rps?: string | number;
+  concurrency?: string | number;
+  budget?: string | number;
+}
+
+interface TuyaCredentials {
+  accessId?: string;
+  accessSecret?: string;
+}
+
+type Logger = NonNullable<TuyaOpenApiOptions["logger"]>;
+
+const CREDENTIAL_FIELDS = ["accessId", "accessSecret"] as const;
+
+function positive(value: unknown, fallback: number | undefined): number | undefined {
+  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+/** The endpoint the settings name: the custom URL in custom mode, else the region code. */
+function endpointOf(settings: { endpointMode?: unknown; region?: unknown; endpoint?: unknown }): string {
+  const custom = typeof settings.endpoint === "string" ? settings.endpoint.trim() : "";
+  const mode = settings.endpointMode ?? (custom ? "custom" : "region");
+  if (mode === "custom") {
+    if (!/^https?:\/\/[^\s/]+/i.test(custom)) throw new InputError(`Custom endpoint "${custom}" is not an http(s) URL such as https://openapi.tuyaus.com`);
+    return custom;
+  }
+  return typeof settings.region === "string" && settings.region ? settings.region : "us";
+}
+
+/** Client options from the config's (or the dialog's) settings and credentials. */
+function clientOptions(settings: TuyaConfigDef, creds: TuyaCredentials, logger?: Logger): TuyaOpenApiOptions {
+  if (!creds.accessId || !creds.accessSecret) {
+    throw new InputError("The tuya-config has no access id or access secret: open it and enter the Access ID/Client ID and Access Secret/Client Secret of your Tuya cloud project");
+  }
+  return {
+    endpoint: endpointOf(settings),
+    accessId: creds.accessId,
+    accessSecret: creds.accessSecret,
+    family: settings.family === "smart-home" ? "smart-home" : ("iot-03" satisfies TuyaApiFamily),
+    lang: settings.lang || "en",
+    timeoutMs: (positive(settings.timeout, 10) ?? 10) * 1000,
+    requestsPerSecond: positive(settings.rps, undefined),
+    maxConcurrent: positive(settings.concurrency, undefined),
+    monthlyBudget: positive(settings.budget, undefined),
+    logger,
+  };
+}
+
+/** Runs fn with a short-lived client built from the dialog's values; the client is always closed. */
+async function withDialogClient<T>(RED: NodeAPI, req: Request, fn: (devices: TuyaDevices) => Promise<T>): Promise<T> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const creds = dialogCredentials(RED, body.id, body, CREDENTIAL_FIELDS);
+  const api = new TuyaOpenApi(clientOptions(body as unknown as TuyaConfigDef, creds));
+  try {
+    return await fn(new TuyaDevices(api, { family: api.family }));
+  } finally {
+    await api.close();
+  }
+}
+
+/** The fields the editor's device pickers show. */
+function pickerEntries(list: Record<string, unknown>[]): { id: string; name: string; category: string; online: boolean }[] {
+  return list.map((d) => ({ id: String(d.id ?? ""), name: String(d.name ?? ""), category: String(d.category ?? ""), online: d.online === true }));
+}
+
+function dialogSecrets(RED: NodeAPI, req: Request): string[] {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  return Object.values(dialogCredentials(RED, body.id, body, ["accessSecret"]));
+}
+
+function registerAdminRoutes(RED: NodeAPI): void {
+  const permission = "tuya-config.write";
+  const secrets = (req: Request) => dialogSecrets(RED, req);
+  adminRoute(RED, "post", "/tuya-config/test", permission, (req) => withDialogClient(RED, req, async (d) => ({ ok: true, devices: (await d.list()).length })), secrets);
+  adminRoute(RED, "post", "/tuya-config/devices", permission, (req) => withDialogClient(RED, req, async (d) => ({ devices: pickerEntries(await d.list()) })), secrets);
+  adminRoute(RED, "get", "/tuya-config/:id/devices", permission, async (req) => {
+    const config = RED.nodes.getNode(String(req.params.id)) as TuyaConfigNode | null;
+    if (!config) throw new Error("This tuya-config is not deployed yet: deploy it, or use the dialog's device picker, which sends the typed values");
+    return { devices: pickerEntries(await config.devices.list()) };
+  });
+}
+
+export = function (RED: NodeAPI): void {
+  function TuyaConfig(this: Node<TuyaCredentials>, def: TuyaConfigDef): void {
+    RED.nodes.createNode(this, def);
+    const users = new ConfigUsers();
+    let client: TuyaOpenApi | undefined;
+    let devices: TuyaDevices | undefined;
+    const warned = new Set<string>();
+    const warnOnce = (key: string, text: string) => {
+      if (warned.has(key)) return;
+      warned.add(key);
+      this.warn(text);
+    };
+    const logger: Logger = { debug: (text: string) => this.debug(text), warn: (text: string) => warnOnce(text, text) };
+
+    const onState = (state: TuyaClientState) => {
+      users.broadcast(statusForState(state, "Tuya"));
+      checkBudget();
+    };
+    // Warns once when the monthly budget is near and once when it is spent (counts only, no secrets).
+    const checkBudget = () => {
+      const s = client?.counter.snapshot();
+      if (!s?.budget) return;
+      if (s.overBudget) warnOnce("over", `Tuya monthly call budget exceeded: ${s.thisMonth} of ${s.budget} calls in ${s.month}`);
+      else if (s.nearBudget) warnOnce("near", `Tuya monthly call budget nearly used: ${s.thisMonth} of ${s.budget} calls in ${s.month}`);
+    };
+
+    let closed = false;
+    const ensure = (): { client: TuyaOpenApi; devices: TuyaDevices } => {
+      // A late caller after close must not open a new client that nothing would close.
+      if (closed) throw new AbortError("The tuya-config node was closed (redeploy or stop)");
+      if (!client || !devices) {
+        client = new TuyaOpenApi(clientOptions(def, this.credentials ?? {}, logger));
+        client.on("state", onState);
+        const api = client;
+        client.on("call", checkBudget);
+        devices = new TuyaDevices(api, { family: api.family, concurrency: positive(def.concurrency, undefined) });
+      }
+      return { client, devices };
+    };
+
+    const self = this as unknown as Record<string, unknown>;
+    Object.defineProperty(self, "client", { get: () => ensure().client });
+    Object.defineProperty(self, "devices", { get: () => ensure().devices });
+    self.users = users;
+    self.counterSnapshot = () => ensure().client.counter.snapshot();
+
+    this.on("close", (_removed: boolean, done: () => void) => {
+      const closing = client;
+      closed = true;
+      client = undefined;
+      devices = undefined;
+      if (!closing) return done();
+      closing.close().then(
+        () => {
+          closing.removeAllListeners();
+          done();
+        },
+        () => done(),
+      );
+    });
+  }
+
+  RED.nodes.registerType<Node<TuyaCredentials>, TuyaConfigDef, unknown, TuyaCredentials>("tuya-config", TuyaConfig, {
+    credentials: { accessId: { type: "text" }, accessSecret: { type: "password" } },
+  });
+  registerAdminRoutes(RED);
+};

@@ -1,0 +1,85 @@
+/**
+ * tuya-info: device details, functions, specification or factory info (batched where the API
+ * allows), a category's functions, or the project's device list. One message out: the result for
+ * one device, an object keyed by device id for several, the array for the device list.
+ */
+import type { Node, NodeAPI, NodeDef } from "node-red";
+import { InputError } from "../src/core/errors";
+import type { TuyaDevices } from "../src/tuya";
+import { evaluate, handleInput } from "./shared/input";
+import { Status } from "./shared/status";
+import { attachConfig, deviceLabel, readDevices, type DeviceRef } from "./tuya-common";
+
+const WHAT = ["details", "functions", "specification", "factory", "category", "list"] as const;
+type What = (typeof WHAT)[number];
+
+interface TuyaInfoDef extends NodeDef {
+  tuya?: string;
+  what?: string;
+  devices?: string;
+  devicesType?: string;
+  category?: string;
+  categoryType?: string;
+}
+
+function readWhat(value: unknown, fallback: string | undefined): What {
+  const what = value ?? fallback ?? "details";
+  if (typeof what !== "string" || !(WHAT as readonly string[]).includes(what)) {
+    throw new InputError(`msg.what: ${JSON.stringify(what)} is not one of ${WHAT.join(", ")}`);
+  }
+  return what as What;
+}
+
+/** Per-device results keyed by device id (the batched calls answer with an `id` on each entry). */
+function keyById(refs: DeviceRef[], results: Record<string, unknown>[]): Record<string, unknown> {
+  const byId = new Map(results.map((r) => [String(r.id), r]));
+  return Object.fromEntries(refs.map((ref, i) => [ref.id, byId.get(ref.id) ?? results[i] ?? null]));
+}
+
+async function perDevice(refs: DeviceRef[], what: What, devices: TuyaDevices, signal: AbortSignal): Promise<Record<string, unknown>> {
+  const ids = refs.map((r) => r.id);
+  if (what === "details") return keyById(refs, ids.length === 1 ? [await devices.info(ids[0], { signal })] : await devices.infoMany(ids, { signal }));
+  if (what === "factory") return keyById(refs, await devices.factoryInfos(ids, { signal }));
+  const call = what === "functions" ? devices.functions.bind(devices) : devices.specification.bind(devices);
+  const results = await Promise.all(ids.map((id) => call(id, { signal })));
+  return Object.fromEntries(ids.map((id, i) => [id, results[i]]));
+}
+
+export = function (RED: NodeAPI): void {
+  function TuyaInfo(this: Node, def: TuyaInfoDef): void {
+    RED.nodes.createNode(this, def);
+    const status = new Status(this);
+    const attached = attachConfig(RED, this, def.tuya, status);
+
+    handleInput(this, status, async ({ msg, send, signal }) => {
+      const devices = attached.require().devices;
+      const what = readWhat((msg as { what?: unknown }).what, def.what);
+      if (what === "list") {
+        status.requesting("device list");
+        msg.payload = await devices.list({ signal });
+        status.success(`${(msg.payload as unknown[]).length} devices`);
+      } else if (what === "category") {
+        const category = (await evaluate(RED, this, msg, def.categoryType || "str", def.category)) ?? (msg as { category?: unknown }).category;
+        if (typeof category !== "string" || !/^[a-z0-9_]{1,16}$/i.test(category)) {
+          throw new InputError(`category: ${JSON.stringify(category)} is not a Tuya product category code such as "cz", "wsdcg" or "dj"`);
+        }
+        status.requesting(`functions of ${category}`);
+        msg.payload = await devices.categoryFunctions(category, { signal });
+        msg.topic = category;
+        status.success(category);
+      } else {
+        const refs = await readDevices(RED, this, msg, def.devicesType, def.devices);
+        status.requesting(`${what} of ${refs.length} device${refs.length === 1 ? "" : "s"}`);
+        const byId = await perDevice(refs, what, devices, signal);
+        if (refs.length === 1) {
+          msg.payload = byId[refs[0].id];
+          msg.topic = deviceLabel(refs[0]);
+        } else msg.payload = byId;
+        status.success(`${what} · ${refs.length}`);
+      }
+      send(msg);
+    });
+  }
+
+  RED.nodes.registerType("tuya-info", TuyaInfo);
+};

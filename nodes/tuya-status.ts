@@ -1,0 +1,132 @@
+/**
+ * tuya-status: the current data points of one or many devices (batches of 20 per request), as
+ * one message or one per device, in the raw, records, InfluxDB or per-reading format; optionally
+ * with online state and device info, and optionally only what changed since the last poll.
+ */
+import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
+import { isOutputFormat, type OutputFormat, type ReadingRecord } from "../src/core/records";
+import { statusToRecords, type TuyaDataPoint } from "../src/tuya";
+import { contextGet, contextSet } from "./shared/context";
+import { handleInput } from "./shared/input";
+import { formatMessages, withParts } from "./shared/output";
+import { Status } from "./shared/status";
+import { attachConfig, deviceLabel, readDevices, SpecCache, type DeviceRef, type TuyaConfigNode } from "./tuya-common";
+
+interface TuyaStatusDef extends NodeDef {
+  tuya?: string;
+  devices?: string;
+  devicesType?: string;
+  output?: string;
+  format?: string;
+  measurement?: string;
+  applySpec?: boolean;
+  includeOnline?: boolean;
+  includeInfo?: boolean;
+  changesOnly?: boolean;
+}
+
+/** One device's part of the result (the "raw" payload is an array of these). */
+interface DeviceStatus {
+  id: string;
+  name?: string;
+  status: TuyaDataPoint[];
+  online?: boolean;
+  info?: Record<string, unknown>;
+}
+
+/** Last seen value (as JSON text) per device and data-point code, for report by exception. */
+type LastValues = Record<string, Record<string, string>>;
+const LAST_VALUES_KEY = "lastValues";
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** Keeps only the data points whose value differs from the last poll, and updates the memory. */
+function onlyChanged(results: DeviceStatus[], last: LastValues): DeviceStatus[] {
+  const out: DeviceStatus[] = [];
+  for (const r of results) {
+    const seen = { ...(last[r.id] ?? {}) };
+    const changed = r.status.filter((dp) => {
+      const text = JSON.stringify(dp.value) ?? "null";
+      const differs = seen[dp.code] !== text;
+      seen[dp.code] = text;
+      return differs;
+    });
+    last[r.id] = seen;
+    if (changed.length > 0) out.push({ ...r, status: changed });
+  }
+  return out;
+}
+
+export = function (RED: NodeAPI): void {
+  function TuyaStatus(this: Node, def: TuyaStatusDef): void {
+    RED.nodes.createNode(this, def);
+    const status = new Status(this);
+    const attached = attachConfig(RED, this, def.tuya, status);
+    const format: OutputFormat = isOutputFormat(def.format) ? def.format : "raw";
+    const specs = new SpecCache();
+
+    const records = async (config: TuyaConfigNode, results: DeviceStatus[], signal: AbortSignal): Promise<Map<string, ReadingRecord[]>> => {
+      const bySpec = def.applySpec ? await specs.get(config.devices, results.map((r) => r.id), signal) : undefined;
+      const time = new Date();
+      const out = new Map<string, ReadingRecord[]>();
+      for (const r of results) {
+        const recs = statusToRecords(r.id, r.status, { deviceName: r.name, spec: bySpec?.get(r.id), time });
+        if (r.online !== undefined) recs.push({ time, source: "tuya", device: r.id, deviceName: r.name, sensor: "online", name: "online", value: r.online });
+        out.set(r.id, recs);
+      }
+      return out;
+    };
+
+    const fetchStatus = async (refs: DeviceRef[], signal: AbortSignal): Promise<DeviceStatus[]> => {
+      const devices = attached.require().devices;
+      const ids = refs.map((r) => r.id);
+      const batch = await devices.statusMany(ids, { signal });
+      const points = new Map(batch.map((b) => [b.id, b.status]));
+      let infos: Map<string, Record<string, unknown>> | undefined;
+      if (def.includeInfo || def.includeOnline) {
+        status.progress(`info of ${plural(ids.length, "device")}`);
+        infos = new Map((await devices.infoMany(ids, { signal })).map((i) => [String(i.id), i]));
+      }
+      return refs.map((ref) => {
+        const info = infos?.get(ref.id);
+        const name = ref.name ?? (typeof info?.name === "string" ? info.name : undefined);
+        const entry: DeviceStatus = { id: ref.id, ...(name ? { name } : {}), status: points.get(ref.id) ?? [] };
+        if (def.includeOnline && info) entry.online = info.online === true;
+        if (def.includeInfo && info) entry.info = info;
+        return entry;
+      });
+    };
+
+    handleInput(this, status, async ({ msg, send, signal }) => {
+      const config = attached.require();
+      const refs = await readDevices(RED, this, msg, def.devicesType, def.devices);
+      status.requesting(`status of ${plural(refs.length, "device")}`);
+      let results = await fetchStatus(refs, signal);
+      let last: LastValues | undefined;
+      if (def.changesOnly) {
+        last = (await contextGet<LastValues>(this.context(), LAST_VALUES_KEY)) ?? {};
+        results = onlyChanged(results, last);
+      }
+      const recs = format === "raw" ? new Map<string, ReadingRecord[]>() : await records(config, results, signal);
+      const options = { format, measurement: def.measurement || undefined };
+      let out: NodeMessage[];
+      if (def.output === "each") {
+        out = results.flatMap((r, i) => {
+          const msgs = formatMessages(msg, r, recs.get(r.id) ?? [], { ...options, topic: deviceLabel(r) });
+          return format === "messages" ? msgs : msgs.map((m) => withParts(m, msg._msgid, i, i === results.length - 1));
+        });
+      } else {
+        const topic = refs.length === 1 ? deviceLabel(results[0] ?? refs[0]) : undefined;
+        out = results.length > 0 ? formatMessages(msg, results, [...recs.values()].flat(), { ...options, topic }) : [];
+      }
+      if (last) await contextSet(this.context(), LAST_VALUES_KEY, last);
+      if (out.length > 0) send([out]);
+      if (def.changesOnly && results.length === 0) status.success("no change");
+      else status.success(def.changesOnly ? `${plural(results.length, "device")} changed` : plural(results.length, "device"));
+    });
+  }
+
+  RED.nodes.registerType("tuya-status", TuyaStatus);
+};

@@ -1,0 +1,134 @@
+/**
+ * Public shapes of the HOBOlink client: options, connection states, the API's rows, a query and
+ * the windows a query streams as. Both flavours (LI-COR Cloud v1 and legacy Onset V3) share them.
+ */
+import type { EventEmitter } from "node:events";
+
+export type HoboFlavour = "licor" | "legacy";
+
+export interface HoboLogger {
+  debug(msg: string): void;
+  warn(msg: string): void;
+}
+
+export interface HoboRetryOptions {
+  /** Total tries including the first (default 4). */
+  attempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  maxTotalMs?: number;
+}
+
+export interface HoboClientOptions {
+  flavour: HoboFlavour;
+  /** Defaults per flavour: https://api.licor.cloud (licor), https://webservice.hobolink.com (legacy). */
+  baseUrl?: string;
+  /** LI-COR Cloud API token (Data > API > Add Token). */
+  token?: string;
+  /** Legacy web-services credentials issued by Onset, and the numeric HOBOlink user id. */
+  clientId?: string;
+  clientSecret?: string;
+  userId?: string | number;
+  timeoutMs?: number;
+  /** Requests per rate window (default: legacy 30, licor 60). */
+  requestsPerMinute?: number;
+  /** Length of the rate window (default 60000; tests scale it down). */
+  windowMs?: number;
+  /** Requests in flight at once (default 4, never above 75). */
+  maxConcurrent?: number;
+  /** Renew a legacy token this long before it expires (default 60 s, as bestlab). */
+  tokenMarginMs?: number;
+  retry?: HoboRetryOptions;
+  /** The server's row cap per answer, used to size windows (default 100000). */
+  rowCap?: number;
+  /** Fraction of the cap a window aims at (default 0.8). */
+  targetFill?: number;
+  logger?: HoboLogger;
+}
+
+export type HoboClientState =
+  | { state: "connecting" }
+  | { state: "connected" }
+  | { state: "token-refreshed" }
+  | { state: "error"; code?: number | string; message: string }
+  | { state: "closed" };
+
+/** One observation as the API sends it (legacy V3 fields, LI-COR v1 fields, or both). */
+export interface HoboRow {
+  logger_sn: string;
+  sensor_sn: string;
+  /** "yyyy-MM-dd HH:mm:ssZ", UTC. */
+  timestamp: string;
+  /** "1" current, "2" minimum, "3" maximum, "4" average, "5" standard deviation. */
+  data_type_id: string;
+  // legacy V3
+  si_value?: number;
+  si_unit?: string;
+  us_value?: number;
+  us_unit?: string;
+  scaled_value?: number;
+  scaled_unit?: string | null;
+  sensor_key?: number;
+  // LI-COR v1
+  data_type?: string;
+  value?: number;
+  unit?: string;
+  sensor_measurement_type: string;
+}
+
+export interface HoboQuery {
+  /** An array, a comma-separated string or a single number. */
+  loggers: unknown;
+  /** Any time the core parser reads: Date, ISO, epoch s/ms, "yyyy-MM-dd HH:mm:ss" (UTC), "-7d". */
+  start: unknown;
+  /** Default now. */
+  end?: unknown;
+  signal?: AbortSignal;
+  /** Force a window length instead of sizing windows from the row cap. */
+  windowMs?: number;
+  /** Logging interval per logger, to size the first window (default 300 s). */
+  intervalSecHint?: number;
+  /** Channels per logger, to size the first window (default 10). */
+  channelsHint?: number;
+  /** Reference time for relative inputs and the default end (ms). */
+  now?: number;
+}
+
+export interface HoboWindow {
+  /** 0, 1, 2, ... in the order windows are yielded. */
+  index: number;
+  /** Both ends inclusive, whole seconds; the next window starts one second after this end. */
+  start: Date;
+  end: Date;
+  loggers: string[];
+  /** De-duplicated, sorted by timestamp then sensor_sn. */
+  rows: HoboRow[];
+  /** HTTP data requests this window took (more than one when an answer was truncated). */
+  requests: number;
+  empty: boolean;
+}
+
+export interface HoboFetchAllResult {
+  rows: HoboRow[];
+  windows: number;
+  requests: number;
+}
+
+export interface HoboClient extends EventEmitter {
+  readonly flavour: HoboFlavour;
+  readonly baseUrl: string;
+  /** Windows in time order; every row appears exactly once across them. */
+  windows(query: HoboQuery): AsyncIterable<HoboWindow>;
+  fetchAll(query: HoboQuery): Promise<HoboFetchAllResult>;
+  /** Legacy: fetches a token. LI-COR: a one-minute data request that proves the token works. */
+  testConnection(signal?: AbortSignal): Promise<void>;
+  /** Aborts requests in flight, stops the limiter and emits "closed". */
+  close(): Promise<void>;
+}
+
+/** One data answer, either flavour. */
+export interface HoboDataAnswer {
+  rows: HoboRow[];
+  maxResults: boolean;
+  message: string;
+}

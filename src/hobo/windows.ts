@@ -1,0 +1,132 @@
+/**
+ * A long query as a stream of windows, in time order per logger group, every row exactly once.
+ *
+ * The range is cut into spans of whole seconds that touch but do not overlap (the next starts one
+ * second after the previous end; timestamps have whole seconds, and both ends are inclusive).
+ * Each span is fetched for every logger group (at most 10 loggers per request). An answer that
+ * still comes back cut (max_results) becomes a window of its own up to the second before its last
+ * timestamp, and the span resumes at that timestamp, inclusive, because the cap may fall inside
+ * one timestamp's rows (the partial timestamp is asked again; rows are de-duplicated). Windows are handed on as they arrive, and up to
+ * `lookahead` spans are fetched ahead, so a year of data streams without being held in memory.
+ */
+import { ApiError } from "../core/errors";
+import { parseHoboTimestamp, toHoboUtc } from "../core/time";
+import { sortUnique } from "./dedupe";
+import { linkSignals } from "./signals";
+import { SpanTask } from "./span-task";
+import type { WindowSizer } from "./window-sizer";
+import type { HoboDataAnswer, HoboLogger, HoboRow, HoboWindow } from "./types";
+
+export type DataFetcher = (loggers: string[], start: Date, end: Date, signal: AbortSignal) => Promise<HoboDataAnswer>;
+
+export interface WindowPlan {
+  groups: string[][];
+  /** Epoch seconds, both inclusive. */
+  startSec: number;
+  endSec: number;
+  signal?: AbortSignal;
+}
+
+export interface WindowRunner {
+  fetch: DataFetcher;
+  sizer: WindowSizer;
+  /** Spans fetched at once (after the first answer has sized them). */
+  lookahead: number;
+  logger: HoboLogger;
+}
+
+type Piece = Omit<HoboWindow, "index">;
+type Emit = (piece: Piece) => void;
+
+export async function* iterateWindows(plan: WindowPlan, run: WindowRunner): AsyncGenerator<HoboWindow> {
+  // Leaving the loop early (break, an error) cancels the spans fetched ahead.
+  const linked = linkSignals(plan.signal);
+  const queue: SpanTask<Piece>[] = [];
+  const widest = Math.max(...plan.groups.map((g) => g.length));
+  let cursor = plan.startSec;
+  let index = 0;
+  let head: SpanTask<Piece> | undefined;
+  try {
+    for (;;) {
+      // One span first, to learn the data rate before fetching ahead with it.
+      const ahead = run.sizer.learned ? Math.max(1, run.lookahead) : 1;
+      while (cursor <= plan.endSec && queue.length + (head ? 1 : 0) < ahead) {
+        const end = Math.min(plan.endSec, cursor + run.sizer.spanMs(widest) / 1000 - 1);
+        for (const group of plan.groups) {
+          const from = cursor;
+          queue.push(new SpanTask<Piece>((emit) => fetchSpan(group, from, end, linked.signal, run, emit)));
+        }
+        cursor = end + 1;
+      }
+      head ??= queue.shift();
+      if (!head) return;
+      const piece = await head.next();
+      if (piece === undefined) head = undefined;
+      else yield { index: index++, ...piece };
+    }
+  } finally {
+    linked.dispose();
+  }
+}
+
+function piece(loggers: string[], startSec: number, endSec: number, rows: HoboRow[], requests: number): Piece {
+  const unique = sortUnique(rows);
+  return { start: new Date(startSec * 1000), end: new Date(endSec * 1000), loggers, rows: unique, requests, empty: unique.length === 0 };
+}
+
+function latestTimestamp(rows: readonly HoboRow[]): string | undefined {
+  let latest: string | undefined;
+  for (const r of rows) if (latest === undefined || r.timestamp > latest) latest = r.timestamp;
+  return latest;
+}
+
+/**
+ * Fetches [startSec, endSec] for one group, emitting a window per answer. After an answer was cut,
+ * the rest of the span goes in pieces sized by what that answer taught (rate and real cap).
+ */
+async function fetchSpan(loggers: string[], startSec: number, endSec: number, signal: AbortSignal, run: WindowRunner, emit: Emit): Promise<void> {
+  let from = startSec;
+  let resized = false;
+  while (from <= endSec) {
+    const to = resized ? Math.min(endSec, from + run.sizer.spanMs(loggers.length) / 1000 - 1) : endSec;
+    const toStamp = `${toHoboUtc(new Date(to * 1000))}Z`;
+    // The service refuses (or hangs on) end == start; ask for one second more and drop it.
+    const requestEnd = Math.max(to, from + 1);
+    const answer = await run.fetch(loggers, new Date(from * 1000), new Date(requestEnd * 1000), signal);
+    if (!answer.maxResults) {
+      run.sizer.observe(loggers.length, (requestEnd - from + 1) * 1000, answer.rows.length);
+      emit(piece(loggers, from, to, requestEnd === to ? answer.rows : answer.rows.filter((r) => r.timestamp <= toStamp), 1));
+      from = to + 1;
+      continue;
+    }
+    // A cut answer holds exactly the service's cap: size the next requests by it.
+    run.sizer.observeCap(answer.rows.length);
+    resized = true;
+    const last = latestTimestamp(answer.rows);
+    const lastSec = last === undefined ? from : Math.floor(parseHoboTimestamp(last).getTime() / 1000);
+    if (lastSec <= from) {
+      // One timestamp alone fills the cap: only fewer loggers per request can get past it.
+      if (loggers.length === 1) throw truncated(loggers[0], last ?? new Date(from * 1000).toISOString());
+      const half = Math.ceil(loggers.length / 2);
+      await fetchSpan(loggers.slice(0, half), from, endSec, signal, run, emit);
+      return fetchSpan(loggers.slice(half), from, endSec, signal, run, emit);
+    }
+    // Keep the whole timestamps before the cut; the last one may be partial and is asked again.
+    const kept = answer.rows.filter((r) => r.timestamp < last! && r.timestamp <= toStamp);
+    run.sizer.observe(loggers.length, (lastSec - from) * 1000, kept.length);
+    // Cut only in the extra second asked for past the end: this piece itself is complete.
+    const pieceEnd = Math.min(lastSec - 1, to);
+    emit(piece(loggers, from, pieceEnd, kept, 1));
+    if (pieceEnd < to) run.logger.debug(`HOBOlink: answer for ${loggers.join(",")} was cut at the row cap (max_results); resuming at ${last}`);
+    from = pieceEnd + 1;
+  }
+}
+
+function truncated(logger: string, at: string): ApiError {
+  return new ApiError({
+    platform: "hobolink",
+    code: "TRUNCATED",
+    serviceMessage: `logger ${logger} has more readings at ${at} than one answer may hold`,
+    hint: "the service's row cap is smaller than one timestamp's readings; nothing can be fetched past it without losing data",
+  });
+}

@@ -1,0 +1,24 @@
+/** Tuya Cloud OpenAPI client: regions, signing, the connection, the device API and records. */
+export { TUYA_REGIONS, resolveTuyaEndpoint, type TuyaRegion } from "./regions";
+export { signRequest, isTokenPath, type SignInput, type SignedRequest, type TuyaQueryValue } from "./sign";
+export { tuyaErrorHint, TOKEN_CODES, CLOCK_CODE, TRANSIENT_CODES } from "./errors";
+export { TuyaCallCounter, endpointTemplate, type TuyaCallSnapshot } from "./counter";
+export {
+  TuyaOpenApi,
+  TUYA_API_FAMILIES,
+  type TuyaApiFamily,
+  type TuyaOpenApiOptions,
+  type TuyaResponse,
+  type TuyaClientState,
+  type TuyaRequest,
+  type TuyaMethod,
+  type TuyaRetryOptions,
+  type TuyaLogger,
+  type RequestOptions,
+} from "./openapi";
+export type { TuyaDataPoint, TuyaFunction, TuyaLogEntry, TuyaSpec } from "./model";
+export { normalizeCommands, validateCommands, type TuyaCommand } from "./commands";
+export { LOG_RETENTION_MS, MAX_LOG_PAGE_SIZE, sliceWindow, type TuyaLogQuery, type TuyaLogPage, type TuyaLogResult } from "./logs";
+export { TuyaDevices, MAX_BATCH_IDS, type TuyaDevicesOptions, type TuyaFunctionSet, type TuyaSpecification, type SendCommandOptions } from "./devices";
+export { TuyaDeviceManager, type TuyaDeviceSet, type TuyaCommandOutcome } from "./manager";
+export { statusToRecords, logsToRecords, type TuyaRecordOptions } from "./records";

@@ -1,0 +1,150 @@
+/**
+ * hobo-config through the test helper against the HOBOlink emulator: the shared client (lazy,
+ * one per config, closed on redeploy), the connection state pushed to its users, and the
+ * editor's test route for typed (undeployed) values, which never answers with a secret.
+ */
+import assert from "node:assert/strict";
+import type { Node, NodeMessage, NodeStatus } from "node-red";
+import type sinon from "sinon";
+import { HoboEmulator } from "../../src/emulator/hobo";
+import { recordEmissions, registerSecrets } from "../support/emissions";
+import { helper } from "../support/node-red";
+import hoboConfig from "../../nodes/hobo-config";
+import hoboData from "../../nodes/hobo-data";
+
+type Flow = Parameters<typeof helper.load>[1];
+/** Flow JSON as written in tests (the helper's type knows only NodeDef properties). */
+const asFlow = (nodes: Record<string, unknown>[]): Flow => nodes as unknown as Flow;
+type ConfigNode = Node & { client: { flavour: string; close(): Promise<void> }; users: { size: number }; flavour?: string };
+
+describe("hobo-config node", () => {
+  let emu: HoboEmulator;
+
+  before(async () => {
+    emu = new HoboEmulator();
+    await emu.start();
+    await helper.startServer();
+  });
+  after(async () => {
+    await helper.stopServer();
+    await emu.stop();
+  });
+  afterEach(async () => {
+    registerSecrets(emu.legacy.clientSecret, emu.licor.token, ...(emu.issuedTokens?.() ?? []));
+    recordEmissions(helper);
+    emu.faults.clear();
+    await helper.unload();
+  });
+
+  const legacyCreds = () => ({ clientId: emu.legacy.clientId, clientSecret: emu.legacy.clientSecret, userId: emu.legacy.userId });
+
+  async function load(flavour: string, credentials: Record<string, string>, withUser = false): Promise<void> {
+    const flow: Record<string, unknown>[] = [
+      { id: "t1", type: "tab" },
+      { id: "cfg", type: "hobo-config", name: "Lab", flavour, endpoint: emu.url },
+    ];
+    if (withUser) {
+      flow.push({ id: "n1", type: "hobo-data", z: "t1", hobo: "cfg", loggers: [{ serial: "21309641" }], window: "relative", span: "-30m", format: "records", wires: [["h1"]] });
+      flow.push({ id: "h1", type: "helper", z: "t1" });
+    }
+    await helper.load([hoboConfig, hoboData], asFlow(flow), { cfg: credentials });
+  }
+
+  it("exposes flavour and users, and creates one client lazily", async () => {
+    const requests = emu.stats.requests;
+    await load("legacy", legacyCreds());
+    const cfg = helper.getNode("cfg") as ConfigNode;
+    assert.equal(cfg.flavour, "legacy");
+    assert.equal(cfg.users.size, 0);
+    assert.equal(emu.stats.requests, requests, "nothing is requested at deploy");
+    const client = cfg.client;
+    assert.equal(client.flavour, "legacy");
+    assert.equal(cfg.client, client, "the same client every time");
+  });
+
+  it("an unknown flavour: flavour undefined and the client getter throws a clear error", async () => {
+    await load("soap", { token: "x" });
+    const cfg = helper.getNode("cfg") as ConfigNode;
+    assert.equal(cfg.flavour, undefined);
+    assert.throws(() => cfg.client, /service "soap" is unknown/);
+  });
+
+  it("a non-URL endpoint override is refused with a clear error", async () => {
+    await helper.load([hoboConfig], asFlow([{ id: "cfg", type: "hobo-config", flavour: "licor", endpoint: "ftp://nope" }]), { cfg: { token: emu.licor.token } });
+    assert.throws(() => (helper.getNode("cfg") as ConfigNode).client, /not an http\(s\) URL/);
+  });
+
+  it("closes its client on redeploy", async () => {
+    await load("licor", { token: emu.licor.token });
+    const cfg = helper.getNode("cfg") as ConfigNode;
+    const client = cfg.client;
+    let closed = false;
+    const close = client.close.bind(client);
+    client.close = async () => {
+      closed = true;
+      await close();
+    };
+    recordEmissions(helper);
+    await helper.unload();
+    assert.ok(closed, "client.close() was called");
+    await load("licor", { token: emu.licor.token });
+  });
+
+  it("pushes its connection state to the flow nodes that use it", async () => {
+    await load("legacy", legacyCreds(), true);
+    const cfg = helper.getNode("cfg") as ConfigNode;
+    assert.equal(cfg.users.size, 1);
+    const n1 = helper.getNode("n1");
+    const out = new Promise((resolve) => helper.getNode("h1").once("input", resolve));
+    n1.receive({ payload: 1 } as NodeMessage);
+    await out;
+    const texts = (n1.status as unknown as sinon.SinonSpy).args.map((a) => String((a[0] as NodeStatus).text ?? ""));
+    assert.ok(texts.some((t) => /connect/.test(t)), `a connection state was pushed (${texts.join(" | ")})`);
+  });
+
+  describe("POST hobo-config/test", () => {
+    it("answers {ok:true} for good LI-COR values typed in the dialog", async () => {
+      await load("licor", { token: emu.licor.token });
+      const res = await helper.request().post("/hobo-config/test").send({ flavour: "licor", endpoint: emu.url, token: emu.licor.token }).expect(200);
+      assert.equal(res.body.ok, true);
+    });
+
+    it("answers {ok:true} for good legacy values", async () => {
+      await load("licor", { token: emu.licor.token });
+      const res = await helper.request().post("/hobo-config/test").send({ flavour: "legacy", endpoint: emu.url, ...legacyCreds() }).expect(200);
+      assert.equal(res.body.ok, true);
+    });
+
+    it("uses the deployed secret for an untouched password field", async () => {
+      await load("legacy", legacyCreds());
+      const body = { id: "cfg", flavour: "legacy", endpoint: emu.url, clientId: emu.legacy.clientId, userId: emu.legacy.userId, clientSecret: "__PWRD__" };
+      const res = await helper.request().post("/hobo-config/test").send(body).expect(200);
+      assert.equal(res.body.ok, true);
+    });
+
+    it("answers 400 with the service's code and no secret for a wrong token", async () => {
+      await load("licor", { token: emu.licor.token });
+      const wrong = "Zz9WrongTokenWrongTokenWrongToken123";
+      registerSecrets(wrong);
+      const res = await helper.request().post("/hobo-config/test").send({ flavour: "licor", endpoint: emu.url, token: wrong }).expect(400);
+      assert.match(res.body.error, /ATH-001/);
+      assert.ok(!JSON.stringify(res.body).includes(wrong));
+    });
+
+    it("answers 400 for a wrong legacy secret without echoing it", async () => {
+      await load("licor", { token: emu.licor.token });
+      const wrong = "f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed";
+      const res = await helper.request().post("/hobo-config/test").send({ flavour: "legacy", endpoint: emu.url, ...legacyCreds(), clientSecret: wrong }).expect(400);
+      assert.ok(res.body.error);
+      assert.ok(!JSON.stringify(res.body).includes(wrong));
+    });
+
+    it("answers 400 before any request for missing values", async () => {
+      await load("licor", { token: emu.licor.token });
+      const requests = emu.stats.requests;
+      const res = await helper.request().post("/hobo-config/test").send({ flavour: "licor", endpoint: emu.url }).expect(400);
+      assert.match(res.body.error, /no API token/);
+      assert.equal(emu.stats.requests, requests);
+    });
+  });
+});

@@ -1,0 +1,539 @@
+/**
+ * hobo-data through the test helper against the HOBOlink emulator: both services, every window
+ * mode and output option, incremental polling over a day (with a failed poll and a restart on a
+ * persistent context store), a capped backfill streamed with msg.parts, errors that reach a
+ * Catch node (bad input before any request), and closing during a backfill.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import type { Node, NodeMessage, NodeStatus } from "node-red";
+import type sinon from "sinon";
+import { HoboEmulator } from "../../src/emulator/hobo";
+import { recordEmissions, registerSecrets } from "../support/emissions";
+import { helper, runtimeName } from "../support/node-red";
+import hoboConfig from "../../nodes/hobo-config";
+import hoboData from "../../nodes/hobo-data";
+
+type Msg = NodeMessage & Record<string, unknown>;
+type Flow = Parameters<typeof helper.load>[1];
+/** Flow JSON as written in tests (the helper's type knows only NodeDef properties). */
+const asFlow = (nodes: Record<string, unknown>[]): Flow => nodes as unknown as Flow;
+type Row = { logger_sn: string; sensor_sn: string; timestamp: string; data_type_id: string; si_unit?: string; sensor_measurement_type: string };
+type Rec = { time: Date; device: string; deviceName?: string; sensor: string; name: string; value: unknown; unit?: string };
+type Flavour = "licor" | "legacy";
+
+const WEATHER = "21092695";
+const GREENHOUSE = "21309641";
+const STREAM = "21150777";
+const MIN = 60_000;
+
+function utc(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
+}
+
+function rowKey(r: Row): string {
+  return `${r.logger_sn}|${r.sensor_sn}|${r.timestamp}|${r.data_type_id}`;
+}
+
+describe("hobo-data node", function () {
+  this.timeout(60_000);
+  let emu: HoboEmulator;
+  /** The emulator's data clock: real time unless a test freezes it. */
+  let frozen: number | undefined;
+
+  before(async () => {
+    emu = new HoboEmulator({
+      now: () => frozen ?? Date.now(),
+      legacyRateLimit: { requests: 100_000, windowMs: 60_000 },
+      licorRateLimit: { requests: 100_000, windowMs: 60_000 },
+    });
+    await emu.start();
+    await helper.startServer();
+  });
+  after(async () => {
+    await helper.stopServer();
+    await emu.stop();
+  });
+  afterEach(async () => {
+    registerSecrets(emu.legacy.clientSecret, emu.licor.token, ...(emu.issuedTokens?.() ?? []));
+    recordEmissions(helper);
+    emu.faults.clear();
+    frozen = undefined;
+    await helper.unload();
+  });
+
+  function credentialsFor(flavour: Flavour, target = emu): Record<string, string> {
+    return flavour === "licor" ? { token: target.licor.token } : { clientId: target.legacy.clientId, clientSecret: target.legacy.clientSecret, userId: target.legacy.userId };
+  }
+
+  function flowWith(props: Record<string, unknown>, options: { flavour?: string; withConfig?: boolean; url?: string; extra?: Record<string, unknown>[] } = {}): Flow {
+    return asFlow([
+      { id: "t1", type: "tab" },
+      { id: "cfg", type: "hobo-config", flavour: options.flavour ?? "licor", endpoint: options.url ?? emu.url, rpm: 100000, timeout: 10 },
+      {
+        id: "n1",
+        type: "hobo-data",
+        z: "t1",
+        hobo: options.withConfig === false ? "" : "cfg",
+        loggers: [{ serial: GREENHOUSE, name: "Greenhouse" }],
+        loggersFromType: "list",
+        window: "relative",
+        span: "-1h",
+        end: "now",
+        endType: "str",
+        format: "raw",
+        output: "all",
+        ...props,
+        wires: [["h1"]],
+      },
+      { id: "h1", type: "helper", z: "t1" },
+      { id: "c1", type: "catch", z: "t1", scope: null, uncaught: false, wires: [["h2"]] },
+      { id: "h2", type: "helper", z: "t1" },
+      { id: "d1", type: "complete", z: "t1", scope: ["n1"], uncaught: false, wires: [["h3"]] },
+      { id: "h3", type: "helper", z: "t1" },
+      ...(options.extra ?? []),
+    ]);
+  }
+
+  async function load(props: Record<string, unknown>, options: { flavour?: string; withConfig?: boolean; url?: string; credentials?: Record<string, string> } = {}): Promise<void> {
+    const flavour = (options.flavour ?? "licor") as Flavour;
+    await helper.load([hoboConfig, hoboData], flowWith(props, options), { cfg: options.credentials ?? credentialsFor(flavour) });
+    collect();
+  }
+
+  /**
+   * What reaches h1 during the current run(), and how it ends (h2: caught, h3: complete). Node-RED
+   * keeps input listeners until the flow stops (and `once` misbehaves next to other listeners), so
+   * one set of listeners per load.
+   */
+  let sink: Msg[] | undefined;
+  let finish: ((caught: Msg | undefined) => void) | undefined;
+  function collect(): void {
+    helper.getNode("h1").on("input", (m: Msg) => sink?.push(m));
+    helper.getNode("h2").on("input", (m: Msg) => finish?.(m));
+    helper.getNode("h3").on("input", () => finish?.(undefined));
+  }
+
+  /** Sends msg to n1 and collects what reaches the output until the node is done (or caught). */
+  async function run(msg: Record<string, unknown> = { payload: "go" }): Promise<{ out: Msg[]; caught?: Msg }> {
+    const out: Msg[] = [];
+    sink = out;
+    const finished = new Promise<Msg | undefined>((resolve) => {
+      finish = resolve;
+    });
+    helper.getNode("n1").receive(msg as NodeMessage);
+    const caught = await finished;
+    await new Promise((resolve) => setImmediate(resolve));
+    sink = undefined;
+    finish = undefined;
+    return { out, caught };
+  }
+
+  const statuses = () => (helper.getNode("n1").status as unknown as sinon.SinonSpy).args.map((a) => a[0] as NodeStatus);
+  const warnings = () => (helper.getNode("n1").warn as unknown as sinon.SinonSpy).args.map((a) => String(a[0]));
+
+  describe("services and formats", () => {
+    for (const flavour of ["licor", "legacy"] as const) {
+      it(`${flavour}: raw keeps bestlab's JSON shape with every row of the window`, async () => {
+        await load({ window: "absolute", start: "-3h", end: "-1h" }, { flavour });
+        const before = Date.now();
+        const { out, caught } = await run();
+        assert.equal(caught, undefined);
+        assert.equal(out.length, 1);
+        const payload = out[0].payload as Record<string, unknown>;
+        const list = (flavour === "legacy" ? payload.observation_list : payload.data) as Row[];
+        assert.deepEqual(Object.keys(payload), flavour === "legacy" ? ["observation_list", "message", "max_results"] : ["data", "message", "max_results"]);
+        assert.equal(payload.max_results, false);
+        assert.equal(payload.message, `OK: Found: ${list.length} results.`);
+        const hobo = out[0].hobo as { start: string; end: string };
+        const expected = emu.expectedRows(GREENHOUSE, utc(Date.parse(hobo.start)), utc(Date.parse(hobo.end)));
+        assert.ok(expected > 30, "the window should hold rows");
+        assert.equal(list.length, expected);
+        assert.equal(new Set(list.map(rowKey)).size, list.length, "no duplicates");
+        assert.ok(Date.parse(hobo.end) <= before - 60 * MIN + 1000);
+        if (flavour === "legacy") assert.ok("si_value" in list[0] && "us_value" in list[0]);
+        else assert.ok("value" in list[0]);
+        assert.equal(out[0].topic, "Greenhouse");
+      });
+    }
+
+    it("records carry friendly names and the chosen unit system (legacy US)", async () => {
+      await load({ format: "records", units: "us" }, { flavour: "legacy" });
+      const { out } = await run();
+      const recs = out[0].payload as Rec[];
+      assert.ok(recs.length > 0);
+      const temp = recs.find((r) => r.name === "Temperature");
+      assert.ok(temp, "a temperature record");
+      assert.equal(temp.unit, "°F");
+      assert.equal(temp.deviceName, "Greenhouse");
+      assert.equal(temp.device, GREENHOUSE);
+      assert.ok(recs.every((r) => r.time instanceof Date));
+    });
+
+    it("records in SI units by default", async () => {
+      await load({ format: "records" }, { flavour: "legacy" });
+      const { out } = await run();
+      const temp = (out[0].payload as Rec[]).find((r) => r.name === "Temperature");
+      assert.equal(temp?.unit, "°C");
+    });
+
+    it("InfluxDB batch points with a custom measurement", async () => {
+      await load({ format: "influx", measurement: "lab" });
+      const { out } = await run();
+      const points = out[0].payload as { measurement: string; tags: Record<string, string>; fields: Record<string, unknown>; timestamp: Date }[];
+      assert.ok(points.length > 0);
+      assert.ok(points.every((p) => p.measurement === "lab" && p.tags.device === GREENHOUSE && p.tags.device_name === "Greenhouse" && "value" in p.fields && p.timestamp instanceof Date));
+    });
+
+    it("one message per reading with series topics and sqlite params", async () => {
+      await load({ format: "messages", span: "-30m" });
+      const { out } = await run({ payload: "go", custom: 42 });
+      assert.ok(out.length >= 6);
+      assert.ok(out.some((m) => m.topic === "Greenhouse/Temperature"));
+      assert.ok(out.every((m) => typeof m.timestamp === "number" && (m.params as Record<string, unknown>).$device === GREENHOUSE && m.custom === 42));
+    });
+
+    it("filters by measurement type and by sensor serial", async () => {
+      await load({ format: "records", types: "temperature, RH" });
+      const byType = (await run()).out[0].payload as Rec[];
+      assert.deepEqual([...new Set(byType.map((r) => r.name))].sort(), ["RH", "Temperature"]);
+      await helper.unload();
+      await load({ format: "records", sensors: `${GREENHOUSE}-3` });
+      const bySensor = (await run()).out[0].payload as Rec[];
+      assert.ok(bySensor.length > 0);
+      assert.ok(bySensor.every((r) => r.sensor === `${GREENHOUSE}-3`));
+    });
+  });
+
+  describe("loggers and windows from the message", () => {
+    const shapes: [string, unknown][] = [
+      ["a comma string", `${GREENHOUSE},${STREAM}`],
+      ["an array with a number", [Number(GREENHOUSE), STREAM]],
+    ];
+    for (const [label, loggers] of shapes) {
+      it(`takes ${label}`, async () => {
+        await load({ loggersFrom: "loggers", loggersFromType: "msg", format: "records", span: "-2h" });
+        const { out, caught } = await run({ loggers, topic: "keep" });
+        assert.equal(caught, undefined);
+        const devices = new Set((out[0].payload as Rec[]).map((r) => r.device));
+        assert.deepEqual([...devices].sort(), [STREAM, GREENHOUSE].sort());
+        assert.equal(out[0].topic, "keep", "several loggers keep msg.topic");
+        assert.ok((out[0].payload as Rec[]).some((r) => r.deviceName === "Greenhouse"), "names from the dialog list apply");
+      });
+    }
+
+    it("takes a single number and absolute start/end from the message", async () => {
+      await load({ loggersFrom: "loggers", loggersFromType: "msg", window: "absolute", start: "start", startType: "msg", end: "end", endType: "msg" });
+      const end = Date.now() - 2 * 60 * MIN;
+      const start = end - 60 * MIN;
+      const { out } = await run({ loggers: Number(STREAM), start: utc(start), end: new Date(end).toISOString() });
+      const rows = (out[0].payload as { data: Row[] }).data;
+      assert.equal(rows.length, emu.expectedRows(STREAM, utc(start), utc(end)));
+      assert.ok(rows.every((r) => r.logger_sn === STREAM));
+      assert.equal(out[0].topic, STREAM);
+    });
+  });
+
+  describe("errors", () => {
+    const bad: [string, Record<string, unknown>, Record<string, unknown>, RegExp][] = [
+      ["bad loggers", { loggersFrom: "loggers", loggersFromType: "msg" }, { loggers: "not a serial!" }, /logger|serial/i],
+      ["no loggers", { loggersFrom: "loggers", loggersFromType: "msg" }, {}, /No logger given/],
+      ["a bad time", { window: "absolute", start: "start", startType: "msg" }, { start: "yesterday-ish" }, /Cannot read "yesterday-ish"/],
+      ["reversed times", { window: "absolute", start: "-1h", end: "-2h" }, {}, /must be after the start/],
+    ];
+    for (const [label, props, msg, pattern] of bad) {
+      it(`${label}: a clear error before any request`, async () => {
+        await load(props);
+        const requests = emu.stats.requests;
+        const { out, caught } = await run({ payload: 1, ...msg });
+        assert.ok(caught, "a Catch node gets the error");
+        assert.match(String((caught.error as { message: string }).message), pattern);
+        assert.equal((caught.errorDetails as { name: string }).name, "InputError");
+        assert.equal(out.length, 0);
+        assert.equal(emu.stats.requests, requests, "no request was made");
+      });
+    }
+
+    it("an unknown service flavour fails before any request", async () => {
+      await load({}, { flavour: "soap" });
+      const requests = emu.stats.requests;
+      const { caught } = await run();
+      assert.match(String((caught?.error as { message: string }).message), /service "soap" is unknown/);
+      assert.equal(emu.stats.requests, requests);
+    });
+
+    it("missing credentials fail before any request", async () => {
+      await load({}, { flavour: "legacy", credentials: { clientId: "x" } });
+      const requests = emu.stats.requests;
+      const { caught } = await run();
+      assert.match(String((caught?.error as { message: string }).message), /client id, client secret or user id/);
+      assert.equal(emu.stats.requests, requests);
+    });
+
+    it("a missing config node: red ring and an error for each message", async () => {
+      await load({}, { withConfig: false });
+      const requests = emu.stats.requests;
+      assert.ok(statuses().some((s) => s.text === "no config node" && s.fill === "red"));
+      const { caught } = await run();
+      assert.match(String((caught?.error as { message: string }).message), /No hobo-config node is selected/);
+      assert.equal(emu.stats.requests, requests);
+    });
+
+    it("a rejected token: ATH-001 with a hint, nothing sent, status shows the code", async () => {
+      await load({}, { credentials: { token: "WrongToken0123456789" } });
+      const { out, caught } = await run();
+      assert.ok(caught);
+      const details = caught.errorDetails as { code?: string; status?: number; hint?: string; message: string };
+      assert.equal(details.code, "ATH-001");
+      assert.equal(details.status, 401);
+      assert.ok(details.hint, "a hint a person can act on");
+      assert.equal(out.length, 0);
+      assert.ok(statuses().some((s) => s.fill === "red" && /ATH-001/.test(String(s.text))));
+    });
+
+    it("a legacy OAuth error (wrong secret) names the OAuth code", async () => {
+      await load({}, { flavour: "legacy", credentials: { ...credentialsFor("legacy"), clientSecret: "0000000000wrongsecret" } });
+      const { caught } = await run();
+      assert.match(String((caught?.errorDetails as { code?: string }).code), /invalid_client|unauthorized_client|ATH/);
+    });
+
+    it("a validation error (VAL-xxx) from the service reaches the Catch node with its code", async () => {
+      emu.faults.failNext(1, { status: 400, error: "VAL-006", message: "Invalid time range", path: "/v1/data" });
+      await load({});
+      const { out, caught } = await run();
+      assert.equal((caught?.errorDetails as { code?: string }).code, "VAL-006");
+      assert.equal(out.length, 0);
+    });
+  });
+
+  describe("empty windows", () => {
+    it("status 'no data' and, with the checkbox, a warning like bestlab's warn_on_empty_data", async () => {
+      await load({ loggers: [{ serial: "99999999" }], warnEmpty: true, format: "records" });
+      const { out, caught } = await run();
+      assert.equal(caught, undefined);
+      assert.equal(out.length, 0, "records: nothing is sent when there is no data");
+      assert.ok(statuses().some((s) => s.text === "no data" && s.fill === "yellow" && s.shape === "ring"));
+      assert.ok(warnings().some((w) => /The data seems to be empty/.test(w) && w.includes("99999999")));
+    });
+
+    it("without the checkbox no warning; raw still answers like bestlab", async () => {
+      await load({ loggers: [{ serial: "99999999" }] });
+      const { out } = await run();
+      assert.equal(out.length, 1);
+      assert.deepEqual((out[0].payload as { data: unknown[] }).data, []);
+      assert.equal(warnings().length, 0);
+    });
+  });
+
+  describe("incremental polling", () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), "hobo-data-ctx-"));
+    });
+    afterEach(() => {
+      helper.settings({});
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    /**
+     * A persistent store whose data survives helper.unload(): the helper's unload cleans every
+     * store as if all nodes had been deleted, which a real restart does not do.
+     */
+    function persistentSettings(): Record<string, unknown> {
+      const runtimeDir = dirname(require.resolve(`${runtimeName}/package.json`));
+      const modulePath = require.resolve("@node-red/runtime/lib/nodes/context/localfilesystem", { paths: [runtimeDir] });
+      const localfilesystem = createRequire(modulePath)(modulePath) as (config: unknown) => { clean: () => Promise<void> };
+      const module = (config: unknown) => Object.assign(localfilesystem(config), { clean: () => Promise.resolve() });
+      return { contextStorage: { default: { module: "memory" }, file: { module, config: { dir, cache: false } } } };
+    }
+
+    async function start(props: Record<string, unknown>): Promise<void> {
+      helper.settings(persistentSettings());
+      await load({ window: "incremental", lookback: "-1h", store: "file", end: "end", endType: "msg", format: "raw", ...props }, { flavour: "legacy" });
+      await (helper as unknown as { _redNodes: { loadContextsPlugin(): Promise<void> } })._redNodes.loadContextsPlugin();
+    }
+
+    async function restart(props: Record<string, unknown>): Promise<void> {
+      recordEmissions(helper);
+      await helper.unload();
+      await start(props);
+    }
+
+    it("a day of polls every 5 minutes emits every reading exactly once, across a failed poll and a restart", async () => {
+      const t0 = Math.floor(Date.now() / (5 * MIN)) * 5 * MIN - 2 * 86_400_000;
+      frozen = t0;
+      const props = { loggers: [{ serial: GREENHOUSE }, { serial: STREAM }] };
+      await start(props);
+      const seen = new Map<string, number>();
+      let failed = 0;
+      for (let i = 0; i <= 288; i++) {
+        frozen = t0 + i * 5 * MIN;
+        if (i === 100) emu.faults.failNext(1, { status: 400, error: "VAL-034", path: "/ws/data" });
+        if (i === 150) await restart(props);
+        const { out, caught } = await run({ end: frozen });
+        if (caught) {
+          failed += 1;
+          assert.equal(out.length, 0, "nothing sent for a failed poll");
+          continue;
+        }
+        for (const m of out) for (const r of (m.payload as { observation_list: Row[] }).observation_list) seen.set(rowKey(r), (seen.get(rowKey(r)) ?? 0) + 1);
+      }
+      assert.equal(failed, 1);
+      const repeated = [...seen].filter(([, n]) => n > 1);
+      assert.deepEqual(repeated, [], "no reading twice");
+      for (const serial of [GREENHOUSE, STREAM]) {
+        const got = [...seen.keys()].filter((k) => k.startsWith(`${serial}|`)).length;
+        assert.equal(got, emu.expectedRows(serial, utc(t0 - 60 * MIN), utc(t0 + 288 * 5 * MIN)), `every reading of ${serial}`);
+      }
+    });
+
+    it("readings uploaded late are still picked up (marks follow the rows, not the query end)", async () => {
+      const t0 = Math.floor(Date.now() / (10 * MIN)) * 10 * MIN - 86_400_000;
+      frozen = t0;
+      await start({ format: "records" });
+      const first = await run({ end: t0 });
+      const firstCount = (first.out[0].payload as Rec[]).length;
+      assert.ok(firstCount > 0);
+      // The next poll asks up to t0 + 30 min while the station has only uploaded up to t0 + 10 min.
+      const second = await run({ end: t0 + 30 * MIN });
+      frozen = t0 + 30 * MIN;
+      const third = await run({ end: t0 + 30 * MIN });
+      const times = [second, third].flatMap((r) => r.out.flatMap((m) => (m.payload as Rec[]).map((x) => new Date(x.time).getTime())));
+      assert.ok(times.every((t) => t > t0));
+      assert.equal(times.length, 3 * 3, "three 10-minute readings of three channels, once each");
+    });
+  });
+
+  describe("window mode", () => {
+    let capped: HoboEmulator;
+    before(async () => {
+      capped = new HoboEmulator({ maxResults: 500, legacyRateLimit: { requests: 100_000, windowMs: 60_000 }, licorRateLimit: { requests: 100_000, windowMs: 60_000 } });
+      await capped.start();
+    });
+    after(() => capped.stop());
+    afterEach(() => {
+      registerSecrets(capped.legacy.clientSecret, capped.licor.token, ...(capped.issuedTokens?.() ?? []));
+      capped.faults.clear();
+    });
+
+    it("streams a backfill under a 500-row cap as windows with msg.parts, nothing lost or repeated", async () => {
+      const end = Math.floor(Date.now() / MIN) * MIN - 60 * MIN;
+      const start = end - 86_400_000;
+      await helper.load([hoboConfig, hoboData], flowWith({ loggers: [{ serial: WEATHER, name: "Roof" }], window: "absolute", start: utc(start), end: utc(end), output: "window" }, { url: capped.url }), {
+        cfg: credentialsFor("licor", capped),
+      });
+      collect();
+      const { out, caught } = await run();
+      assert.equal(caught, undefined);
+      assert.ok(out.length >= 6, `a day of a 10-channel station needs several windows (got ${out.length})`);
+      const parts = out.map((m) => m.parts as { id: string; index: number; count?: number });
+      assert.deepEqual(parts.map((p) => p.index), out.map((_, i) => i));
+      assert.ok(parts.every((p) => p.id === parts[0].id));
+      assert.equal(parts.at(-1)?.count, out.length, "the last message carries count");
+      assert.ok(parts.slice(0, -1).every((p) => p.count === undefined));
+      const rows = out.flatMap((m) => (m.payload as { data: Row[] }).data);
+      assert.ok(out.every((m) => (m.payload as { data: Row[] }).data.length <= 500));
+      assert.equal(new Set(rows.map(rowKey)).size, rows.length, "no duplicates");
+      assert.equal(rows.length, capped.expectedRows(WEATHER, utc(start), utc(end)));
+      assert.ok(statuses().some((s) => /windows · \d+ rows/.test(String(s.text))), "progress in the status");
+    });
+
+    it("all at once over the cap: one message, every row", async () => {
+      const end = Math.floor(Date.now() / MIN) * MIN - 60 * MIN;
+      const start = end - 6 * 3_600_000;
+      await helper.load([hoboConfig, hoboData], flowWith({ loggers: [{ serial: WEATHER }], window: "absolute", start: utc(start), end: utc(end), format: "records" }, { url: capped.url }), {
+        cfg: credentialsFor("licor", capped),
+      });
+      collect();
+      const { out } = await run();
+      assert.equal(out.length, 1);
+      assert.equal((out[0].payload as Rec[]).length, capped.expectedRows(WEATHER, utc(start), utc(end)));
+      assert.ok((out[0].hobo as { windows: number }).windows > 1);
+    });
+
+    it("a failure mid-backfill: windows before it were sent, the marks move only that far", async () => {
+      const t0 = Math.floor(Date.now() / MIN) * MIN - 2 * 86_400_000;
+      await helper.load(
+        [hoboConfig, hoboData],
+        flowWith({ loggers: [{ serial: WEATHER }], window: "incremental", lookback: "-12h", end: "end", endType: "msg", output: "window", format: "raw" }, { url: capped.url }),
+        { cfg: credentialsFor("licor", capped) },
+      );
+      collect();
+      // Once the first window has been sent, fail every further request (retries included).
+      let armed = true;
+      helper.getNode("h1").on("input", () => {
+        if (armed) capped.faults.failNext(50, { status: 400, error: "VAL-034", path: "/v1/data" });
+        armed = false;
+      });
+      const first = await run({ end: t0 });
+      capped.faults.clear();
+      assert.ok(first.caught, "the failure reaches the Catch node");
+      assert.ok(first.out.length >= 1, "windows before the failure were sent");
+      const sent = first.out.flatMap((m) => (m.payload as { data: Row[] }).data);
+      const second = await run({ end: t0 });
+      assert.equal(second.caught, undefined);
+      const resent = second.out.flatMap((m) => (m.payload as { data: Row[] }).data);
+      const all = [...sent, ...resent];
+      assert.equal(new Set(all.map(rowKey)).size, all.length, "nothing repeated after the failure");
+      assert.equal(all.length, capped.expectedRows(WEATHER, utc(t0 - 12 * 3_600_000), utc(t0)), "nothing lost");
+    });
+
+    it("closing during a backfill stops further requests without an unhandled rejection", async () => {
+      const rejections: unknown[] = [];
+      const onRejection = (reason: unknown) => rejections.push(reason);
+      process.on("unhandledRejection", onRejection);
+      try {
+        capped.faults.setLatency(100);
+        const end = Math.floor(Date.now() / MIN) * MIN;
+        await helper.load(
+          [hoboConfig, hoboData],
+          flowWith({ loggers: [{ serial: WEATHER }], window: "absolute", start: utc(end - 30 * 86_400_000), end: utc(end), output: "window" }, { url: capped.url }),
+          { cfg: credentialsFor("licor", capped) },
+        );
+        const firstWindow = new Promise((resolve) => helper.getNode("h1").once("input", resolve));
+        helper.getNode("n1").receive({ payload: 1 } as NodeMessage);
+        await firstWindow;
+        recordEmissions(helper);
+        await helper.unload();
+        const after = capped.stats.requests;
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        assert.ok(capped.stats.requests <= after + 1, "at most a request already on its way");
+        const settled = capped.stats.requests;
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        assert.equal(capped.stats.requests, settled, "no further requests");
+        assert.deepEqual(rejections, []);
+        await load({});
+      } finally {
+        process.off("unhandledRejection", onRejection);
+      }
+    });
+  });
+
+  describe("one client per config", () => {
+    it("a poll overlapping a backfill shares the config's client: one queue, one limit", async () => {
+      const extra = [{ id: "n2", type: "hobo-data", z: "t1", hobo: "cfg", loggers: [{ serial: STREAM }], window: "relative", span: "-1h", format: "records", wires: [["h4"]] }, { id: "h4", type: "helper", z: "t1" }];
+      const flow = flowWith({ loggers: [{ serial: WEATHER }], span: "-4d", output: "window" }, { extra }) as unknown as Record<string, unknown>[];
+      Object.assign(flow[1], { concurrency: 1 });
+      await helper.load([hoboConfig, hoboData], asFlow(flow), { cfg: credentialsFor("licor") });
+      collect();
+      const cfg = helper.getNode("cfg") as Node & { client: unknown; users: { size: number } };
+      assert.equal(cfg.client, cfg.client, "created once, then reused");
+      assert.equal(cfg.users.size, 2, "both flow nodes registered");
+      emu.faults.setLatency(30);
+      emu.stats.reset();
+      const polled = new Promise<Msg>((resolve) => helper.getNode("h4").once("input", resolve));
+      const backfill = run();
+      helper.getNode("n2").receive({ payload: 1 } as NodeMessage);
+      const [{ out, caught }, poll] = await Promise.all([backfill, polled]);
+      assert.equal(caught, undefined);
+      assert.ok(out.length >= 1);
+      assert.ok((poll.payload as Rec[]).length > 0);
+      assert.ok(emu.stats.dataRequests >= 2);
+      assert.equal(emu.stats.maxInFlight, 1, "the config's concurrency 1 holds across both nodes");
+      assert.equal(emu.stats.byStatus["429"] ?? 0, 0);
+    });
+  });
+});

@@ -1,0 +1,209 @@
+/**
+ * tuya-config through the test helper against the Tuya emulator: the shared client, connection
+ * state pushed to users, the admin routes (test, device lists, permission), budget warnings, and
+ * closing with requests in flight.
+ */
+import assert from "node:assert/strict";
+import sinon from "sinon";
+import type { Node, NodeStatus } from "node-red";
+import { TuyaEmulator } from "../../src/emulator/tuya";
+import { recordEmissions, registerSecrets } from "../support/emissions";
+import { helper, watchStatus } from "../support/node-red";
+import tuyaConfig from "../../nodes/tuya-config";
+import tuyaStatus from "../../nodes/tuya-status";
+
+type Flow = { id: string; type: string; [key: string]: unknown }[];
+type Creds = Record<string, Record<string, string>>;
+type Spied = Node & { status: sinon.SinonSpy; warn: sinon.SinonSpy; error: sinon.SinonSpy };
+
+describe("tuya-config node", () => {
+  let emu: TuyaEmulator;
+
+  before(async () => {
+    emu = new TuyaEmulator();
+    await emu.start();
+    await helper.startServer();
+  });
+  after(async () => {
+    await helper.stopServer();
+    await emu.stop();
+  });
+  afterEach(async () => {
+    registerSecrets(emu.accessSecret, ...(emu.issuedTokens?.() ?? []));
+    recordEmissions(helper);
+    sinon.restore();
+    emu.faults.clear();
+    await helper.unload();
+  });
+
+  const config = (extra: Record<string, unknown> = {}) => ({ id: "cfg", type: "tuya-config", name: "emu", endpointMode: "custom", endpoint: emu.url, ...extra });
+  const creds = (secret = emu.accessSecret): Creds => ({ cfg: { accessId: emu.accessId, accessSecret: secret } });
+  const plug = () => emu.devices[0].id;
+  const statusFlow = (extra: Record<string, unknown> = {}): Flow => [
+    { id: "t1", type: "tab" },
+    config(extra),
+    { id: "n1", type: "tuya-status", z: "t1", tuya: "cfg", devices: plug(), devicesType: "str", format: "raw", wires: [["h1"]] },
+    { id: "h1", type: "helper", z: "t1" },
+    { id: "c1", type: "catch", z: "t1", scope: null, uncaught: false, wires: [["h2"]] },
+    { id: "h2", type: "helper", z: "t1" },
+  ];
+
+  /** Resolves with the first status node id shows that matches (the helper emits call:status on the node). */
+  function statusOf(id: string, match: (s: NodeStatus) => boolean): Promise<NodeStatus> {
+    const node = helper.getNode(id);
+    return new Promise((resolve) => {
+      const stop = watchStatus(node, (status) => {
+        if (match(status)) {
+          stop();
+          resolve(status);
+        }
+      });
+    });
+  }
+
+  it("exposes one shared client, its devices, users and a call counter", async () => {
+    await helper.load([tuyaConfig, tuyaStatus], statusFlow(), creds());
+    const cfg = helper.getNode("cfg") as unknown as { client: unknown; devices: { list(): Promise<unknown[]> }; users: { size: number }; counterSnapshot(): { total: number } };
+    assert.equal(cfg.client, cfg.client, "the client is created once");
+    assert.equal(cfg.users.size, 1, "the tuya-status node registered as a user");
+    const list = await cfg.devices.list();
+    assert.equal(list.length, emu.devices.length);
+    assert.ok(cfg.counterSnapshot().total >= 1);
+  });
+
+  it("pushes its connection state to every node that uses it", async () => {
+    await helper.load([tuyaConfig, tuyaStatus], statusFlow(), creds());
+    const connected = statusOf("n1", (s) => s.text === "connected");
+    helper.getNode("n1").receive({ payload: 1 });
+    assert.deepEqual(await connected, { fill: "green", shape: "ring", text: "connected" });
+  });
+
+  it("pushes an error state with the Tuya code (a wrong secret: 1004)", async () => {
+    await helper.load([tuyaConfig, tuyaStatus], statusFlow(), creds("wrongsecret0000000000000000000xx"));
+    const failed = statusOf("n1", (s) => s.fill === "red" && /1004/.test(String(s.text)));
+    const caught = new Promise<Record<string, unknown>>((resolve) => helper.getNode("h2").on("input", resolve));
+    helper.getNode("n1").receive({ payload: 1 });
+    assert.match(String((await failed).text), /Tuya 1004/);
+    const msg = await caught;
+    assert.match(String((msg.error as { message: string }).message), /1004/);
+    registerSecrets("wrongsecret0000000000000000000xx");
+  });
+
+  it("tells a node without access id or secret what to enter", async () => {
+    await helper.load([tuyaConfig, tuyaStatus], statusFlow(), { cfg: {} });
+    const caught = new Promise<Record<string, unknown>>((resolve) => helper.getNode("h2").on("input", resolve));
+    helper.getNode("n1").receive({ payload: 1 });
+    assert.match(String(((await caught).error as { message: string }).message), /no access id or access secret/);
+  });
+
+  it("warns once, without secrets, when the monthly budget is nearly used or exceeded", async () => {
+    await helper.load([tuyaConfig, tuyaStatus], statusFlow({ budget: 3 }), creds());
+    const n1 = helper.getNode("n1");
+    const cfg = helper.getNode("cfg") as Spied;
+    for (let i = 0; i < 4; i++) {
+      const done = new Promise((resolve) => helper.getNode("h1").once("input", resolve));
+      n1.receive({ payload: i });
+      await done;
+    }
+    const warnings = cfg.warn.getCalls().filter((c) => c.thisValue === cfg).map((c) => String(c.args[0]));
+    const budget = warnings.filter((w) => /budget/i.test(w));
+    assert.ok(budget.length >= 1 && budget.length <= 2, `one near and at most one over warning: ${JSON.stringify(warnings)}`);
+    assert.equal(new Set(budget).size, budget.length, "no repeated warning");
+    for (const w of warnings) assert.ok(!w.includes(emu.accessSecret) && !w.includes(emu.accessId));
+  });
+
+  it("closes cleanly with a request in flight: aborted, done, no unhandled rejection", async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on("unhandledRejection", onRejection);
+    try {
+      await helper.load([tuyaConfig, tuyaStatus], statusFlow(), creds());
+      const n1 = helper.getNode("n1") as Spied;
+      const errorSpy = n1.error; // the helper's prototype spy; it keeps its calls after unload
+      const caught: unknown[] = [];
+      helper.getNode("h2").on("input", (m: unknown) => caught.push(m));
+      const requesting = statusOf("n1", (s) => /status of/.test(String(s.text)));
+      emu.faults.setLatency(5000);
+      n1.receive({ payload: 1 });
+      await requesting;
+      const before = emu.stats.requests;
+      await helper.unload();
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(errorSpy.getCalls().filter((c) => c.thisValue === n1).length, 0, "closing is not an error");
+      assert.deepEqual(caught, []);
+      assert.equal(helper.getNode("h1"), null);
+      assert.ok(emu.stats.requests >= before);
+      assert.deepEqual(rejections, []);
+    } finally {
+      process.off("unhandledRejection", onRejection);
+      emu.faults.setLatency(0);
+    }
+  });
+
+  describe("admin routes", () => {
+    const body = (extra: Record<string, unknown> = {}) => ({ id: "cfg", endpointMode: "custom", endpoint: emu.url, accessId: emu.accessId, accessSecret: emu.accessSecret, family: "iot-03", ...extra });
+
+    it("POST tuya-config/test answers ok with the number of devices", async () => {
+      await helper.load([tuyaConfig], [config()], creds());
+      const res = await helper.request().post("/tuya-config/test").send(body()).expect(200);
+      assert.deepEqual(res.body, { ok: true, devices: emu.devices.length });
+    });
+
+    it("POST tuya-config/test with a wrong secret: 400 with the 1004 text, without the secret", async () => {
+      await helper.load([tuyaConfig], [config()], creds());
+      const wrong = "typedwrongsecret00000000000000xx";
+      registerSecrets(wrong);
+      const res = await helper.request().post("/tuya-config/test").send(body({ accessSecret: wrong })).expect(400);
+      assert.match(res.body.error, /1004/);
+      assert.ok(!JSON.stringify(res.body).includes(wrong));
+      assert.ok(!JSON.stringify(res.body).includes(emu.accessSecret));
+    });
+
+    it("uses the stored secret when the dialog's password is untouched (__PWRD__)", async () => {
+      await helper.load([tuyaConfig], [config()], creds());
+      const res = await helper.request().post("/tuya-config/test").send(body({ accessSecret: "__PWRD__" })).expect(200);
+      assert.equal(res.body.ok, true);
+    });
+
+    it("POST tuya-config/devices lists the project's devices for the pickers", async () => {
+      await helper.load([tuyaConfig], [config()], creds());
+      const res = await helper.request().post("/tuya-config/devices").send(body()).expect(200);
+      const plugEntry = (res.body.devices as { id: string }[]).find((d) => d.id === plug());
+      assert.deepEqual(plugEntry, { id: plug(), name: emu.devices[0].name, category: emu.devices[0].category, online: true });
+      assert.equal(res.body.devices.length, emu.devices.length);
+    });
+
+    it("GET tuya-config/:id/devices uses the deployed node; an unknown id is a 400", async () => {
+      await helper.load([tuyaConfig], [config()], creds());
+      const res = await helper.request().get("/tuya-config/cfg/devices").expect(200);
+      assert.equal(res.body.devices.length, emu.devices.length);
+      const missing = await helper.request().get("/tuya-config/nope/devices").expect(400);
+      assert.match(missing.body.error, /not deployed/);
+    });
+
+    it("a bad custom endpoint is a 400 that says what to enter", async () => {
+      await helper.load([tuyaConfig], [config()], creds());
+      const res = await helper.request().post("/tuya-config/test").send(body({ endpoint: "ftp:/x" })).expect(400);
+      assert.match(res.body.error, /not an http\(s\) URL/);
+    });
+
+    it("every route requires tuya-config.write (denied without it)", async () => {
+      // The helper runs without adminAuth (its RED.auth lets everything through), so the node API
+      // it builds is given a guard that denies unless the request carries the permission asked for.
+      type Api = { auth: { needsPermission(p: string): unknown } };
+      const util = (helper as unknown as { _registryUtil: { createNodeApi(n: unknown): Api } })._registryUtil;
+      const original = util.createNodeApi.bind(util);
+      const guard = sinon.spy(
+        (permission: string) => (req: { headers: Record<string, string> }, res: { status(n: number): { end(): void } }, next: () => void) =>
+          req.headers["x-permission"] === permission ? next() : res.status(401).end(),
+      );
+      sinon.stub(util, "createNodeApi").callsFake((n: unknown) => ({ ...original(n), auth: { needsPermission: guard } }));
+      await helper.load([tuyaConfig], [config()], creds());
+      assert.ok(guard.callCount >= 3 && guard.getCalls().every((c) => c.args[0] === "tuya-config.write"));
+      await helper.request().post("/tuya-config/test").send(body()).expect(401);
+      await helper.request().post("/tuya-config/devices").send(body()).expect(401);
+      await helper.request().get("/tuya-config/cfg/devices").expect(401);
+      await helper.request().post("/tuya-config/test").set("x-permission", "tuya-config.write").send(body()).expect(200);
+    });
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * tuya-info through the test helper against the Tuya emulator: each kind of question, msg.what
+ * overriding the dialog, one device vs several (keyed by id), and errors reaching a Catch node.
+ */
+import assert from "node:assert/strict";
+import type { Node, NodeMessage, NodeStatus } from "node-red";
+import type sinon from "sinon";
+import { TuyaEmulator } from "../../src/emulator/tuya";
+import { recordEmissions, registerSecrets } from "../support/emissions";
+import { helper } from "../support/node-red";
+import tuyaConfig from "../../nodes/tuya-config";
+import tuyaInfo from "../../nodes/tuya-info";
+
+type Msg = NodeMessage & Record<string, unknown>;
+
+describe("tuya-info node", () => {
+  let emu: TuyaEmulator;
+  const plug = () => emu.devices[0].id;
+  const climate = () => emu.devices[2].id;
+
+  before(async () => {
+    emu = new TuyaEmulator();
+    await emu.start();
+    await helper.startServer();
+  });
+  after(async () => {
+    await helper.stopServer();
+    await emu.stop();
+  });
+  afterEach(async () => {
+    registerSecrets(emu.accessSecret, ...(emu.issuedTokens?.() ?? []));
+    recordEmissions(helper);
+    emu.faults.clear();
+    await helper.unload();
+  });
+
+  async function load(props: Record<string, unknown>, withConfig = true): Promise<void> {
+    const flow = [
+      { id: "t1", type: "tab" },
+      { id: "cfg", type: "tuya-config", endpointMode: "custom", endpoint: emu.url },
+      { id: "n1", type: "tuya-info", z: "t1", tuya: withConfig ? "cfg" : "", what: "details", devices: "devices", devicesType: "msg", ...props, wires: [["h1"]] },
+      { id: "h1", type: "helper", z: "t1" },
+      { id: "c1", type: "catch", z: "t1", scope: null, uncaught: false, wires: [["h2"]] },
+      { id: "h2", type: "helper", z: "t1" },
+    ];
+    await helper.load([tuyaConfig, tuyaInfo], flow, { cfg: { accessId: emu.accessId, accessSecret: emu.accessSecret } });
+  }
+
+  /** Sends msg and resolves with the output message or the caught one. */
+  function run(msg: Record<string, unknown>): Promise<{ out?: Msg; caught?: Msg }> {
+    return new Promise((resolve) => {
+      helper.getNode("h1").once("input", (m: Msg) => resolve({ out: m }));
+      helper.getNode("h2").once("input", (m: Msg) => resolve({ caught: m }));
+      helper.getNode("n1").receive(msg as NodeMessage);
+    });
+  }
+
+  it("device details for one device: the result itself, msg.topic = name or id", async () => {
+    await load({});
+    const { out } = await run({ devices: { Plug: plug() } });
+    assert.equal((out?.payload as { id: string }).id, plug());
+    assert.equal(out?.topic, "Plug");
+  });
+
+  it("device details for several devices: an object keyed by device id (one batched request)", async () => {
+    await load({});
+    const before = emu.stats.requests;
+    const { out } = await run({ devices: [plug(), climate()] });
+    const byId = out?.payload as Record<string, { id: string; category: string }>;
+    assert.deepEqual(Object.keys(byId), [plug(), climate()]);
+    assert.equal(byId[climate()].category, "wsdcg");
+    assert.ok(emu.stats.requests - before <= 2, "one batch request (plus a token grant)");
+  });
+
+  it("functions of a device", async () => {
+    await load({ what: "functions", devices: plug(), devicesType: "str" });
+    const { out } = await run({});
+    const fns = (out?.payload as { functions: { code: string }[] }).functions.map((f) => f.code);
+    assert.deepEqual(fns, ["switch_1", "countdown_1"]);
+  });
+
+  it("specification of several devices, keyed by id", async () => {
+    await load({ what: "specification" });
+    const { out } = await run({ devices: [plug(), climate()] });
+    const spec = out?.payload as Record<string, { category: string; status: { code: string }[] }>;
+    assert.equal(spec[climate()].category, "wsdcg");
+    assert.ok(spec[climate()].status.some((s) => s.code === "va_temperature"));
+  });
+
+  it("factory info, batched and keyed by id", async () => {
+    await load({ what: "factory" });
+    const { out } = await run({ devices: [plug(), climate()] });
+    const info = out?.payload as Record<string, { id: string; mac: string }>;
+    assert.equal(info[plug()].id, plug());
+    assert.ok(info[climate()].mac);
+  });
+
+  it("category functions (no devices needed); msg.topic = the category", async () => {
+    await load({ what: "category", category: "dj", categoryType: "str", devices: "" });
+    const { out } = await run({});
+    assert.equal(out?.topic, "dj");
+    assert.ok((out?.payload as { functions: { code: string }[] }).functions.some((f) => f.code === "switch_led"));
+  });
+
+  it("the project's device list", async () => {
+    await load({ what: "list" });
+    const { out } = await run({ payload: "go" });
+    const list = out?.payload as { id: string; name: string }[];
+    assert.deepEqual(list.map((d) => d.id).sort(), emu.devices.map((d) => d.id).sort());
+  });
+
+  it("msg.what overrides the dialog", async () => {
+    await load({ what: "details" });
+    const { out } = await run({ what: "list" });
+    assert.equal((out?.payload as unknown[]).length, emu.devices.length);
+  });
+
+  it("an unknown msg.what is an error before any request", async () => {
+    await load({});
+    const before = emu.stats.requests;
+    const { out, caught } = await run({ what: "everything", devices: plug() });
+    assert.equal(out, undefined);
+    assert.match(String((caught?.error as { message: string }).message), /msg\.what/);
+    assert.equal(emu.stats.requests, before);
+  });
+
+  it("a bad category code is an error", async () => {
+    await load({ what: "category", category: "no such!", categoryType: "str" });
+    const { caught } = await run({});
+    assert.match(String((caught?.error as { message: string }).message), /category code/);
+  });
+
+  it("a Tuya error (1106) reaches the Catch node with errorDetails and a red status", async () => {
+    await load({});
+    emu.faults.failNext(1, { code: 1106, path: "/devices/" });
+    const { out, caught } = await run({ devices: plug() });
+    assert.equal(out, undefined);
+    assert.equal((caught?.errorDetails as { code: number }).code, 1106);
+    const statuses = (helper.getNode("n1").status as unknown as sinon.SinonSpy).args.map((a) => a[0] as NodeStatus);
+    assert.deepEqual(statuses.at(-1), { fill: "red", shape: "ring", text: "Tuya 1106" });
+  });
+
+  it("without a config node: red ring and an error per message", async () => {
+    await load({}, false);
+    const n1 = helper.getNode("n1") as Node & { status: sinon.SinonSpy };
+    assert.ok(n1.status.calledWith({ fill: "red", shape: "ring", text: "no config node" }));
+    const { caught } = await run({ devices: plug() });
+    assert.match(String((caught?.error as { message: string }).message), /No tuya-config/);
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * tuya-request through the test helper against the Tuya emulator: signed calls from the dialog
+ * or the message, msg.tuya, input checks before sending, writes never repeated, Catch on errors.
+ */
+import assert from "node:assert/strict";
+import type { Node, NodeMessage, NodeStatus } from "node-red";
+import type sinon from "sinon";
+import { TuyaEmulator } from "../../src/emulator/tuya";
+import { recordEmissions, registerSecrets } from "../support/emissions";
+import { helper } from "../support/node-red";
+import tuyaConfig from "../../nodes/tuya-config";
+import tuyaRequest from "../../nodes/tuya-request";
+
+type Msg = NodeMessage & Record<string, unknown>;
+
+describe("tuya-request node", () => {
+  let emu: TuyaEmulator;
+  const light = () => emu.devices[3].id;
+
+  before(async () => {
+    emu = new TuyaEmulator();
+    await emu.start();
+    await helper.startServer();
+  });
+  after(async () => {
+    await helper.stopServer();
+    await emu.stop();
+  });
+  afterEach(async () => {
+    registerSecrets(emu.accessSecret, ...(emu.issuedTokens?.() ?? []));
+    recordEmissions(helper);
+    emu.faults.clear();
+    await helper.unload();
+  });
+
+  async function load(props: Record<string, unknown>, withConfig = true): Promise<void> {
+    const flow = [
+      { id: "t1", type: "tab" },
+      { id: "cfg", type: "tuya-config", endpointMode: "custom", endpoint: emu.url },
+      { id: "n1", type: "tuya-request", z: "t1", tuya: withConfig ? "cfg" : "", method: "GET", path: "", ...props, wires: [["h1"]] },
+      { id: "h1", type: "helper", z: "t1" },
+      { id: "c1", type: "catch", z: "t1", scope: null, uncaught: false, wires: [["h2"]] },
+      { id: "h2", type: "helper", z: "t1" },
+    ];
+    await helper.load([tuyaConfig, tuyaRequest], flow, { cfg: { accessId: emu.accessId, accessSecret: emu.accessSecret } });
+  }
+
+  function run(msg: Record<string, unknown>): Promise<{ out?: Msg; caught?: Msg }> {
+    return new Promise((resolve) => {
+      helper.getNode("h1").once("input", (m: Msg) => resolve({ out: m }));
+      helper.getNode("h2").once("input", (m: Msg) => resolve({ caught: m }));
+      helper.getNode("n1").receive(msg as NodeMessage);
+    });
+  }
+
+  it("GET from the dialog: msg.payload = result, msg.tuya = {t, tid}", async () => {
+    await load({ path: `/v1.0/iot-03/devices/${light()}` });
+    const { out } = await run({ payload: 1, topic: "keep" });
+    assert.equal((out?.payload as { id: string }).id, light());
+    const tuya = out?.tuya as { t: number; tid: string };
+    assert.equal(typeof tuya.t, "number");
+    assert.equal(typeof tuya.tid, "string");
+    assert.equal(out?.topic, "keep");
+  });
+
+  it("msg.path and msg.query override the dialog; a ?query in the path is read too", async () => {
+    await load({ path: "/v1.0/iot-03/devices/nothing" });
+    const ids = emu.devices.slice(0, 2).map((d) => d.id).join(",");
+    const { out } = await run({ path: "/v1.0/iot-03/devices/status", query: { device_ids: ids } });
+    assert.deepEqual((out?.payload as { id: string }[]).map((d) => d.id), ids.split(","));
+    const viaPath = await run({ path: `/v1.0/iot-03/devices/status?device_ids=${ids}` });
+    assert.equal((viaPath.out?.payload as unknown[]).length, 2);
+  });
+
+  it("POST with msg.payload as the body and msg.method: the command runs once", async () => {
+    await load({ path: `/v1.0/iot-03/devices/${light()}/commands` });
+    const current = emu.status(light()).find((d) => d.code === "switch_led")?.value as boolean;
+    const before = emu.stats.commandsExecuted;
+    const { out } = await run({ method: "POST", payload: { commands: [{ code: "switch_led", value: !current }] } });
+    assert.equal(out?.payload, true);
+    assert.equal(emu.stats.commandsExecuted - before, 1);
+    assert.equal(emu.status(light()).find((d) => d.code === "switch_led")?.value, !current);
+  });
+
+  it("POST with the dialog's body when msg.payload is not an object", async () => {
+    await load({ method: "POST", path: `/v1.0/iot-03/devices/${light()}/commands`, body: JSON.stringify({ commands: [{ code: "bright_value_v2", value: 321 }] }) });
+    await run({ payload: Date.now() });
+    assert.equal(emu.status(light()).find((d) => d.code === "bright_value_v2")?.value, 321);
+  });
+
+  it("a POST answered by a dropped connection after it ran is not repeated", async () => {
+    await load({ method: "POST", path: `/v1.0/iot-03/devices/${light()}/commands` });
+    const before = emu.stats.commandsExecuted;
+    emu.faults.failNext(1, { dropAfterExecute: true, path: "/commands" });
+    const { out, caught } = await run({ payload: { commands: [{ code: "switch_led", value: true }] } });
+    assert.equal(out, undefined);
+    assert.ok(caught);
+    assert.equal(emu.stats.commandsExecuted - before, 1, "executed exactly once");
+  });
+
+  for (const [label, msg, pattern] of [
+    ["an absolute URL as path", { path: "https://evil.example/v1.0/token" }, /not an OpenAPI path/],
+    ["a protocol-relative path", { path: "//evil.example/x" }, /not an OpenAPI path/],
+    ["an unknown method", { method: "PATCH", path: "/v1.0/iot-03/devices" }, /not one of GET, POST, PUT, DELETE/],
+    ["a query that is not an object", { path: "/v1.0/iot-03/devices", query: "[1,2]" }, /msg\.query/],
+  ] as const) {
+    it(`rejects ${label} before sending anything`, async () => {
+      await load({});
+      const before = emu.stats.requests;
+      const { out, caught } = await run({ ...msg });
+      assert.equal(out, undefined);
+      assert.match(String((caught?.error as { message: string }).message), pattern);
+      assert.equal((caught?.errorDetails as { name: string }).name, "InputError");
+      assert.equal(emu.stats.requests, before);
+    });
+  }
+
+  it("a Tuya error reaches the Catch node with errorDetails (code, hint) and a red status", async () => {
+    await load({ path: `/v1.0/iot-03/devices/${light()}` });
+    emu.faults.failNext(1, { code: 1106, path: "/devices/" });
+    const { out, caught } = await run({});
+    assert.equal(out, undefined);
+    const details = caught?.errorDetails as { code: number; platform: string };
+    assert.equal(details.code, 1106);
+    assert.equal(details.platform, "tuya");
+    const statuses = (helper.getNode("n1").status as unknown as sinon.SinonSpy).args.map((a) => a[0] as NodeStatus);
+    assert.deepEqual(statuses.at(-1), { fill: "red", shape: "ring", text: "Tuya 1106" });
+    assert.ok(statuses.some((s) => String(s.text).startsWith("GET /v1.0/iot-03/devices/")), "showed the request while it ran");
+  });
+
+  it("without a config node: red ring and an error per message", async () => {
+    await load({ path: "/v1.0/iot-03/devices" }, false);
+    const n1 = helper.getNode("n1") as Node & { status: sinon.SinonSpy };
+    assert.ok(n1.status.calledWith({ fill: "red", shape: "ring", text: "no config node" }));
+    const { caught } = await run({});
+    assert.match(String((caught?.error as { message: string }).message), /No tuya-config/);
+  });
+});
