@@ -7,7 +7,8 @@
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import type { Request } from "express";
 import { AbortError, InputError } from "../src/core/errors";
-import { TuyaDevices, TuyaOpenApi, type TuyaApiFamily, type TuyaClientState, type TuyaOpenApiOptions } from "../src/tuya";
+import { TuyaDevices, TuyaOpenApi, type TuyaApiFamily, type TuyaClientState, type TuyaFunctionSet, type TuyaOpenApiOptions } from "../src/tuya";
+import { specValues } from "../src/tuya/model";
 import { adminRoute, dialogCredentials } from "./shared/admin";
 import { ConfigUsers } from "./shared/config-users";
 import { statusForState } from "./shared/status";
@@ -86,6 +87,17 @@ function pickerEntries(list: Record<string, unknown>[]): { id: string; name: str
   return list.map((d) => ({ id: String(d.id ?? ""), name: String(d.name ?? ""), category: String(d.category ?? ""), online: d.online === true }));
 }
 
+/** A device's commandable functions for the tuya-command dialog's rows, with values parsed (range, min, max, unit). */
+function editorFunctions(set: TuyaFunctionSet): { category: string; functions: { code: string; type: string; name: string; values: Record<string, unknown> }[] } {
+  return { category: set.category, functions: set.functions.map((f) => ({ code: f.code, type: f.type, name: f.name || f.code, values: specValues(f) })) };
+}
+
+function requestedDevice(req: Request): string {
+  const device = ((req.body ?? {}) as Record<string, unknown>).device;
+  if (typeof device !== "string" || device.trim() === "") throw new InputError("No device given: pick a device first, its functions offer the codes and values");
+  return device.trim();
+}
+
 function dialogSecrets(RED: NodeAPI, req: Request): string[] {
   const body = (req.body ?? {}) as Record<string, unknown>;
   return Object.values(dialogCredentials(RED, body.id, body, ["accessSecret"]));
@@ -96,6 +108,10 @@ function registerAdminRoutes(RED: NodeAPI): void {
   const secrets = (req: Request) => dialogSecrets(RED, req);
   adminRoute(RED, "post", "/tuya-config/test", permission, (req) => withDialogClient(RED, req, async (d) => ({ ok: true, devices: (await d.list()).length })), secrets);
   adminRoute(RED, "post", "/tuya-config/devices", permission, (req) => withDialogClient(RED, req, async (d) => ({ devices: pickerEntries(await d.list()) })), secrets);
+  adminRoute(RED, "post", "/tuya-config/functions", permission, async (req) => {
+    const device = requestedDevice(req);
+    return withDialogClient(RED, req, async (d) => editorFunctions(await d.functions(device)));
+  }, secrets);
   adminRoute(RED, "get", "/tuya-config/:id/devices", permission, async (req) => {
     const config = RED.nodes.getNode(String(req.params.id)) as TuyaConfigNode | null;
     if (!config) throw new Error("This tuya-config is not deployed yet: deploy it, or use the dialog's device picker, which sends the typed values");

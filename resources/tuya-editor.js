@@ -71,5 +71,15 @@
     });
   }
 
-  window.BestlabTuya = { post: post, dialogValues: dialogValues, configValues: configValues, devicePicker: devicePicker };
+  /** The functions (code, type, name, parsed values) of the first device in a devices typedInput (POST tuya-config/functions). */
+  function deviceFunctions(configId, input, cb) {
+    var body = configValues(configId);
+    if (!body) { cb('choose a tuya-config first'); return; }
+    var device = currentIds($(input)).filter(Boolean)[0];
+    if (!device) { cb('pick or type a device first'); return; }
+    body.device = device;
+    post('tuya-config/functions', body, cb);
+  }
+
+  window.BestlabTuya = { post: post, dialogValues: dialogValues, configValues: configValues, devicePicker: devicePicker, deviceFunctions: deviceFunctions };
 })();

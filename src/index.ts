@@ -3,3 +3,5 @@
  * (via functionExternalModules) and scripts, with no Node-RED needed.
  */
 export * from "./core";
+export * from "./tuya";
+export * from "./hobo";

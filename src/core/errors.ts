@@ -58,19 +58,21 @@ export class ApiError extends Error {
     const serviceMessage = clean(init.serviceMessage);
     const path = clean(init.path);
     const hint = clean(init.hint);
-    super(ApiError.compose(init.platform, init.status, init.code, serviceMessage, hint));
+    // A text code or request id comes from the server too, and may echo what it was sent.
+    const code = typeof init.code === "string" ? clean(init.code) : init.code;
+    super(ApiError.compose(init.platform, init.status, code, serviceMessage, hint));
     this.name = "ApiError";
     this.platform = init.platform;
     this.status = init.status;
-    this.code = init.code;
+    this.code = code;
     this.serviceMessage = serviceMessage;
-    this.requestId = init.requestId;
+    this.requestId = clean(init.requestId);
     this.retryable = init.retryable ?? false;
     this.notExecuted = init.notExecuted ?? false;
     this.retryAfterMs = init.retryAfterMs;
     this.hint = hint;
     this.responseText = (clean(init.responseText) ?? "").slice(0, MAX_RESPONSE_TEXT);
-    this.method = init.method;
+    this.method = clean(init.method);
     this.path = path;
   }
 

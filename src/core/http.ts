@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from "axios";
 import { AbortError, ApiError, type Platform } from "./errors";
+import { redact } from "./redact";
 
 export const PACKAGE_NAME = "@bestlab/node-red-platform";
 
@@ -52,6 +53,7 @@ export function createHttpClient(options: HttpClientOptions): AxiosInstance {
 
 /** Parses a JSON body, or throws an ApiError that says what came back instead. */
 export function parseJsonBody(res: AxiosResponse, platform: Platform, secrets: Iterable<string> = []): unknown {
+  const list = [...secrets];
   const text = typeof res.data === "string" ? res.data : JSON.stringify(res.data ?? "");
   try {
     return JSON.parse(text);
@@ -67,9 +69,10 @@ export function parseJsonBody(res: AxiosResponse, platform: Platform, secrets: I
         status >= 500
           ? "the service or a proxy in front of it is having trouble; it is retried for reads, try again later"
           : "check the endpoint URL: it does not look like the service's API",
-      responseText: text.slice(0, 500),
+      // Redacted before it is cut, so a secret straddling the cut cannot survive in part.
+      responseText: redact(text, list).slice(0, 500),
       retryable: status >= 500 || status === 429,
-      secrets,
+      secrets: list,
     });
   }
 }

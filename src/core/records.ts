@@ -38,17 +38,27 @@ export interface InfluxPoint {
 }
 
 /**
+ * A value a store can hold: not null, and a number only when finite (InfluxDB rejects NaN and
+ * infinities, and one such field fails the whole batch write).
+ */
+function storable(value: ReadingValue | undefined): value is number | boolean | string {
+  return value !== null && value !== undefined && (typeof value !== "number" || Number.isFinite(value));
+}
+
+/**
  * Points for node-red-contrib-influxdb's "influxdb batch" node. Timestamps stay Date objects,
  * which that node writes correctly in every InfluxDB mode; null values are skipped because
- * InfluxDB 2 silently drops them anyway.
+ * InfluxDB 2 silently drops them anyway, and NaN/infinite ones because InfluxDB rejects them.
+ * Empty tag values are left out (line protocol has no empty tag value).
  */
 export function toInfluxPoints(records: readonly ReadingRecord[], measurement?: string): InfluxPoint[] {
   const points: InfluxPoint[] = [];
   for (const r of records) {
-    if (r.value === null || r.value === undefined) continue;
-    const tags: Record<string, string> = { device: r.device, sensor: r.sensor, name: r.name };
-    if (r.deviceName) tags.device_name = r.deviceName;
-    if (r.unit) tags.unit = r.unit;
+    if (!storable(r.value)) continue;
+    const tags: Record<string, string> = {};
+    for (const [key, tag] of [["device", r.device], ["sensor", r.sensor], ["name", r.name], ["device_name", r.deviceName], ["unit", r.unit]] as const) {
+      if (tag) tags[key] = tag;
+    }
     points.push({ measurement: measurement || r.source, tags, fields: { value: r.value }, timestamp: r.time });
   }
   return points;
@@ -69,11 +79,11 @@ export function seriesTopic(r: ReadingRecord): string {
   return `${r.deviceName || r.device}/${r.name}`;
 }
 
-/** One message per reading (null values skipped), for charts, influxdb out and sqlite. */
+/** One message per reading (null, NaN and infinite values skipped), for charts, influxdb out and sqlite. */
 export function toReadingMessages(records: readonly ReadingRecord[]): ReadingMessage[] {
   const out: ReadingMessage[] = [];
   for (const r of records) {
-    if (r.value === null || r.value === undefined) continue;
+    if (!storable(r.value)) continue;
     const timestamp = r.time.getTime();
     out.push({
       topic: seriesTopic(r),

@@ -15,14 +15,26 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** Returns text with every given secret (and its URL-encoded form) and every credential-shaped value masked. */
+/** The ways a secret is written into text: as is, URL-encoded (path or form) and JSON-escaped. */
+function forms(secret: string): Set<string> {
+  const out = new Set([secret, JSON.stringify(secret).slice(1, -1)]);
+  try {
+    out.add(encodeURIComponent(secret));
+  } catch {
+    // A lone surrogate cannot be URL-encoded, so it cannot stand in a URL either.
+  }
+  out.add(new URLSearchParams({ s: secret }).toString().slice(2));
+  return out;
+}
+
+/** Returns text with every given secret (and its encoded forms) and every credential-shaped value masked. */
 export function redact(text: string, secrets: Iterable<string> = []): string {
   let out = text;
   const list = [...secrets].filter((s) => typeof s === "string" && s.length >= MIN_SECRET_LENGTH);
   // Longest first, so a secret that contains another is masked whole.
   list.sort((a, b) => b.length - a.length);
   for (const secret of list) {
-    for (const form of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])) {
+    for (const form of forms(secret)) {
       out = out.replace(new RegExp(escapeRegExp(form), "g"), MASK);
     }
   }

@@ -23,18 +23,27 @@ export interface RetryOptions {
 
 /** Full-jitter exponential delay for the given retry number (1 = first retry). */
 export function backoffDelay(retry: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, retry - 1));
+  // The exponent is bounded so a zero base never meets an infinite power (0 * Infinity is NaN).
+  const ceiling = Math.max(0, Math.min(maxMs, baseMs * 2 ** Math.min(1000, Math.max(0, retry - 1))));
   return Math.round(random() * ceiling);
+}
+
+/** A usable number from options, else the default (NaN would disable every bound below). */
+function finite(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) ? value : fallback;
 }
 
 /** Reads a Retry-After header (seconds or an HTTP date) as milliseconds from now. */
 export function parseRetryAfter(value: string | undefined | null, now: number = Date.now()): number | undefined {
-  if (value === undefined || value === null || value === "") return undefined;
+  if (value === undefined || value === null || value.trim() === "") return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
+
+/** The longest delay a timer takes; a longer one would fire after 1 ms instead. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** Waits, rejecting with AbortError as soon as the signal fires. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -43,7 +52,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
-    }, ms);
+    }, Math.min(ms, MAX_TIMER_MS));
     const onAbort = () => {
       clearTimeout(timer);
       reject(new AbortError());
@@ -53,10 +62,10 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
-  const attempts = options.attempts ?? 4;
-  const base = options.baseDelayMs ?? 500;
-  const max = options.maxDelayMs ?? 15_000;
-  const maxTotal = options.maxTotalMs ?? 60_000;
+  const attempts = finite(options.attempts, 4);
+  const base = finite(options.baseDelayMs, 500);
+  const max = finite(options.maxDelayMs, 15_000);
+  const maxTotal = finite(options.maxTotalMs, 60_000);
   const now = options.now ?? Date.now;
   const started = now();
   for (let attempt = 1; ; attempt++) {

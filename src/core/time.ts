@@ -9,7 +9,8 @@ import { InputError } from "./errors";
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const RELATIVE = /^(?:now)?\s*([+-])\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)$/i;
 const DIGITS = /^\d+(?:\.\d+)?$/;
-const HOBO_TEXT = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+// Date, optionally a time (minutes, seconds, fraction), optionally a zone; "t" and "z" as RFC 3339 allows.
+const HOBO_TEXT = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 export interface ParseTimeOptions {
   /** Reference time for relative inputs (ms); defaults to Date.now(). */
@@ -20,6 +21,7 @@ export interface ParseTimeOptions {
 
 function describe(input: unknown): string {
   if (typeof input === "string") return `"${input}"`;
+  if (typeof input === "number") return String(input);
   if (input instanceof Date) return "an invalid Date";
   try {
     return JSON.stringify(input) ?? String(input);
@@ -31,7 +33,7 @@ function describe(input: unknown): string {
 function fail(input: unknown, name: string | undefined): never {
   const what = name ? `${name} time` : "time";
   throw new InputError(
-    `Cannot read ${describe(input)} as a ${what}: use an ISO 8601 date, "yyyy-MM-dd HH:mm:ss" (UTC), ` +
+    `Cannot read ${describe(input)} as ${/^[aeiou]/i.test(what) ? "an" : "a"} ${what}: use an ISO 8601 date, "yyyy-MM-dd HH:mm:ss" (UTC), ` +
       `a 10-digit (seconds) or 13-digit (milliseconds) timestamp, "now", or a relative span such as "-24h", "-7d" or "-30m"`,
   );
 }
@@ -60,21 +62,32 @@ export function parseTime(input: unknown, options: ParseTimeOptions = {}): Date 
   const rel = RELATIVE.exec(text);
   if (rel) {
     const span = Number(rel[2]) * UNIT_MS[rel[3].toLowerCase()];
-    return new Date(rel[1] === "-" ? now - span : now + span);
+    const date = new Date(rel[1] === "-" ? now - span : now + span);
+    // A span beyond the Date range (about 270,000 years) gives no instant at all.
+    if (Number.isNaN(date.getTime())) fail(input, name);
+    return date;
   }
   if (DIGITS.test(text)) return fromEpochNumber(Number(text), input, name);
   const m = HOBO_TEXT.exec(text);
   if (m) {
-    const [, y, mo, d, h, mi, s = "0", frac = "0", zone] = m;
-    let ms = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, Number(frac.padEnd(3, "0")));
-    if (zone && zone !== "Z") {
+    const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "0", zone] = m;
+    // setUTCFullYear, not Date.UTC, so years 0-99 are not read as 1900-1999.
+    const wall = new Date(0);
+    wall.setUTCFullYear(+y, +mo - 1, +d);
+    wall.setUTCHours(+h, +mi, +s, Number(frac.padEnd(3, "0")));
+    // Reject impossible calendar values such as 2024-02-31 instead of letting them roll over
+    // (checked on the wall-clock value, before the zone offset moves it to another day).
+    if (wall.getUTCDate() !== +d || wall.getUTCMonth() !== +mo - 1 || +h > 23 || +mi > 59 || +s > 59) fail(input, name);
+    let ms = wall.getTime();
+    if (zone && zone.toUpperCase() !== "Z") {
       const sign = zone.startsWith("-") ? -1 : 1;
       const hhmm = zone.slice(1).replace(":", "");
-      ms -= sign * (Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(2))) * 60_000;
+      const [zh, zm] = [Number(hhmm.slice(0, 2)), Number(hhmm.slice(2))];
+      if (zh > 23 || zm > 59) fail(input, name);
+      ms -= sign * (zh * 60 + zm) * 60_000;
     }
     const date = new Date(ms);
-    // Reject impossible calendar values such as 2024-02-31 instead of letting them roll over.
-    if (Number.isNaN(ms) || date.getUTCDate() !== +d || date.getUTCMonth() !== +mo - 1 || +h > 23 || +mi > 59 || +s > 59) fail(input, name);
+    if (Number.isNaN(ms)) fail(input, name);
     return date;
   }
   return fail(input, name);

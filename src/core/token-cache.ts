@@ -21,6 +21,7 @@ export type TokenFetcher<T> = (current: Token<T> | undefined) => Promise<Token<T
 export class TokenCache<T> {
   private token?: Token<T>;
   private inFlight?: Promise<Token<T>>;
+  private inFlightGeneration = 0;
   private generation = 0;
   private readonly marginMs: number;
   private readonly now: () => number;
@@ -39,21 +40,30 @@ export class TokenCache<T> {
     return (await this.refresh()).value;
   }
 
-  /** Forces a fetch (shared with any fetch already under way). */
+  /** Forces a fetch (shared with any fetch already under way, unless invalidate() came after it began). */
   refresh(): Promise<Token<T>> {
-    if (!this.inFlight) {
-      const generation = this.generation;
-      this.inFlight = this.fetcher(this.token)
-        .then((token) => {
-          // An invalidate() during the fetch wins: this token may already be the rejected one.
-          if (generation === this.generation) this.token = token;
-          return token;
-        })
-        .finally(() => {
-          this.inFlight = undefined;
-        });
+    if (this.inFlight && this.inFlightGeneration === this.generation) return this.inFlight;
+    const generation = this.generation;
+    let started: Promise<Token<T>>;
+    try {
+      started = this.fetcher(this.token);
+    } catch (err) {
+      // A fetcher that throws instead of rejecting still gives every caller a rejection.
+      started = Promise.reject(err);
     }
-    return this.inFlight;
+    const fetch: Promise<Token<T>> = started
+      .then((token) => {
+        // An invalidate() during the fetch wins: this token may already be the rejected one.
+        if (generation === this.generation) this.token = token;
+        return token;
+      })
+      .finally(() => {
+        // A fetch overtaken by a newer one must not clear the newer one's slot.
+        if (this.inFlight === fetch) this.inFlight = undefined;
+      });
+    this.inFlight = fetch;
+    this.inFlightGeneration = generation;
+    return fetch;
   }
 
   /** True when there is no token or it expires within the margin. */

@@ -191,8 +191,10 @@ async function* sliced(api: TuyaOpenApi, paths: FamilyPaths, p: Plan): AsyncGene
     }
     return { logs, truncated, window: [s, e] as const };
   });
-  // Tuya lists newest first; keep whichever order the server used, across slices too.
-  const descending = done.some(({ logs }) => logs.length > 1 && logs[0].event_time > logs[logs.length - 1].event_time);
+  // Keep whichever order the server used, across slices too: any slice whose entries are not all
+  // at one instant shows it; without such evidence, Tuya's own order (newest first).
+  const ordered = done.find(({ logs }) => logs.length > 1 && logs[0].event_time !== logs[logs.length - 1].event_time)?.logs;
+  const descending = ordered ? ordered[0].event_time > ordered[ordered.length - 1].event_time : true;
   if (descending) done.reverse();
   for (let i = 0; i < done.length; i++) {
     const { logs, truncated, window } = done[i];

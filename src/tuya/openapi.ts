@@ -10,7 +10,7 @@
  * run (connection refused). Secrets and tokens never reach logs or errors.
  */
 import { randomUUID } from "node:crypto";
-import { EventEmitter } from "node:events";
+import { EventEmitter, setMaxListeners } from "node:events";
 import type { Agent } from "node:http";
 import type { AxiosInstance } from "axios";
 import { AbortError, ApiError, InputError, isAbortError } from "../core/errors";
@@ -49,7 +49,7 @@ export interface TuyaOpenApiOptions {
   lang?: string;
   /** Per-request timeout (default 30 s). */
   timeoutMs?: number;
-  /** Client-side rate limit (default 10 per second; 0 = none). */
+  /** Client-side rate limit (default 10 per second, kept with a 10 % margin for network jitter; 0 = none). */
   requestsPerSecond?: number;
   /** Requests in flight at once (default 4). */
   maxConcurrent?: number;
@@ -59,6 +59,13 @@ export interface TuyaOpenApiOptions {
   signAlgorithm?: "new" | "legacy";
   /** Send a random nonce with each request (signed in). */
   useNonce?: boolean;
+  /** Extra headers sent with every request (e.g. area_id, call_id); the protocol's own names are refused. */
+  headers?: Record<string, string>;
+  /**
+   * Header names listed in Signature-Headers and signed, in this order: client_id, lang,
+   * sign_method or any name from `headers` (0x5e/homebridge-tuya-platform signs client_id).
+   */
+  signatureHeaders?: string[];
   /** Refresh the token this long before it expires (default 60 s). */
   tokenMarginMs?: number;
   retry?: TuyaRetryOptions;
@@ -118,6 +125,28 @@ interface Prepared {
 }
 
 const METHODS: readonly string[] = ["GET", "POST", "PUT", "DELETE"];
+/** Headers the client sets per request: not settable through options.headers. */
+const RESERVED_HEADERS = new Set(["client_id", "sign", "sign_method", "t", "lang", "access_token", "nonce", "signature-headers", "content-type"]);
+/** Headers with a fixed value per client that may be signed. */
+const SIGNABLE_OWN_HEADERS = new Set(["client_id", "lang", "sign_method"]);
+
+function checkHeaders(headers: unknown, signed: unknown): { extra: Record<string, string>; signed: string[] } {
+  if (headers !== undefined && !isRecord(headers)) throw new InputError("Tuya headers must be an object of header names and text values");
+  const extra: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (!/^[A-Za-z0-9_-]+$/.test(name) || RESERVED_HEADERS.has(name.toLowerCase())) throw new InputError(`The header "${name}" cannot be set: it is not a plain name or the client sets it itself`);
+    if (typeof value !== "string") throw new InputError(`The header "${name}" must have a text value`);
+    extra[name] = value;
+  }
+  if (signed !== undefined && (!Array.isArray(signed) || !signed.every((n) => typeof n === "string"))) throw new InputError("signatureHeaders must be a list of header names");
+  const names = (signed ?? []) as string[];
+  for (const name of names) {
+    if (!SIGNABLE_OWN_HEADERS.has(name) && !(name in extra)) {
+      throw new InputError(`The signed header "${name}" is not sent: use client_id, lang, sign_method or a name from headers`);
+    }
+  }
+  return { extra, signed: names };
+}
 /** Tokens remembered for redaction (current and a few previous). */
 const MAX_REMEMBERED_SECRETS = 32;
 
@@ -153,6 +182,8 @@ export class TuyaOpenApi extends EventEmitter {
   private readonly lang: string;
   private readonly legacy: boolean;
   private readonly useNonce: boolean;
+  private readonly extraHeaders: Record<string, string>;
+  private readonly signedHeaderNames: string[];
   private readonly retry: TuyaRetryOptions;
   private readonly logger?: TuyaLogger;
   private readonly now: () => number;
@@ -182,12 +213,19 @@ export class TuyaOpenApi extends EventEmitter {
     this.lang = options.lang || "en";
     this.legacy = options.signAlgorithm === "legacy";
     this.useNonce = options.useNonce ?? false;
+    const headerSetup = checkHeaders(options.headers, options.signatureHeaders);
+    this.extraHeaders = headerSetup.extra;
+    this.signedHeaderNames = headerSetup.signed;
     this.retry = options.retry ?? {};
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
     this.counter = new TuyaCallCounter(options.monthlyBudget, this.now);
     this.http = createHttpClient({ baseURL: this.endpoint, timeoutMs: options.timeoutMs });
-    this.limiter = new RateLimiter({ requestsPerWindow: options.requestsPerSecond ?? 10, windowMs: 1000, maxConcurrent: options.maxConcurrent ?? 4 });
+    // Spread over 1.1 s: the server counts arrivals, and network jitter can bring two requests
+    // sent a full 1/N s apart closer than that, so a 1.0 s spacing still earns the odd 1199.
+    this.limiter = new RateLimiter({ requestsPerWindow: options.requestsPerSecond ?? 10, windowMs: 1100, maxConcurrent: options.maxConcurrent ?? 4 });
+    // Every request in flight listens on the closing signal; many at once are normal, not a leak.
+    setMaxListeners(0, this.closing.signal);
     this.tokens = new TokenCache<TuyaToken>(() => this.fetchToken(), { marginMs: options.tokenMarginMs ?? 60_000, now: this.now });
   }
 
@@ -306,6 +344,8 @@ export class TuyaOpenApi extends EventEmitter {
   private async send(p: Prepared, accessToken: string | undefined, signal: AbortSignal): Promise<TuyaResponse> {
     const t = Math.round(this.now() + this.clockOffsetMs);
     const nonce = this.useNonce ? randomUUID() : undefined;
+    const own: Record<string, string> = { client_id: this.accessId, sign_method: "HMAC-SHA256", lang: this.lang, ...this.extraHeaders };
+    const signatureHeaders = Object.fromEntries(this.signedHeaderNames.map((name) => [name, own[name]]));
     const signed = signRequest({
       clientId: this.accessId,
       secret: this.accessSecret,
@@ -316,9 +356,11 @@ export class TuyaOpenApi extends EventEmitter {
       path: p.path,
       query: p.query,
       body: p.body,
+      signatureHeaders,
       legacy: this.legacy,
     });
-    const headers: Record<string, string> = { client_id: this.accessId, sign: signed.sign, sign_method: "HMAC-SHA256", t: String(t), lang: this.lang };
+    const headers: Record<string, string> = { ...own, sign: signed.sign, t: String(t) };
+    if (this.signedHeaderNames.length) headers["Signature-Headers"] = this.signedHeaderNames.join(":");
     if (accessToken && !p.tokenPath) headers.access_token = accessToken;
     if (nonce) headers.nonce = nonce;
     if (p.body !== undefined) headers["Content-Type"] = "application/json";
@@ -329,7 +371,9 @@ export class TuyaOpenApi extends EventEmitter {
     this.emit("call", p.template);
     let res;
     try {
-      res = await this.http.request({ method: p.method, url: signed.url, headers, data: p.body, signal });
+      // The signature hashes p.body, so those exact bytes go out: axios's default transform would
+      // re-quote text that is not JSON and trim text that is.
+      res = await this.http.request({ method: p.method, url: signed.url, headers, data: p.body, signal, transformRequest: [(data: unknown) => data] });
     } catch (err) {
       const e = transportError(err, "tuya", p.method, safePath, this.secrets);
       if (e instanceof ApiError) this.counter.recordError(e.code);

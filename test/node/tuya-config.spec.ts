@@ -6,8 +6,9 @@
 import assert from "node:assert/strict";
 import sinon from "sinon";
 import type { Node, NodeStatus } from "node-red";
-import { TuyaEmulator } from "../../src/emulator/tuya";
-import { recordEmissions, registerSecrets } from "../support/emissions";
+import type { TuyaEmulator } from "../../src/emulator/tuya";
+import { registerSecrets } from "../support/emissions";
+import { useTuyaEmulator } from "../support/tuya-suite";
 import { helper, watchStatus } from "../support/node-red";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaStatus from "../../nodes/tuya-status";
@@ -19,22 +20,11 @@ type Spied = Node & { status: sinon.SinonSpy; warn: sinon.SinonSpy; error: sinon
 describe("tuya-config node", () => {
   let emu: TuyaEmulator;
 
-  before(async () => {
-    emu = new TuyaEmulator();
-    await emu.start();
-    await helper.startServer();
+  const emulator = useTuyaEmulator();
+  before(() => {
+    emu = emulator();
   });
-  after(async () => {
-    await helper.stopServer();
-    await emu.stop();
-  });
-  afterEach(async () => {
-    registerSecrets(emu.accessSecret, ...(emu.issuedTokens?.() ?? []));
-    recordEmissions(helper);
-    sinon.restore();
-    emu.faults.clear();
-    await helper.unload();
-  });
+  afterEach(() => sinon.restore());
 
   const config = (extra: Record<string, unknown> = {}) => ({ id: "cfg", type: "tuya-config", name: "emu", endpointMode: "custom", endpoint: emu.url, ...extra });
   const creds = (secret = emu.accessSecret): Creds => ({ cfg: { accessId: emu.accessId, accessSecret: secret } });

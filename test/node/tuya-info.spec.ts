@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import type { Node, NodeMessage, NodeStatus } from "node-red";
 import type sinon from "sinon";
-import { TuyaEmulator } from "../../src/emulator/tuya";
-import { recordEmissions, registerSecrets } from "../support/emissions";
-import { helper } from "../support/node-red";
+import type { TuyaEmulator } from "../../src/emulator/tuya";
+import { useTuyaEmulator } from "../support/tuya-suite";
+import { firstMessage, helper } from "../support/node-red";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaInfo from "../../nodes/tuya-info";
 
@@ -18,20 +18,9 @@ describe("tuya-info node", () => {
   const plug = () => emu.devices[0].id;
   const climate = () => emu.devices[2].id;
 
-  before(async () => {
-    emu = new TuyaEmulator();
-    await emu.start();
-    await helper.startServer();
-  });
-  after(async () => {
-    await helper.stopServer();
-    await emu.stop();
-  });
-  afterEach(async () => {
-    registerSecrets(emu.accessSecret, ...(emu.issuedTokens?.() ?? []));
-    recordEmissions(helper);
-    emu.faults.clear();
-    await helper.unload();
+  const emulator = useTuyaEmulator();
+  before(() => {
+    emu = emulator();
   });
 
   async function load(props: Record<string, unknown>, withConfig = true): Promise<void> {
@@ -48,11 +37,7 @@ describe("tuya-info node", () => {
 
   /** Sends msg and resolves with the output message or the caught one. */
   function run(msg: Record<string, unknown>): Promise<{ out?: Msg; caught?: Msg }> {
-    return new Promise((resolve) => {
-      helper.getNode("h1").once("input", (m: Msg) => resolve({ out: m }));
-      helper.getNode("h2").once("input", (m: Msg) => resolve({ caught: m }));
-      helper.getNode("n1").receive(msg as NodeMessage);
-    });
+    return firstMessage<Msg>(helper.getNode("h1"), helper.getNode("h2"), () => helper.getNode("n1").receive(msg as NodeMessage));
   }
 
   it("device details for one device: the result itself, msg.topic = name or id", async () => {

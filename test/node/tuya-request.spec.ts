@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import type { Node, NodeMessage, NodeStatus } from "node-red";
 import type sinon from "sinon";
-import { TuyaEmulator } from "../../src/emulator/tuya";
-import { recordEmissions, registerSecrets } from "../support/emissions";
-import { helper } from "../support/node-red";
+import type { TuyaEmulator } from "../../src/emulator/tuya";
+import { useTuyaEmulator } from "../support/tuya-suite";
+import { firstMessage, helper } from "../support/node-red";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaRequest from "../../nodes/tuya-request";
 
@@ -17,20 +17,9 @@ describe("tuya-request node", () => {
   let emu: TuyaEmulator;
   const light = () => emu.devices[3].id;
 
-  before(async () => {
-    emu = new TuyaEmulator();
-    await emu.start();
-    await helper.startServer();
-  });
-  after(async () => {
-    await helper.stopServer();
-    await emu.stop();
-  });
-  afterEach(async () => {
-    registerSecrets(emu.accessSecret, ...(emu.issuedTokens?.() ?? []));
-    recordEmissions(helper);
-    emu.faults.clear();
-    await helper.unload();
+  const emulator = useTuyaEmulator();
+  before(() => {
+    emu = emulator();
   });
 
   async function load(props: Record<string, unknown>, withConfig = true): Promise<void> {
@@ -46,11 +35,7 @@ describe("tuya-request node", () => {
   }
 
   function run(msg: Record<string, unknown>): Promise<{ out?: Msg; caught?: Msg }> {
-    return new Promise((resolve) => {
-      helper.getNode("h1").once("input", (m: Msg) => resolve({ out: m }));
-      helper.getNode("h2").once("input", (m: Msg) => resolve({ caught: m }));
-      helper.getNode("n1").receive(msg as NodeMessage);
-    });
+    return firstMessage<Msg>(helper.getNode("h1"), helper.getNode("h2"), () => helper.getNode("n1").receive(msg as NodeMessage));
   }
 
   it("GET from the dialog: msg.payload = result, msg.tuya = {t, tid}", async () => {

@@ -6,9 +6,9 @@
 import assert from "node:assert/strict";
 import type { NodeMessage, NodeStatus } from "node-red";
 import type sinon from "sinon";
-import { TuyaEmulator } from "../../src/emulator/tuya";
-import { recordEmissions, registerSecrets } from "../support/emissions";
-import { helper, watchStatus } from "../support/node-red";
+import type { TuyaEmulator } from "../../src/emulator/tuya";
+import { useTuyaEmulator } from "../support/tuya-suite";
+import { collectUntilDone, helper } from "../support/node-red";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaStatus from "../../nodes/tuya-status";
 
@@ -20,20 +20,9 @@ describe("tuya-status node", () => {
   let emu: TuyaEmulator;
   const id = (label: "plug" | "pir" | "climate" | "light" | "offline") => emu.devices[["plug", "pir", "climate", "light", "offline"].indexOf(label)].id;
 
-  before(async () => {
-    emu = new TuyaEmulator({ extraSensors: 195 });
-    await emu.start();
-    await helper.startServer();
-  });
-  after(async () => {
-    await helper.stopServer();
-    await emu.stop();
-  });
-  afterEach(async () => {
-    registerSecrets(emu.accessSecret, ...(emu.issuedTokens?.() ?? []));
-    recordEmissions(helper);
-    emu.faults.clear();
-    await helper.unload();
+  const emulator = useTuyaEmulator({ extraSensors: 195 });
+  before(() => {
+    emu = emulator();
   });
 
   async function load(props: Record<string, unknown>, withConfig = true, configProps: Record<string, unknown> = {}): Promise<void> {
@@ -49,25 +38,7 @@ describe("tuya-status node", () => {
   }
 
   /** Sends msg to n1 and collects what reaches the output until the node is done (or caught). */
-  async function run(msg: Record<string, unknown> = { payload: 1 }): Promise<{ out: Msg[]; caught?: Msg }> {
-    const out: Msg[] = [];
-    helper.getNode("h1").on("input", (m: Msg) => out.push(m));
-    const n1 = helper.getNode("n1");
-    const finished = new Promise<Msg | undefined>((resolve) => {
-      helper.getNode("h2").once("input", (m: Msg) => resolve(m));
-      // A green dot is the node's own success.
-      const stop = watchStatus(n1, (status) => {
-        if (status.fill === "green" && status.shape === "dot") {
-          stop();
-          resolve(undefined);
-        }
-      });
-    });
-    n1.receive(msg as NodeMessage);
-    const caught = await finished;
-    await new Promise((resolve) => setImmediate(resolve));
-    return { out, caught };
-  }
+  const run = (msg: Record<string, unknown> = { payload: 1 }) => collectUntilDone<Msg>(helper.getNode("n1"), helper.getNode("h1"), helper.getNode("h2"), msg);
 
   const statusTexts = () => (helper.getNode("n1").status as unknown as sinon.SinonSpy).args.map((a) => String((a[0] as NodeStatus).text ?? ""));
 

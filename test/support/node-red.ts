@@ -19,3 +19,60 @@ export function watchStatus(node: unknown, fn: (status: import("node-red").NodeS
   emitter.on("call:status", listener);
   return () => emitter.off("call:status", listener);
 }
+
+type InputNode = { on(event: "input", fn: (msg: never) => void): unknown; removeListener(event: "input", fn: (msg: never) => void): unknown };
+
+/**
+ * Runs trigger, then resolves with the first message that reaches `out` or `caught`. Both
+ * listeners are removed afterwards with removeListener (Node-RED's override): `once` listeners
+ * left behind pile up across runs and break the node's list of input callbacks.
+ */
+export async function firstMessage<M>(out: unknown, caught: unknown, trigger: () => void): Promise<{ out?: M; caught?: M }> {
+  const [o, c] = [out as InputNode, caught as InputNode];
+  let onOut: (m: M) => void = () => undefined;
+  let onCaught: (m: M) => void = () => undefined;
+  const first = new Promise<{ out?: M; caught?: M }>((resolve) => {
+    onOut = (m) => resolve({ out: m });
+    onCaught = (m) => resolve({ caught: m });
+  });
+  o.on("input", onOut as (msg: never) => void);
+  c.on("input", onCaught as (msg: never) => void);
+  try {
+    trigger();
+    return await first;
+  } finally {
+    o.removeListener("input", onOut as (msg: never) => void);
+    c.removeListener("input", onCaught as (msg: never) => void);
+  }
+}
+
+/**
+ * Sends msg to node and collects what reaches `out` until the node is done (its own green dot)
+ * or a message reaches `caught`; listeners are removed afterwards (see firstMessage).
+ */
+export async function collectUntilDone<M>(node: { receive(msg: never): void }, out: unknown, caught: unknown, msg: Record<string, unknown>): Promise<{ out: M[]; caught?: M }> {
+  const [o, c] = [out as InputNode, caught as InputNode];
+  const received: M[] = [];
+  const onOut = (m: M) => received.push(m);
+  let onCaught: (m: M) => void = () => undefined;
+  let stop: () => void = () => undefined;
+  const finished = new Promise<M | undefined>((resolve) => {
+    onCaught = resolve;
+    stop = watchStatus(node, (status) => {
+      if (status.fill === "green" && status.shape === "dot") resolve(undefined);
+    });
+  });
+  o.on("input", onOut as (msg: never) => void);
+  c.on("input", onCaught as (msg: never) => void);
+  try {
+    node.receive(msg as never);
+    const caughtMsg = await finished;
+    // Messages sent in the same tick as the status still arrive.
+    await new Promise((resolve) => setImmediate(resolve));
+    return { out: received, caught: caughtMsg };
+  } finally {
+    stop();
+    o.removeListener("input", onOut as (msg: never) => void);
+    c.removeListener("input", onCaught as (msg: never) => void);
+  }
+}

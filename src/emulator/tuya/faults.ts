@@ -13,6 +13,8 @@ export interface TuyaFault {
   drop?: boolean;
   /** Handle the request normally (a command IS executed), then destroy the socket unanswered. */
   dropAfterExecute?: boolean;
+  /** Handle the request normally but without its page cursor (start_row_key / last_row_key), as a server that lost it: the first page comes back, with the cursor already seen. */
+  ignoreCursor?: boolean;
   /** Only requests whose URL contains this substring. */
   path?: string;
   /** Sent as a Retry-After header with httpStatus/html faults. */

@@ -1,4 +1,4 @@
-// A faithful local model of the Tuya Cloud OpenAPI (see /work/shared/reference/tuya-cloud-api.md):
+// A faithful local model of the Tuya Cloud OpenAPI (see the tuya-cloud-api reference in the project notes):
 // signatures, token lifecycle, both path families, paged deterministic logs, throttling, quota
 // and fault injection. Used by tests, the demo and benchmarks. Imports nothing from the clients.
 import { createServer, type Server } from "node:http";

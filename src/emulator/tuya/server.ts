@@ -44,6 +44,8 @@ type Outcome = { ok: true; result: unknown } | { ok: false; code: number; msg: s
 
 const MAX_BODY = 1 << 20;
 const TOKEN_PATH = /^\/v1\.0\/token(\/[^/]+)?$/;
+/** Page cursors a lost-cursor fault removes after the signature was checked. */
+const CURSOR_KEYS = ["start_row_key", "last_row_key"];
 
 function tid(): string {
   return randomBytes(16).toString("hex");
@@ -77,9 +79,19 @@ export class Gateway {
   }
 
   handle = (req: IncomingMessage, res: ServerResponse): void => {
-    this.dispatch(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
-    });
+    const stats = this.d.stats;
+    const counted = !(req.url ?? "/").startsWith("/_emulator/");
+    if (counted) {
+      stats.inFlight++;
+      stats.peakInFlight = Math.max(stats.peakInFlight, stats.inFlight);
+    }
+    this.dispatch(req, res)
+      .catch(() => {
+        if (!res.headersSent) res.writeHead(500).end();
+      })
+      .finally(() => {
+        if (counted) stats.inFlight--;
+      });
   };
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -101,7 +113,7 @@ export class Gateway {
     }
     const body = await readBody(req);
     await this.delay(faults.latencyMs);
-    if (fault && !fault.dropAfterExecute) return this.answerFault(res, fault);
+    if (fault && !fault.dropAfterExecute && !fault.ignoreCursor) return this.answerFault(res, fault);
 
     let outcome: Outcome;
     try {
@@ -110,6 +122,7 @@ export class Gateway {
         return Array.isArray(v) ? v.join(",") : v;
       };
       const q = new Map(query.map((p) => [p.key, p.value] as const));
+      if (fault?.ignoreCursor) for (const k of CURSOR_KEYS) q.delete(k);
       const result = this.process({ method, path, query, q, body, headers, template, route: match?.route, params: match?.params ?? {}, known });
       outcome = { ok: true, result };
     } catch (e) {

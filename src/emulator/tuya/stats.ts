@@ -8,6 +8,9 @@ export class EmulatorStats {
   tokenRefreshes = 0;
   errorsByCode: Record<string, number> = {};
   commandsExecuted = 0;
+  /** Business and token requests being handled right now, and the most at once since reset. */
+  inFlight = 0;
+  peakInFlight = 0;
 
   reset(): void {
     this.requests = 0;
@@ -16,10 +19,11 @@ export class EmulatorStats {
     this.tokenRefreshes = 0;
     this.errorsByCode = {};
     this.commandsExecuted = 0;
+    this.peakInFlight = this.inFlight;
   }
 
   toJSON(): Omit<EmulatorStats, "reset" | "toJSON"> {
-    const { requests, byPath, tokenGrants, tokenRefreshes, errorsByCode, commandsExecuted } = this;
-    return { requests, byPath, tokenGrants, tokenRefreshes, errorsByCode, commandsExecuted };
+    const { requests, byPath, tokenGrants, tokenRefreshes, errorsByCode, commandsExecuted, inFlight, peakInFlight } = this;
+    return { requests, byPath, tokenGrants, tokenRefreshes, errorsByCode, commandsExecuted, inFlight, peakInFlight };
   }
 }

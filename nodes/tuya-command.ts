@@ -1,0 +1,161 @@
+/**
+ * tuya-command: sends data-point commands to one or many devices. Commands come from the dialog's
+ * rows or from the message ([{code, value}], {code: value} or {commands: [...]}), are checked
+ * against every device's functions (type, range, enum) before any is sent, and each device gets
+ * its own result. A command is never repeated after an ambiguous failure: the client retries a
+ * write only when the server provably did not execute it, and this node never retries.
+ */
+import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
+import { ApiError, InputError, isAbortError } from "../src/core/errors";
+import { normalizeCommands, validateCommands, type TuyaCommand, type TuyaDevices } from "../src/tuya";
+import { mapLimit } from "../src/tuya/util";
+import { errorDetails, evaluate, handleInput } from "./shared/input";
+import { Status } from "./shared/status";
+import { attachConfig, deviceLabel, readDevices, SpecCache, type DeviceRef } from "./tuya-common";
+
+interface TuyaCommandDef extends NodeDef {
+  tuya?: string;
+  devices?: string;
+  devicesType?: string;
+  /** Where the commands come from: "rows" (the dialog's rows) or a typed input (msg, flow, global, env, json). */
+  commands?: string;
+  commandsType?: string;
+  /** The dialog's rows: [{code, value}] with typed values. */
+  rows?: unknown;
+}
+
+/** Whether a failed device ran the commands: Tuya said no, or the answer never came. */
+type Outcome = "not executed" | "unknown";
+
+/** One device's part of msg.payload. */
+interface DeviceResult {
+  id: string;
+  name?: string;
+  success: boolean;
+  error?: Record<string, unknown> & { message: string; outcome: Outcome };
+}
+
+// The client's limiter bounds the rate; this bounds how many devices wait on it at once.
+const SEND_CONCURRENCY = 4;
+
+const UNKNOWN_OUTCOME_HINT =
+  "the outcome is unknown: the connection broke after the command was sent, so it was not repeated; read the device's status before sending it again";
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** "switch_1=true" for one command, "3 commands" for more: what the status shows. */
+function summary(commands: TuyaCommand[]): string {
+  const [first] = commands;
+  return commands.length === 1 ? `${first.code}=${JSON.stringify(first.value)}` : plural(commands.length, "command");
+}
+
+function named(ref: DeviceRef): string {
+  return ref.name ? `${ref.name} (${ref.id})` : ref.id;
+}
+
+/** A Tuya error answer means Tuya refused the commands; no answer (or a proxy's) leaves it open. */
+function outcomeOf(err: unknown): Outcome {
+  if (err instanceof InputError) return "not executed";
+  if (err instanceof ApiError) return err.notExecuted || (typeof err.code === "number" && (err.status ?? 0) < 500) ? "not executed" : "unknown";
+  return "unknown";
+}
+
+/** The same error, saying plainly that the command may have run. */
+function withOutcome(err: unknown): Error {
+  if (!(err instanceof ApiError) || outcomeOf(err) === "not executed") return err instanceof Error ? err : new Error(String(err));
+  const { platform, status, code, serviceMessage, requestId, method, path } = err;
+  return new ApiError({ platform, status, code, serviceMessage, requestId, method, path, hint: UNKNOWN_OUTCOME_HINT });
+}
+
+export = function (RED: NodeAPI): void {
+  function TuyaCommand(this: Node, def: TuyaCommandDef): void {
+    RED.nodes.createNode(this, def);
+    const status = new Status(this);
+    const attached = attachConfig(RED, this, def.tuya, status);
+    // Each device's specification (its functions with types, ranges and enums), fetched once per node.
+    const specs = new SpecCache();
+    // The editor's defaults, for nodes imported without these properties.
+    const devicesType = def.devicesType ?? "msg";
+    const devicesValue = def.devices ?? "devices";
+    const commandsType = def.commandsType ?? "msg";
+    const commandsValue = def.commands ?? "payload";
+    const source = commandsType === "rows" ? "the dialog's commands" : commandsType === "json" ? "the commands JSON" : `${commandsType}.${commandsValue}`;
+
+    const readCommands = async (msg: NodeMessageInFlow): Promise<TuyaCommand[]> => {
+      let raw = commandsType === "rows" ? def.rows : await evaluate(RED, this, msg, commandsType, commandsValue);
+      // Text from env or a string property may hold the JSON of either shape.
+      if (typeof raw === "string" && /^\s*[[{]/.test(raw)) {
+        try {
+          raw = JSON.parse(raw) as unknown;
+        } catch {
+          throw new InputError(`${source}: the text looks like JSON but does not parse`);
+        }
+      }
+      try {
+        return normalizeCommands(raw);
+      } catch (err) {
+        throw err instanceof InputError ? new InputError(`${source}: ${err.message}`) : err;
+      }
+    };
+
+    /** Checks the commands against every device before any is sent: one error lists each device's problems. */
+    const validateAll = async (devices: TuyaDevices, refs: DeviceRef[], commands: TuyaCommand[], signal: AbortSignal): Promise<void> => {
+      const byId = await specs.get(devices, refs.map((r) => r.id), signal);
+      const problems = refs.flatMap((ref) => {
+        try {
+          validateCommands(commands, byId.get(ref.id)?.functions ?? []);
+          return [];
+        } catch (err) {
+          return [`${named(ref)}: ${err instanceof Error ? err.message : String(err)}`];
+        }
+      });
+      if (problems.length) throw new InputError(`${problems.join("; ")} (nothing was sent)`);
+    };
+
+    const sendOne = async (devices: TuyaDevices, ref: DeviceRef, commands: TuyaCommand[], signal: AbortSignal): Promise<{ result: DeviceResult; err?: Error }> => {
+      const base = ref.name ? { id: ref.id, name: ref.name } : { id: ref.id };
+      try {
+        // Validated above against the specification; validate:false spares the client a functions lookup.
+        if (await devices.sendCommands(ref.id, commands, { signal, validate: false })) return { result: { ...base, success: true } };
+        const err = new Error("Tuya answered without accepting the commands (result false)");
+        return { result: { ...base, success: false, error: { ...errorDetails(err), message: err.message, outcome: "not executed" } }, err };
+      } catch (caught) {
+        if (signal.aborted && isAbortError(caught)) throw caught;
+        const err = withOutcome(caught);
+        return { result: { ...base, success: false, error: { ...errorDetails(err), message: err.message, outcome: outcomeOf(caught) } }, err };
+      }
+    };
+
+    handleInput(this, status, async ({ msg, send, signal }) => {
+      const devices = attached.require().devices;
+      const refs = await readDevices(RED, this, msg, devicesType, devicesValue);
+      const commands = await readCommands(msg);
+      const target = refs.length === 1 ? deviceLabel(refs[0]) : plural(refs.length, "device");
+      if (refs.length === 1) msg.topic = target;
+      status.progress(`checking ${summary(commands)}`);
+      await validateAll(devices, refs, commands, signal);
+      status.requesting(`${summary(commands)} → ${target}`);
+      const sent = await mapLimit(refs, SEND_CONCURRENCY, (ref) => sendOne(devices, ref, commands, signal));
+      const m = msg as NodeMessageInFlow & { commands?: TuyaCommand[] };
+      m.payload = sent.map((s) => s.result);
+      m.commands = commands;
+      const failed = sent.flatMap((s, i) => (s.err ? [{ ref: refs[i], err: s.err }] : []));
+      if (failed.length === 0) {
+        send(msg);
+        status.success(`sent to ${target}`);
+        return;
+      }
+      // One device: its own error (code, hint, request id reach msg.errorDetails). Several: one error naming each failure.
+      if (refs.length === 1) throw failed[0].err;
+      const ok = refs.length - failed.length;
+      throw new Error(
+        `Tuya commands failed for ${failed.length} of ${plural(refs.length, "device")} (${ok} succeeded; msg.payload has each result): ` +
+          failed.map((f) => `${named(f.ref)}: ${f.err.message}`).join("; "),
+      );
+    });
+  }
+
+  RED.nodes.registerType("tuya-command", TuyaCommand);
+};

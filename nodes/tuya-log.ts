@@ -1,0 +1,349 @@
+/**
+ * tuya-log: the history (device logs) of one or many Tuya devices over a window (relative,
+ * absolute, or since the last successful run), walked page by page to the end. All at once, one
+ * message per device, or one per page (msg.parts); pages and entries shown while walking; a
+ * yellow status and a warning when the window reaches past the 7-day retention or a page cap cut
+ * a walk short (never silent).
+ */
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
+import { InputError } from "../src/core/errors";
+import { isOutputFormat, type OutputFormat, type ReadingRecord } from "../src/core/records";
+import { parseTime, parseWindow, type TimeWindow } from "../src/core/time";
+import { logsToRecords, MAX_LOG_PAGE_SIZE, type TuyaLogEntry } from "../src/tuya";
+import { contextGet, contextSet } from "./shared/context";
+import { evaluate, handleInput, type InputContext, type SendFn } from "./shared/input";
+import { formatMessages, withParts } from "./shared/output";
+import { Status } from "./shared/status";
+import { attachConfig, deviceLabel, readDevices, SpecCache, type DeviceRef } from "./tuya-common";
+import { type LogMarks, type Walk, entryKey, Coverage, walksFor, settle } from "./tuya-log-marks";
+
+interface TuyaLogDef extends NodeDef {
+  tuya?: string;
+  devices?: string;
+  devicesType?: string;
+  /** "relative" (span before end), "absolute" (start and end), "incremental" (since the last run). */
+  window?: string;
+  span?: string;
+  start?: string;
+  startType?: string;
+  end?: string;
+  endType?: string;
+  /** Incremental: how far the first run looks back. */
+  lookback?: string;
+  /** Incremental: the context store that keeps the marks ("" = default store). */
+  store?: string;
+  eventTypes?: string;
+  eventTypesType?: string;
+  codes?: string;
+  codesType?: string;
+  pageSize?: string | number;
+  /** Page cap per walk; empty = walk to the end. */
+  maxPages?: string | number;
+  format?: string;
+  measurement?: string;
+  applySpec?: boolean;
+  /** "all" (one message), "device" (one per device) or "page" (one per page), the last two with msg.parts. */
+  output?: string;
+}
+
+/** Tuya's event types by name (reference §4.3); "report" (7) is what a data history wants. */
+const EVENT_TYPES: Record<string, number> = {
+  online: 1,
+  offline: 2,
+  activation: 3,
+  reset: 4,
+  command: 5,
+  upgrade: 6,
+  report: 7,
+  data: 7,
+  semaphore: 8,
+  restart: 9,
+  timing: 10,
+};
+const DP_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
+const MARKS_KEY = "tuyaLogMarks";
+
+function counted(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** A comma text, a JSON array text, an array or a single value, as a list of items. */
+function listOf(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value;
+  if (typeof value !== "string") return [value];
+  const text = value.trim();
+  if (text.startsWith("[")) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (Array.isArray(parsed)) return parsed;
+    } catch {
+      // read as a comma list below, which then names the bad item
+    }
+  }
+  return text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+}
+
+/** Event types as numbers: 7, "1,2,7", ["online", 7] or "all"; default [7]. */
+function readEventTypes(value: unknown): number[] {
+  const items = listOf(value);
+  if (items.length === 1 && String(items[0]).toLowerCase() === "all") return Array.from({ length: 10 }, (_, i) => i + 1);
+  const types = items.map((item) => {
+    const name = String(item).trim().toLowerCase();
+    const t = EVENT_TYPES[name] ?? (typeof item === "number" ? item : /^\d+$/.test(name) ? Number(name) : NaN);
+    if (!Number.isInteger(t) || t < 1 || t > 10) {
+      throw new InputError(
+        `event types: ${JSON.stringify(item)} is not a Tuya event type; give numbers 1-10 or names ` +
+          `(online, offline, activation, reset, command, upgrade, report = 7 data reports, semaphore, restart, timing) or "all"`,
+      );
+    }
+    return t;
+  });
+  return types.length > 0 ? [...new Set(types)] : [7];
+}
+
+/** Data-point codes to keep ([] = all). */
+function readCodes(value: unknown): string[] {
+  return listOf(value).map((c) => {
+    if (typeof c !== "string" || !DP_CODE.test(c.trim())) {
+      throw new InputError(`codes: ${JSON.stringify(c)} is not a data-point code such as "pir" or "va_temperature"; give a comma list or an array of codes`);
+    }
+    return c.trim();
+  });
+}
+
+function wholeNumber(value: unknown, name: string, max: number, fallback: number | undefined): number | undefined {
+  if (value === undefined || value === null || String(value).trim() === "") return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new InputError(`${name} must be a whole number from 1 to ${max}, got ${JSON.stringify(value)}: open the node and correct it`);
+  return n;
+}
+
+// ---- output ---------------------------------------------------------------------------------
+
+/**
+ * Streams batches (pages or devices), holding the latest back so the last one sent carries
+ * parts.count (a Join node then completes). A batch counts as emitted (its `sent` step runs)
+ * only once it has really been sent.
+ */
+class Streamer {
+  private held?: { msgs: NodeMessage[]; sent: () => void };
+  private index = 0;
+
+  constructor(
+    private readonly send: SendFn,
+    private readonly id: string,
+    private readonly numbered: boolean,
+  ) {}
+
+  push(msgs: NodeMessage[], sent: () => void): void {
+    if (!this.numbered) {
+      this.send([msgs]);
+      return sent();
+    }
+    this.flush(false);
+    this.held = { msgs, sent };
+  }
+
+  flush(last: boolean): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = undefined;
+    this.send([held.msgs.map((m) => withParts(m, this.id, this.index++, last))]);
+    held.sent();
+  }
+}
+
+/** One walk's progress and result. */
+interface WalkState {
+  ref: DeviceRef;
+  walk: Walk;
+  cov: Coverage;
+  /** Keys of the device's entries taken in this run, shared by its walks: none is taken twice. */
+  taken: Set<string>;
+  /** Fresh entries kept for a later send (all / device output). */
+  fetched: TuyaLogEntry[];
+  /** Fresh entries handed on (sent or kept); the walk is settled as complete only if all were sent. */
+  fresh: number;
+  pages: number;
+  complete: boolean;
+  truncated: boolean;
+  cursor?: string;
+}
+
+function summary(ref: DeviceRef, states: WalkState[]): Record<string, unknown> {
+  const truncated = states.some((s) => s.truncated);
+  const cursor = states.find((s) => s.cursor)?.cursor;
+  return {
+    id: ref.id,
+    ...(ref.name ? { name: ref.name } : {}),
+    start: new Date(Math.min(...states.map((s) => s.walk.start))).toISOString(),
+    end: new Date(Math.max(...states.map((s) => s.walk.end))).toISOString(),
+    entries: states.reduce((n, s) => n + s.fresh, 0),
+    pages: states.reduce((n, s) => n + s.pages, 0),
+    truncated,
+    ...(cursor ? { cursor } : {}),
+  };
+}
+
+export = function (RED: NodeAPI): void {
+  function TuyaLog(this: Node, def: TuyaLogDef): void {
+    RED.nodes.createNode(this, def);
+    const status = new Status(this);
+    const attached = attachConfig(RED, this, def.tuya, status);
+    const format: OutputFormat = isOutputFormat(def.format) ? def.format : "records";
+    const mode = def.window === "absolute" || def.window === "incremental" ? def.window : "relative";
+    const output = def.output === "device" || def.output === "page" ? def.output : "all";
+    const store = def.store?.trim() || undefined;
+    const specs = new SpecCache();
+
+    const read = (msg: NodeMessage, type: string | undefined, value: string | undefined) => evaluate(RED, this, msg, type || "str", value);
+
+    /** The window to fetch (relative, absolute) and, for incremental runs, the first run's. */
+    const readWindow = async (msg: NodeMessage): Promise<TimeWindow> => {
+      const end = parseTime((await read(msg, def.endType, def.end)) ?? "now", { name: "end" });
+      if (mode === "absolute") {
+        const start = await read(msg, def.startType, def.start);
+        if (start === undefined) throw new InputError("No start time given: enter one in the node or send it in the configured property");
+        return parseWindow(start, end);
+      }
+      const back = mode === "relative" ? def.span || "-24h" : def.lookback || "-24h";
+      return parseWindow(parseTime(back, { now: end.getTime(), name: mode === "relative" ? "span" : "first run" }), end, end.getTime());
+    };
+
+    // Incremental runs go one after the other: two at once would read the same marks and send entries twice.
+    let queue: Promise<void> = Promise.resolve();
+    const oneAtATime = (run: () => Promise<void>): Promise<void> => {
+      const next = queue.then(run);
+      queue = next.catch(() => undefined);
+      return next;
+    };
+
+    const fetchLogs = async ({ msg, send, signal }: InputContext): Promise<void> => {
+      const config = attached.require();
+      const refs = await readDevices(RED, this, msg, def.devicesType, def.devices);
+      const window = await readWindow(msg);
+      const eventTypes = readEventTypes(await read(msg, def.eventTypesType, def.eventTypes));
+      const codes = readCodes(await read(msg, def.codesType, def.codes));
+      const pageSize = wholeNumber(def.pageSize, "Page size", MAX_LOG_PAGE_SIZE, MAX_LOG_PAGE_SIZE);
+      const maxPages = wholeNumber(def.maxPages, "Page cap", 1_000_000, undefined);
+      const ctx = this.context();
+      const marks = mode === "incremental" ? ((await contextGet<LogMarks>(ctx, MARKS_KEY, store)) ?? {}) : undefined;
+      status.requesting(`logs of ${counted(refs.length, "device", "devices")}`);
+      const bySpec = def.applySpec !== false && format !== "raw" ? await specs.get(config.devices, refs.map((r) => r.id), signal) : undefined;
+
+      const toMessages = (ref: DeviceRef | undefined, raw: unknown, entries: [DeviceRef, TuyaLogEntry[]][], info: Record<string, unknown>): NodeMessage[] => {
+        const records: ReadingRecord[] = [];
+        if (format !== "raw") {
+          for (const [r, logs] of entries) for (const rec of logsToRecords(r.id, logs, { deviceName: r.name, spec: bySpec?.get(r.id) })) records.push(rec);
+        }
+        const topic = ref ? deviceLabel(ref) : msg.topic;
+        return formatMessages({ ...msg, tuyaLog: info } as NodeMessageInFlow, raw, records, { format, measurement: def.measurement || undefined, topic });
+      };
+
+      const states: WalkState[] = [];
+      const warnings = new Set<string>();
+      const streamer = new Streamer(send, msg._msgid, format !== "messages");
+      let pages = 0;
+      let total = 0;
+
+      /** Walks one query page by page; pages stream out at once in page mode. */
+      const walkPages = async (st: WalkState): Promise<void> => {
+        const { ref, walk } = st;
+        // A gap can be one instant; Tuya wants end > start, and entries past the gap are filtered out.
+        const query = { start: walk.start, end: Math.max(walk.end, walk.start + 1), eventTypes, codes, pageSize, maxPages, signal };
+        const keep = (e: TuyaLogEntry) => {
+          const k = entryKey(e);
+          if (e.event_time < walk.start || e.event_time > walk.end || walk.seen.has(k) || st.taken.has(k)) return false;
+          st.taken.add(k);
+          return true;
+        };
+        for await (const page of config.devices.logs(ref.id, query)) {
+          st.pages += 1;
+          pages += 1;
+          for (const w of page.warnings) warnings.add(`${deviceLabel(ref)}: ${w}`);
+          const fresh = page.logs.filter(keep);
+          st.fresh += fresh.length;
+          total += fresh.length;
+          if (page.truncated) {
+            st.truncated = true;
+            st.cursor = page.cursor;
+            warnings.add(
+              `${deviceLabel(ref)}: stopped after ${counted(st.pages, "page", "pages")} (the page cap); the rest of the window was not fetched` +
+                (mode === "incremental" ? " yet: the next run fetches them first" : ": raise the page cap or shorten the window"),
+            );
+          }
+          status.progress(`${counted(pages, "page", "pages")} · ${counted(total, "entry", "entries")}`);
+          if (output !== "page") {
+            for (const e of fresh) st.fetched.push(e);
+          } else if (fresh.length > 0) {
+            const info = { device: ref.id, ...(ref.name ? { name: ref.name } : {}), page: st.pages, entries: fresh.length, truncated: page.truncated, more: page.hasMore };
+            streamer.push(toMessages(ref, fresh, [[ref, fresh]], info), () => st.cov.add(fresh));
+          }
+        }
+        // A gap walk starts with the entries already sent at its end; a cap they fill would never get past them.
+        if (walk.kind === "gap" && st.truncated && st.fresh === 0) {
+          throw new InputError(
+            `${deviceLabel(ref)}: the page cap (${counted(maxPages ?? 0, "page", "pages")} of ${pageSize}) is used up by entries already sent, ` +
+              "so incremental runs cannot get past them: raise the Page cap or the Page size",
+          );
+        }
+        st.complete = !st.truncated;
+      };
+
+      const saveMarks = async () => {
+        if (!marks) return;
+        for (const st of states) {
+          const next = settle(marks[st.ref.id], st.walk, st.cov, st.complete && st.cov.count === st.fresh);
+          if (next) marks[st.ref.id] = next;
+        }
+        await contextSet(ctx, MARKS_KEY, marks, store);
+      };
+
+      try {
+        for (const ref of refs) {
+          const mine: WalkState[] = [];
+          const taken = new Set<string>();
+          for (const walk of walksFor(marks?.[ref.id], window)) {
+            const st: WalkState = { ref, walk, cov: new Coverage(), taken, fetched: [], fresh: 0, pages: 0, complete: false, truncated: false };
+            states.push(st);
+            mine.push(st);
+            await walkPages(st);
+            // A gap not closed yet comes first again next run; what is newer waits until then.
+            if (!st.complete) break;
+          }
+          if (output === "device" && mine.length > 0) {
+            const logs = mine.flatMap((s) => s.fetched);
+            if (logs.length > 0 || format === "raw") streamer.push(toMessages(ref, logs, [[ref, logs]], summary(ref, mine)), () => mine.forEach((s) => s.cov.add(s.fetched)));
+          }
+        }
+      } catch (err) {
+        // Batches that arrived before the failure are sent (the last without count) and marked.
+        if (!signal.aborted) streamer.flush(false);
+        await saveMarks().catch((e: unknown) => this.warn(`The incremental marks could not be saved: ${e instanceof Error ? e.message : String(e)}`));
+        throw err;
+      }
+
+      if (output === "all") {
+        const byDevice = refs.map((ref): [DeviceRef, TuyaLogEntry[]] => [ref, states.filter((s) => s.ref === ref).flatMap((s) => s.fetched)]);
+        const raw = refs.length === 1 ? byDevice[0][1] : Object.fromEntries(byDevice.map(([ref, logs]) => [deviceLabel(ref), logs]));
+        const devices = refs.map((ref) => states.filter((s) => s.ref === ref)).filter((mine) => mine.length > 0).map((mine) => summary(mine[0].ref, mine));
+        const info = { start: window.start.toISOString(), end: window.end.toISOString(), devices, entries: total, pages, truncated: states.some((s) => s.truncated), warnings: [...warnings] };
+        const out = total > 0 || format === "raw" ? toMessages(refs.length === 1 ? refs[0] : undefined, raw, byDevice, info) : [];
+        if (out.length > 0) send([out]);
+        for (const st of states) st.cov.add(st.fetched);
+      } else streamer.flush(true);
+      await saveMarks();
+
+      for (const w of warnings) this.warn(w);
+      const text = total === 0 ? "no entries" : counted(total, "entry", "entries");
+      if (states.some((s) => s.truncated)) status.warning(`${text} · truncated`);
+      else if (warnings.size > 0) status.warning(`${text} · past 7 days`);
+      else status.success(text);
+    };
+
+    handleInput(this, status, (input) => (mode === "incremental" ? oneAtATime(() => fetchLogs(input)) : fetchLogs(input)));
+  }
+
+  RED.nodes.registerType("tuya-log", TuyaLog);
+};
