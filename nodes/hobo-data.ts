@@ -178,8 +178,12 @@ export = function (RED: NodeAPI): void {
           const unseen = marks ? unseenRows(marks, w.rows, window.start) : w.rows;
           const rows = unseen.filter(keep);
           total += rows.length;
-          status.progress(`${plural(windows, "window")} · ${plural(total, "row")}`);
-          if (rows.length === 0) warnEmpty(w);
+          const done = `${plural(windows, "window")} · ${plural(total, "row")}`;
+          // An empty window shows as a warning (yellow ring) until the next one arrives.
+          if (rows.length === 0) {
+            status.warning(`${done} · window empty`);
+            warnEmpty(w);
+          } else status.progress(done);
           if (!perWindow) {
             // Loops, not push(...rows): a window can hold 100,000 rows, too many for call arguments.
             for (const r of unseen) fresh.push(r);

@@ -3,6 +3,8 @@
  * line with their URLs, demo credentials and devices/loggers, then runs until SIGINT/SIGTERM.
  *   --tuya-port N   fixed port for the Tuya emulator (default: a free port)
  *   --hobo-port N   fixed port for the HOBOlink emulator (default: a free port)
+ * `npm run emulator -- --tuya-port N` passes the flags through; `npm run emulator --tuya-port=N`
+ * (without "--") reaches us only as npm's npm_config_tuya_port, which is read as well.
  */
 import { parseArgs } from "node:util";
 import { TuyaEmulator } from "./tuya";
@@ -15,10 +17,10 @@ function port(value: string | undefined, flag: string): number {
   return n;
 }
 
-export async function main(argv = process.argv.slice(2)): Promise<void> {
+export async function main(argv = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { "tuya-port": { type: "string" }, "hobo-port": { type: "string" } } });
-  const tuya = new TuyaEmulator({ port: port(values["tuya-port"], "--tuya-port") });
-  const hobo = new HoboEmulator({ port: port(values["hobo-port"], "--hobo-port") });
+  const tuya = new TuyaEmulator({ port: port(values["tuya-port"] ?? env.npm_config_tuya_port, "--tuya-port") });
+  const hobo = new HoboEmulator({ port: port(values["hobo-port"] ?? env.npm_config_hobo_port, "--hobo-port") });
   await tuya.start();
   await hobo.start();
   process.stdout.write(JSON.stringify({ tuya: tuya.describe(), hobo: hobo.describe() }) + "\n");

@@ -4,8 +4,9 @@
  * editor's test route for typed (undeployed) values, which never answers with a secret.
  */
 import assert from "node:assert/strict";
+import type { Request, Response } from "express";
 import type { Node, NodeMessage, NodeStatus } from "node-red";
-import type sinon from "sinon";
+import sinon from "sinon";
 import { HoboEmulator } from "../../src/emulator/hobo";
 import { recordEmissions, registerSecrets } from "../support/emissions";
 import { helper } from "../support/node-red";
@@ -33,6 +34,7 @@ describe("hobo-config node", () => {
     registerSecrets(emu.legacy.clientSecret, emu.licor.token, ...(emu.issuedTokens?.() ?? []));
     recordEmissions(helper);
     emu.faults.clear();
+    sinon.restore();
     await helper.unload();
   });
 
@@ -102,7 +104,78 @@ describe("hobo-config node", () => {
     assert.ok(texts.some((t) => /connect/.test(t)), `a connection state was pushed (${texts.join(" | ")})`);
   });
 
+  describe("advanced settings reach the shared client", () => {
+    /** A hobo-data user of a config with `settings`, a Catch node, and what reaches each. */
+    async function loadUser(settings: Record<string, unknown>, span = "-30m"): Promise<{ run(): Promise<{ out?: NodeMessage; caught?: NodeMessage & { error: { message: string } } }> }> {
+      const flow = [
+        { id: "t1", type: "tab" },
+        { id: "cfg", type: "hobo-config", flavour: "licor", endpoint: emu.url, ...settings },
+        { id: "n1", type: "hobo-data", z: "t1", hobo: "cfg", loggers: [{ serial: "21092695" }], window: "relative", span, format: "raw", output: "all", wires: [["h1"]] },
+        { id: "h1", type: "helper", z: "t1" },
+        { id: "c1", type: "catch", z: "t1", scope: ["n1"], uncaught: false, wires: [["h2"]] },
+        { id: "h2", type: "helper", z: "t1" },
+      ];
+      await helper.load([hoboConfig, hoboData], asFlow(flow), { cfg: { token: emu.licor.token } });
+      return {
+        run: () =>
+          new Promise((resolve) => {
+            helper.getNode("h1").once("input", (m: NodeMessage) => resolve({ out: m }));
+            helper.getNode("h2").once("input", (m: NodeMessage & { error: { message: string } }) => resolve({ caught: m }));
+            helper.getNode("n1").receive({ payload: 1 } as NodeMessage);
+          }),
+      };
+    }
+
+    it("timeout: a service that never answers fails after the configured seconds, with a clear error", async function () {
+      this.timeout(15_000);
+      const user = await loadUser({ timeout: 0.3 });
+      emu.faults.failNext(10, { hang: true, path: "/v1/data" });
+      const { out, caught } = await user.run();
+      assert.equal(out, undefined);
+      assert.ok(caught, "the failure reaches the Catch node");
+      assert.match(caught.error.message, /timed out/);
+      assert.ok(emu.stats.byStatus.hung >= 1);
+    });
+
+    it("concurrency: five polls at once keep to the configured number of requests in flight", async () => {
+      await loadUser({ concurrency: 2, rpm: 100000 });
+      emu.faults.setLatency(50);
+      emu.stats.reset();
+      const outputs: NodeMessage[] = [];
+      const all = new Promise<void>((resolve) =>
+        helper.getNode("h1").on("input", (m: NodeMessage) => {
+          if (outputs.push(m) === 5) resolve();
+        }),
+      );
+      for (let i = 0; i < 5; i++) helper.getNode("n1").receive({ payload: i } as NodeMessage);
+      await all;
+      assert.equal(emu.stats.dataRequests, 5);
+      assert.equal(emu.stats.maxInFlight, 2);
+    });
+  });
+
   describe("POST hobo-config/test", () => {
+    it("requires hobo-config.write (denied without it)", async () => {
+      // The helper's node API admits every request; this one admits only a request that carries
+      // (in x-permission) the permission its route asked for, and notes what was asked.
+      const asked: string[] = [];
+      const registry = (helper as unknown as { _registryUtil: { createNodeApi(n: unknown): Record<string, unknown> } })._registryUtil;
+      const build = registry.createNodeApi.bind(registry);
+      const needsPermission = (permission: string) => {
+        asked.push(permission);
+        return (req: Request, res: Response, next: () => void) => (req.get("x-permission") === permission ? next() : void res.sendStatus(403));
+      };
+      sinon.replace(registry, "createNodeApi", (n: unknown) => ({ ...build(n), auth: { needsPermission } }));
+      await load("licor", { token: emu.licor.token });
+      assert.deepEqual([...new Set(asked)], ["hobo-config.write"]);
+      const requests = emu.stats.requests;
+      const typed = { flavour: "licor", endpoint: emu.url, token: emu.licor.token };
+      await helper.request().post("/hobo-config/test").send(typed).expect(403);
+      assert.equal(emu.stats.requests, requests, "a denied test sends nothing to the service");
+      const res = await helper.request().post("/hobo-config/test").set("x-permission", "hobo-config.write").send(typed).expect(200);
+      assert.equal(res.body.ok, true);
+    });
+
     it("answers {ok:true} for good LI-COR values typed in the dialog", async () => {
       await load("licor", { token: emu.licor.token });
       const res = await helper.request().post("/hobo-config/test").send({ flavour: "licor", endpoint: emu.url, token: emu.licor.token }).expect(200);

@@ -180,6 +180,42 @@ describe("hobo-data node", function () {
       assert.equal(temp?.unit, "°C");
     });
 
+    it("records in the scaled unit system: a scaled channel's scaled value, SI for the others (legacy)", async () => {
+      const scaled = new HoboEmulator({
+        stations: [
+          {
+            serial: STREAM,
+            name: "Scaled stream gauge",
+            kind: "water-level",
+            intervalSec: 900,
+            unitSystem: "SI",
+            channels: [
+              { sensorSn: "20958112-2", sensorKey: 2104411, type: "Water Temperature", siUnit: "°C", usUnit: "°F" },
+              { sensorSn: "20958112-3", sensorKey: 2104412, type: "Water Level", siUnit: "meters", usUnit: "feet", scaled: { unit: "cm", factor: 100 } },
+            ],
+          },
+        ],
+      });
+      await scaled.start();
+      try {
+        await helper.load([hoboConfig, hoboData], flowWith({ loggers: [{ serial: STREAM }], format: "records", units: "scaled", span: "-2h" }, { flavour: "legacy", url: scaled.url }), {
+          cfg: credentialsFor("legacy", scaled),
+        });
+        collect();
+        const { out, caught } = await run();
+        registerSecrets(scaled.legacy.clientSecret, ...scaled.issuedTokens());
+        assert.equal(caught, undefined);
+        const recs = out[0].payload as (Rec & { extra: { siValue: number } })[];
+        const level = recs.filter((r) => r.name === "Water Level");
+        const temp = recs.filter((r) => r.name === "Water Temperature");
+        assert.ok(level.length >= 7 && temp.length === level.length);
+        assert.ok(level.every((r) => r.unit === "cm" && Math.abs((r.value as number) - r.extra.siValue * 100) < 1e-9));
+        assert.ok(temp.every((r) => r.unit === "°C" && r.value === r.extra.siValue));
+      } finally {
+        await scaled.stop();
+      }
+    });
+
     it("InfluxDB batch points with a custom measurement", async () => {
       await load({ format: "influx", measurement: "lab" });
       const { out } = await run();
@@ -441,6 +477,32 @@ describe("hobo-data node", function () {
       assert.ok(statuses().some((s) => /windows · \d+ rows/.test(String(s.text))), "progress in the status");
     });
 
+    it("empty windows (before the station logged) show a yellow ring and, with the checkbox, a warning each; nothing is sent for them", async () => {
+      // The fixtures log from midnight UTC 400 days ago: a backfill from 40 days earlier starts
+      // with an empty window (the first is sized for 80% of the real service's 100,000 rows).
+      const since = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 400 * 86_400_000;
+      const start = since - 40 * 86_400_000;
+      const end = since + 6 * 3_600_000;
+      await helper.load(
+        [hoboConfig, hoboData],
+        flowWith({ loggers: [{ serial: WEATHER }], window: "absolute", start: utc(start), end: utc(end), output: "window", warnEmpty: true }, { url: capped.url }),
+        { cfg: credentialsFor("licor", capped) },
+      );
+      collect();
+      const { out, caught } = await run();
+      assert.equal(caught, undefined);
+      const empty = statuses().filter((s) => s.fill === "yellow" && s.shape === "ring" && /window empty/.test(String(s.text)));
+      assert.ok(empty.length >= 1, "an empty window shows as a warning");
+      const lines = warnings().filter((w) => /^The data seems to be empty: no readings from 21092695 between /.test(w));
+      assert.equal(lines.length, empty.length, "one warning line per empty window");
+      const rows = out.flatMap((m) => (m.payload as { data: Row[] }).data);
+      assert.ok(out.every((m) => (m.payload as { data: Row[] }).data.length > 0), "nothing is sent for an empty window");
+      assert.equal(rows.length, capped.expectedRows(WEATHER, utc(start), utc(end)));
+      assert.ok(rows.length > 0);
+      const last = statuses().at(-1)!;
+      assert.equal(last.fill, "green", "the run ends green once rows arrived");
+    });
+
     it("all at once over the cap: one message, every row", async () => {
       const end = Math.floor(Date.now() / MIN) * MIN - 60 * MIN;
       const start = end - 6 * 3_600_000;
@@ -509,6 +571,67 @@ describe("hobo-data node", function () {
       } finally {
         process.off("unhandledRejection", onRejection);
       }
+    });
+  });
+
+  describe("a 90-day backfill of 10 loggers", () => {
+    let station: HoboEmulator;
+    const serials = Array.from({ length: 10 }, (_, i) => String(23100000 + i * 101));
+    before(async () => {
+      // One channel per logger at 30 minutes keeps 90 days quick; a 1,000-row cap forces ~50
+      // windows. The service allows 24 requests a second; the config asks for 1,200 a minute.
+      station = new HoboEmulator({
+        maxResults: 1000,
+        legacyRateLimit: { requests: 24, windowMs: 1000 },
+        stations: serials.map((serial, i) => ({
+          serial,
+          name: `Station ${i + 1}`,
+          kind: "weather",
+          intervalSec: 1800,
+          unitSystem: "SI" as const,
+          since: "2024-01-01 00:00:00",
+          channels: [{ sensorSn: `${serial}-1`, sensorKey: 3000000 + i, type: "Temperature", siUnit: "°C", usUnit: "°F" }],
+        })),
+      });
+      await station.start();
+    });
+    after(() => station.stop());
+    afterEach(() => registerSecrets(station.legacy.clientSecret, ...station.issuedTokens()));
+
+    it("streams window by window within the config's requests per minute: every reading once, no gap, no 429", async () => {
+      const start = Date.UTC(2025, 2, 1);
+      const end = Date.UTC(2025, 4, 30); // 90 days
+      const flow = flowWith(
+        { loggers: serials.map((serial) => ({ serial })), window: "absolute", start: utc(start), end: utc(end), output: "window", format: "raw" },
+        { flavour: "legacy", url: station.url },
+      ) as unknown as Record<string, unknown>[];
+      Object.assign(flow[1], { rpm: 1200 });
+      await helper.load([hoboConfig, hoboData], asFlow(flow), { cfg: credentialsFor("legacy", station) });
+      collect();
+      const { out, caught } = await run();
+      assert.equal(caught, undefined);
+      const perLogger = (end - start) / (30 * MIN) + 1;
+      assert.ok(out.length >= 44, `${out.length} windows: 43,210 readings need at least 44 answers of 1,000`);
+      assert.ok(out.every((m) => (m.payload as { observation_list: Row[] }).observation_list.length <= 1000));
+      const parts = out.map((m) => m.parts as { index: number; count?: number });
+      assert.deepEqual(parts.map((p) => p.index), out.map((_, i) => i));
+      assert.equal(parts.at(-1)?.count, out.length);
+      const seen = new Set<string>();
+      const times = new Map<string, number[]>(serials.map((s) => [s, []]));
+      for (const m of out) {
+        for (const r of (m.payload as { observation_list: Row[] }).observation_list) {
+          assert.ok(!seen.has(rowKey(r)), `twice: ${rowKey(r)}`);
+          seen.add(rowKey(r));
+          times.get(r.logger_sn)!.push(Date.parse(r.timestamp.replace(" ", "T")));
+        }
+      }
+      for (const [serial, list] of times) {
+        assert.equal(list.length, perLogger, serial);
+        list.sort((a, b) => a - b).forEach((t, i) => assert.equal(t, start + i * 30 * MIN, `${serial} reading ${i}`));
+      }
+      assert.equal(station.stats.byStatus["429"], undefined, "the service never had to refuse a request");
+      assert.equal(station.stats.byStatus["400"], undefined);
+      assert.ok(statuses().some((s) => new RegExp(`${out.length} windows · `).test(String(s.text))), "progress counts every window");
     });
   });
 

@@ -2,7 +2,7 @@
 // An independent model of the clouds: nothing here imports from src/hobo, src/tuya or src/core.
 export { HoboEmulator } from "./server";
 export type { HoboEmulatorOptions, HoboEmulatorStats, HoboEmulatorFaults, HoboEmulatorDescription } from "./server";
-export type { HoboEmulatorChannel, HoboEmulatorStation, HoboEmulatorGap, HoboEmulatorReplacedSensor, Quantity } from "./stations";
+export type { HoboEmulatorChannel, HoboEmulatorScaling, HoboEmulatorStation, HoboEmulatorGap, HoboEmulatorReplacedSensor, Quantity } from "./stations";
 export { defaultStations, extraWeatherStations, DEAD_VALUE } from "./stations";
 export type { HoboFault } from "./faults";
 export { ERROR_DESCRIPTIONS } from "./validate";

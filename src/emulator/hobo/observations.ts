@@ -1,7 +1,7 @@
 // Rows of a time-frame query and their JSON: only the timestamps of the window are visited and
 // at most limit+1 rows are built, so a capped answer costs O(limit) whatever the window size.
 import { siValue, toUs } from "./generator";
-import type { ChannelModel, StationModel } from "./stations";
+import { DEAD_VALUE, type ChannelModel, type StationModel } from "./stations";
 
 export interface Row {
   station: StationModel;
@@ -109,6 +109,11 @@ function num(v: number): string {
   return Number.isFinite(v) ? String(v) : "null";
 }
 
+/** The scaled value of a scaled channel (a dead channel keeps its marker). */
+function scaledValue(scale: NonNullable<ChannelModel["scale"]>, si: number): number {
+  return si === DEAD_VALUE ? DEAD_VALUE : si * scale.factor + scale.offset;
+}
+
 // JSON fragments are cached per distinct string (serials, units and types repeat on every row).
 const jsonCache = new Map<string, string>();
 function js(s: string): string {
@@ -134,10 +139,12 @@ export function legacyBody(rows: readonly Row[], more: boolean): string {
     const ch = r.channel;
     const si = siValue(r.station, ch, r.t);
     const us = toUs(si, ch.siUnit, ch.usUnit);
+    // Not scaled: scaled_value is always 0 and scaled_unit null (reference §2.3).
+    const scaled = ch.scale ? `"scaled_value":${num(scaledValue(ch.scale, si))},"scaled_unit":${js(ch.scale.unit)}` : `"scaled_value":0,"scaled_unit":null`;
     parts[i] =
       `{"logger_sn":${js(r.station.serial)},"sensor_sn":${js(r.sensorSn)},"timestamp":"${ts}","data_type_id":"1",` +
       `"si_value":${num(si)},"si_unit":${js(ch.siUnit)},"us_value":${num(us)},"us_unit":${js(ch.usUnit)},` +
-      `"scaled_value":0,"scaled_unit":null,"sensor_key":${r.sensorKey},"sensor_measurement_type":${js(ch.type)}}`;
+      `${scaled},"sensor_key":${r.sensorKey},"sensor_measurement_type":${js(ch.type)}}`;
   }
   return `{"observation_list":[${parts.join(",")}],"message":"OK: Found: ${rows.length} results.","max_results":${more}}`;
 }
@@ -156,10 +163,12 @@ export function v1Body(rows: readonly Row[], more: boolean): string {
     const ch = r.channel;
     const si = siValue(r.station, ch, r.t);
     const us = r.station.unitSystem === "US";
-    const value = us ? toUs(si, ch.siUnit, ch.usUnit) : si;
+    // A scaled channel reports its scaled value and the scaled measurement name (reference §8.2).
+    const value = ch.scale ? scaledValue(ch.scale, si) : us ? toUs(si, ch.siUnit, ch.usUnit) : si;
+    const unit = ch.scale ? ch.scale.unit : us ? ch.usUnit : ch.siUnit;
     parts[i] =
       `{"logger_sn":${js(r.station.serial)},"sensor_sn":${js(r.sensorSn)},"timestamp":"${ts}","data_type":"CURRENT","data_type_id":"1",` +
-      `"value":${num(value)},"unit":${js(us ? ch.usUnit : ch.siUnit)},"sensor_measurement_type":${js(ch.type)}}`;
+      `"value":${num(value)},"unit":${js(unit)},"sensor_measurement_type":${js(ch.scale ? ch.scale.type : ch.type)}}`;
   }
   return `{"message":"OK: Found: ${rows.length} results.","max_results":${more},"data":[${parts.join(",")}]}`;
 }

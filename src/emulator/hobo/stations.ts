@@ -30,6 +30,21 @@ export interface HoboEmulatorChannel {
   usUnit: string;
   /** Which generator feeds the channel; inferred from `type` when absent. */
   quantity?: Quantity;
+  /** User-configured scaling (legacy scaled_value/scaled_unit; LI-COR reports the scaled value). */
+  scaled?: HoboEmulatorScaling;
+}
+
+/**
+ * A channel scaled in HOBOlink: scaled = SI value × factor + offset. Legacy rows carry it in
+ * scaled_value/scaled_unit (unscaled channels send 0 and null); LI-COR v1 reports only the scaled
+ * value, in the scaled unit, under the scaled measurement name (reference §2.3, §8.2).
+ */
+export interface HoboEmulatorScaling {
+  unit: string;
+  factor: number;
+  offset?: number;
+  /** The scaled measurement name LI-COR reports; default the channel's type. */
+  type?: string;
 }
 
 export interface HoboEmulatorReplacedSensor {
@@ -219,6 +234,7 @@ export interface ChannelModel {
   readonly replacedFromSec: number;
   readonly newSensorSn: string;
   readonly newSensorKey: number;
+  readonly scale?: { readonly unit: string; readonly factor: number; readonly offset: number; readonly type: string };
 }
 
 export interface GapModel {
@@ -251,6 +267,12 @@ export function hashString(text: string): number {
   return h >>> 0;
 }
 
+function scaleOf(serial: string, c: HoboEmulatorChannel, sc: HoboEmulatorScaling): NonNullable<ChannelModel["scale"]> {
+  const offset = sc.offset ?? 0;
+  if (!sc.unit || !Number.isFinite(sc.factor) || !Number.isFinite(offset)) throw new Error(`Station ${serial}, channel ${c.sensorSn}: scaling needs a unit and a finite factor (and offset)`);
+  return { unit: sc.unit, factor: sc.factor, offset, type: sc.type ?? c.type };
+}
+
 export function resolveStation(station: HoboEmulatorStation, nowMs: number): StationModel {
   if (!/^\S+$/.test(station.serial)) throw new Error(`Station serial must be a non-empty token: "${station.serial}"`);
   if (!Number.isInteger(station.intervalSec) || station.intervalSec <= 0) throw new Error(`Station ${station.serial}: intervalSec must be a positive integer`);
@@ -270,6 +292,7 @@ export function resolveStation(station: HoboEmulatorStation, nowMs: number): Sta
       replacedFromSec: replaced ? repFrom : Number.POSITIVE_INFINITY,
       newSensorSn: replaced ? rep.newSensorSn : c.sensorSn,
       newSensorKey: replaced ? (rep.newSensorKey ?? maxKey + 1) : c.sensorKey,
+      scale: c.scaled ? scaleOf(station.serial, c, c.scaled) : undefined,
     };
   });
   const defaultSince = Math.floor(nowMs / 1000 / DAY) * DAY - 400 * DAY;

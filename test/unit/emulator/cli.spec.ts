@@ -6,11 +6,12 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { join, resolve } from "node:path";
+import { freePort } from "../../support/free-port";
 
 const root = resolve(__dirname, "../../..");
 
-async function startCli(args: string[] = []) {
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/emulator/cli.ts"), ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+async function startCli(args: string[] = [], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/emulator/cli.ts"), ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   const [line] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
   return { child, info: JSON.parse(line) };
 }
@@ -35,6 +36,18 @@ describe("emulator CLI", () => {
     });
   }
 
+  it("takes the ports from npm's npm_config_* when run as `npm run emulator --tuya-port=N`", async () => {
+    const [tuyaPort, hoboPort] = [await freePort(), await freePort()];
+    const { child, info } = await startCli([], { npm_config_tuya_port: String(tuyaPort), npm_config_hobo_port: String(hoboPort) });
+    try {
+      assert.equal(info.tuya.url, `http://127.0.0.1:${tuyaPort}`);
+      assert.equal(info.hobo.url, `http://127.0.0.1:${hoboPort}`);
+    } finally {
+      child.kill("SIGTERM");
+      await once(child, "exit");
+    }
+  });
+
   it("rejects a port that is not a number", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/emulator/cli.ts"), "--tuya-port", "abc"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
@@ -42,5 +55,43 @@ describe("emulator CLI", () => {
     const [code] = await once(child, "exit");
     assert.equal(code, 1);
     assert.match(stderr, /--tuya-port must be a port number/);
+  });
+
+  it("--hobo-port: prints the documented shape, listens there, and its credentials work", async () => {
+    const port = await freePort();
+    const { child, info } = await startCli(["--hobo-port", String(port)]);
+    try {
+      const { hobo } = info as { hobo: Record<string, unknown> };
+      assert.deepEqual(Object.keys(hobo), ["url", "legacy", "licor", "loggers"]);
+      assert.equal(hobo.url, `http://127.0.0.1:${port}`);
+      const legacy = hobo.legacy as Record<string, string>;
+      assert.deepEqual(Object.keys(legacy), ["clientId", "clientSecret", "userId"]);
+      assert.deepEqual(Object.keys(hobo.licor as object), ["token"]);
+      const loggers = hobo.loggers as Record<string, string>[];
+      assert.deepEqual(
+        loggers.map((l) => [Object.keys(l), l.serial, l.kind]),
+        [
+          [["serial", "name", "kind"], "21092695", "weather"],
+          [["serial", "name", "kind"], "21150777", "water-level"],
+          [["serial", "name", "kind"], "21309641", "mx-temp-rh"],
+        ],
+      );
+      assert.ok(loggers.every((l) => l.name.length > 0));
+
+      // The printed legacy credentials get a token; the printed LI-COR token reads data.
+      const form = new URLSearchParams({ grant_type: "client_credentials", client_id: legacy.clientId, client_secret: legacy.clientSecret });
+      const tokenRes = await fetch(`${hobo.url as string}/ws/auth/token`, { method: "POST", body: form });
+      assert.equal(tokenRes.status, 200);
+      const end = new Date(Date.now() - 3600_000);
+      const start = new Date(end.getTime() - 3600_000);
+      const utc = (d: Date) => d.toISOString().slice(0, 19).replace("T", " ");
+      const q = new URLSearchParams({ loggers: "21309641", start_date_time: utc(start), end_date_time: utc(end) });
+      const data = await fetch(`${hobo.url as string}/v1/data?${q}`, { headers: { Authorization: `Bearer ${(hobo.licor as { token: string }).token}` } });
+      assert.equal(data.status, 200);
+      assert.ok(((await data.json()) as { data: unknown[] }).data.length > 0);
+    } finally {
+      child.kill("SIGTERM");
+      await once(child, "exit");
+    }
   });
 });

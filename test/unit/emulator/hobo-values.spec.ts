@@ -127,6 +127,26 @@ describe("HOBOlink emulator: generated values", () => {
     assert.ok(rainy > 0 && rainy < timestamps * 0.2, `rain in ${rainy} of ${timestamps} intervals`);
   });
 
+  it("reports the Magnus dew point of each timestamp's temperature and RH", () => {
+    // Magnus with the Sonntag constants, computed here independently of the generator.
+    const magnus = (t: number, rh: number): number => {
+      const gamma = Math.log(rh / 100) + (17.62 * t) / (243.12 + t);
+      return (243.12 * gamma) / (17.62 - gamma);
+    };
+    let checked = 0;
+    for (const items of [weather, mx]) {
+      for (const [ts, m] of byTime(items)) {
+        const t = m.get("Temperature")!.si_value;
+        const rh = m.get("RH")!.si_value;
+        const dp = m.get("Dew Point")!;
+        assert.ok(Math.abs(dp.si_value - Math.min(t, magnus(t, rh))) < 1e-9, `${ts} dew point ${dp.si_value} for T=${t}, RH=${rh}`);
+        assert.ok(Math.abs(dp.us_value - (dp.si_value * 9) / 5 - 32) < 1e-9, `${ts} dew point in °F`);
+        checked += 1;
+      }
+    }
+    assert.ok(checked > 5000, `${checked} timestamps`);
+  });
+
   it("varies smoothly: temperature follows a daily cycle without jumps", () => {
     const temps = weather.filter((i) => i.sensor_measurement_type === "Temperature");
     for (let k = 1; k < temps.length; k++) {

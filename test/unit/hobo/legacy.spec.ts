@@ -48,6 +48,23 @@ describe("hobo legacy client (emulator)", () => {
     await client.fetchAll({ loggers: `${WEATHER}, ${MX}`, start: new Date(Date.UTC(2025, 5, 10, 6, 30)), end: "2025-06-10T07:00:00Z", now: NOW });
     const line = log.lines.find((l) => l.includes("/ws/data/file/JSON/user/"));
     assert.equal(line, `HOBOlink: GET /ws/data/file/JSON/user/26954?loggers=${WEATHER}%2C${MX}&start_date_time=2025-06-10+06%3A30%3A00&end_date_time=2025-06-10+07%3A00%3A00`);
+    // Every other form the core time parser reads becomes the same UTC text.
+    const start = Date.UTC(2025, 5, 10, 6, 30) / 1000;
+    const forms: [unknown, unknown][] = [
+      [start, (start + 1800) * 1000],
+      [String(start), String((start + 1800) * 1000)],
+      ["2025-06-10 08:30:00+02:00", "2025-06-10 07:00:00"],
+      ["2025-06-10T06:30:00.000Z", "2025-06-10 07:00"],
+    ];
+    for (const [s, e] of forms) {
+      log.lines.length = 0;
+      await client.fetchAll({ loggers: [MX, ` ${WEATHER}`, MX], start: s, end: e, now: NOW });
+      assert.deepEqual(
+        log.lines.filter((l) => l.includes("/ws/data/file/JSON/user/")),
+        [`HOBOlink: GET /ws/data/file/JSON/user/26954?loggers=${MX}%2C${WEATHER}&start_date_time=2025-06-10+06%3A30%3A00&end_date_time=2025-06-10+07%3A00%3A00`],
+        JSON.stringify([s, e]),
+      );
+    }
     await client.close();
   });
 
