@@ -2,25 +2,15 @@
 // on throttling, 429/5xx, proxy pages and broken connections; a command only when the server
 // provably did not run it (connection refused, token or clock rejected).
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
 import { ApiError } from "../../../src/core/errors";
 import type { TuyaFault } from "../../../src/emulator/tuya";
+import { freePort } from "../../support/free-port";
 import { rejection, rig, type Rig } from "./helpers";
 
 const STATUS = "GET /v1.0/iot-03/devices/{device_id}/status";
 const COMMANDS = "POST /v1.0/iot-03/devices/{device_id}/commands";
 const OFF = { commands: [{ code: "switch_1", value: false }] };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe("tuya retry and backoff", () => {
   let r: Rig;
