@@ -120,11 +120,37 @@ function rowKey(row: HoboRow): string {
   return `${row.sensor_sn}|${row.data_type_id}`;
 }
 
-/** Where the next poll starts: the oldest mark of the loggers (loggers without one look back to firstStart). */
-export function incrementalStart(marks: Marks, serials: readonly string[], firstStart: Date): Date {
-  let start = Number.POSITIVE_INFINITY;
-  for (const sn of serials) start = Math.min(start, marks[sn]?.ts ?? firstStart.getTime());
-  return new Date(start);
+/**
+ * Loggers whose starts lie within this of the oldest of them share one query from that oldest
+ * start. An hour: loggers polled together keep marks a logging interval or two apart (HOBO
+ * loggers log every 1 to 60 minutes and upload together), so a normal poll stays one request per
+ * ten loggers; sharing costs at most an hour of readings fetched again and dropped as seen (120
+ * rows for a 10-channel logger at 5 minutes, far below one answer's cap). A logger further behind
+ * (offline, its connection down, new to the list) gets a query of its own and no longer drags
+ * every other logger's query back to its mark.
+ */
+export const SHARED_START_MS = 60 * 60_000;
+
+/** One query of an incremental poll: these loggers, from start to the poll's end. */
+export interface IncrementalQuery {
+  loggers: string[];
+  start: Date;
+}
+
+/**
+ * The queries of an incremental poll, oldest start first: each logger starts at its mark
+ * (inclusive; loggers without one look back to firstStart), and loggers whose starts lie within
+ * `shareMs` of a group's oldest start join that group (in the order they were given).
+ */
+export function incrementalQueries(marks: Marks, serials: readonly string[], firstStart: Date, shareMs = SHARED_START_MS): IncrementalQuery[] {
+  const starts = serials.map((sn, i) => ({ sn, i, t: marks[sn]?.ts ?? firstStart.getTime() })).sort((a, b) => a.t - b.t || a.i - b.i);
+  const groups: { t: number; members: typeof starts }[] = [];
+  for (const s of starts) {
+    const last = groups.at(-1);
+    if (last && s.t - last.t <= shareMs) last.members.push(s);
+    else groups.push({ t: s.t, members: [s] });
+  }
+  return groups.map((g) => ({ start: new Date(g.t), loggers: g.members.sort((a, b) => a.i - b.i).map((m) => m.sn) }));
 }
 
 /** The rows not emitted yet: after each logger's mark, or at it with a new key. */

@@ -8,37 +8,27 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { InputError } from "../src/core/errors";
 import { isOutputFormat, type OutputFormat } from "../src/core/records";
-import { parseTime, parseWindow, type TimeWindow } from "../src/core/time";
-import { normalizeLoggers, rowsToRecords, type HoboFlavour, type HoboRow, type HoboUnitSystem, type HoboWindow } from "../src/hobo";
+import { compareRows, normalizeLoggers, rowsToRecords, type HoboFlavour, type HoboRow, type HoboUnitSystem, type HoboWindow } from "../src/hobo";
 import { contextGet, contextSet } from "./shared/context";
-import { evaluate, handleInput, type SendFn } from "./shared/input";
-import { formatMessages, withParts } from "./shared/output";
+import { evaluate, handleInput } from "./shared/input";
+import { formatMessages } from "./shared/output";
 import { Status } from "./shared/status";
-import { advanceMarks, attachConfig, incrementalStart, unseenRows, type Marks } from "./hobo-common";
+import { Streamer } from "./shared/streamer";
+import { marksStore, readWindow, windowMode, type WindowDef } from "./shared/window";
+import { advanceMarks, attachConfig, incrementalQueries, unseenRows, type IncrementalQuery, type Marks } from "./hobo-common";
 
 interface LoggerEntry {
   serial?: unknown;
   name?: unknown;
 }
 
-interface HoboDataDef extends NodeDef {
+interface HoboDataDef extends NodeDef, WindowDef {
   hobo?: string;
   /** The dialog's list of loggers (serial, optional friendly name). */
   loggers?: LoggerEntry[];
   /** Where the loggers come from: "list" (the dialog) or a typed input (msg, flow, ...). */
   loggersFrom?: string;
   loggersFromType?: string;
-  /** "relative" (span before end), "absolute" (start and end), "incremental" (since the last poll). */
-  window?: string;
-  span?: string;
-  start?: string;
-  startType?: string;
-  end?: string;
-  endType?: string;
-  /** Incremental: how far the first poll looks back. */
-  lookback?: string;
-  /** Incremental: the context store that keeps the marks ("" = default store). */
-  store?: string;
   units?: string;
   /** Optional comma lists: keep only these measurement types / sensor serials. */
   types?: string;
@@ -51,6 +41,8 @@ interface HoboDataDef extends NodeDef {
 }
 
 const MARKS_KEY = "hoboMarks";
+/** Relative span and first incremental look-back when the dialog leaves them empty. */
+const DEFAULT_SPAN = "-1h";
 
 function commaSet(text: unknown): Set<string> | undefined {
   if (typeof text !== "string") return undefined;
@@ -91,13 +83,13 @@ export = function (RED: NodeAPI): void {
     const status = new Status(this);
     const attached = attachConfig(RED, this, def.hobo, status);
     const format: OutputFormat = isOutputFormat(def.format) ? def.format : "records";
-    const mode = def.window === "absolute" || def.window === "incremental" ? def.window : "relative";
+    const mode = windowMode(def);
     const perWindow = def.output === "window";
     const units = unitSystemOf(def.units);
     const types = commaSet(def.types);
     const sensors = commaSet(def.sensors);
     const dialog = dialogLoggers(def.loggers);
-    const store = def.store?.trim() || undefined;
+    const store = marksStore(def);
 
     const keep = (row: HoboRow): boolean => {
       if (types && !types.has(String(row.sensor_measurement_type).toLowerCase())) return false;
@@ -121,21 +113,6 @@ export = function (RED: NodeAPI): void {
       return normalizeLoggers(input);
     };
 
-    /** The end of the window (default now); relative inputs count back from the real clock. */
-    const readEnd = async (msg: NodeMessage): Promise<Date> => parseTime((await evaluate(RED, this, msg, def.endType || "str", def.end)) ?? "now", { name: "end" });
-
-    /** The window to fetch (relative, absolute) and, for incremental polls, the first run's start. */
-    const readWindow = async (msg: NodeMessage): Promise<TimeWindow> => {
-      const end = await readEnd(msg);
-      if (mode === "absolute") {
-        const start = await evaluate(RED, this, msg, def.startType || "str", def.start);
-        if (start === undefined) throw new InputError("No start time given: enter one in the node or send it in the configured property");
-        return parseWindow(start, end);
-      }
-      const back = mode === "relative" ? def.span || "-1h" : def.lookback || "-1h";
-      return parseWindow(parseTime(back, { now: end.getTime(), name: mode === "relative" ? "span" : "look-back" }), end, end.getTime());
-    };
-
     // bestlab's warn_on_empty_data as an optional log line (only serials and times, never credentials).
     const warnEmpty = (w: HoboWindow) => {
       if (def.warnEmpty) this.warn(`The data seems to be empty: no readings from ${w.loggers.join(",")} between ${w.start.toISOString()} and ${w.end.toISOString()}`);
@@ -144,11 +121,13 @@ export = function (RED: NodeAPI): void {
     handleInput(this, status, async ({ msg, send, signal }) => {
       const config = attached.require();
       const serials = await readLoggers(msg);
-      const window = await readWindow(msg);
+      const window = await readWindow(RED, this, msg, def, mode, DEFAULT_SPAN);
       const client = config.client;
       const ctx = this.context();
       const marks = mode === "incremental" ? ((await contextGet<Marks>(ctx, MARKS_KEY, store)) ?? {}) : undefined;
-      const start = marks ? incrementalStart(marks, serials, window.start) : window.start;
+      // Incremental: each group of loggers from its own marks (oldest first), so one logger far behind does not drag the others back.
+      const queries: IncrementalQuery[] = marks ? incrementalQueries(marks, serials, window.start) : [{ loggers: serials, start: window.start }];
+      const start = queries[0].start;
       const saveMarks = async (emitted: HoboRow[]) => {
         if (!marks) return;
         advanceMarks(marks, emitted);
@@ -167,41 +146,45 @@ export = function (RED: NodeAPI): void {
       let requests = 0;
       const fresh: HoboRow[] = [];
       const kept: HoboRow[] = [];
-      const sender = new WindowSender(send, msg._msgid, format !== "messages");
+      const sender = new Streamer(send, msg._msgid, format !== "messages");
       status.requesting(`${plural(serials.length, "logger")}`);
       try {
-        // Nothing to ask when the marks already reach the end (a window needs end > start).
-        const query = start < window.end ? client.windows({ loggers: serials, start, end: window.end, signal, now: window.end.getTime() }) : [];
-        for await (const w of query) {
-          windows += 1;
-          requests += w.requests;
-          const unseen = marks ? unseenRows(marks, w.rows, window.start) : w.rows;
-          const rows = unseen.filter(keep);
-          total += rows.length;
-          const done = `${plural(windows, "window")} · ${plural(total, "row")}`;
-          // An empty window shows as a warning (yellow ring) until the next one arrives.
-          if (rows.length === 0) {
-            status.warning(`${done} · window empty`);
-            warnEmpty(w);
-          } else status.progress(done);
-          if (!perWindow) {
-            // Loops, not push(...rows): a window can hold 100,000 rows, too many for call arguments.
-            for (const r of unseen) fresh.push(r);
-            for (const r of rows) kept.push(r);
-          } else if (rows.length > 0 || unseen.length > 0) {
-            const info = { start: w.start.toISOString(), end: w.end.toISOString(), loggers: w.loggers, rows: rows.length };
-            await sender.push(rows.length > 0 ? toMessages(rows, info) : [], () => saveMarks(unseen));
+        for (const q of queries) {
+          // Nothing to ask when the marks already reach the end (a window needs end > start).
+          if (q.start >= window.end) continue;
+          for await (const w of client.windows({ loggers: q.loggers, start: q.start, end: window.end, signal, now: window.end.getTime() })) {
+            windows += 1;
+            requests += w.requests;
+            const unseen = marks ? unseenRows(marks, w.rows, window.start) : w.rows;
+            const rows = unseen.filter(keep);
+            total += rows.length;
+            const done = `${plural(windows, "window")} · ${plural(total, "row")}`;
+            // An empty window shows as a warning (yellow ring) until the next one arrives.
+            if (rows.length === 0) {
+              status.warning(`${done} · window empty`);
+              warnEmpty(w);
+            } else status.progress(done);
+            if (!perWindow) {
+              // Loops, not push(...rows): a window can hold 100,000 rows, too many for call arguments.
+              for (const r of unseen) fresh.push(r);
+              for (const r of rows) kept.push(r);
+            } else if (rows.length > 0 || unseen.length > 0) {
+              const info = { start: w.start.toISOString(), end: w.end.toISOString(), loggers: w.loggers, rows: rows.length };
+              await sender.push(rows.length > 0 ? toMessages(rows, info) : [], () => saveMarks(unseen));
+            }
           }
         }
       } catch (err) {
         // Window mode: windows that arrived before the failure are sent (the last without count) and
-        // marked; all-at-once mode sends nothing and leaves the marks where they were.
+        // marked, later queries are not asked; all-at-once mode sends nothing and leaves the marks where they were.
         if (perWindow && !signal.aborted) await sender.flush(false);
         throw err;
       }
 
       if (perWindow) await sender.flush(true);
       else {
+        // Several queries each come in time order: one sort puts the loggers' rows together in time.
+        if (queries.length > 1) kept.sort(compareRows);
         const info = { start: start.toISOString(), end: window.end.toISOString(), loggers: serials, rows: total, windows, requests };
         const out = kept.length > 0 || format === "raw" ? toMessages(kept, info) : [];
         await saveMarks(fresh);
@@ -214,49 +197,3 @@ export = function (RED: NodeAPI): void {
 
   RED.nodes.registerType("hobo-data", HoboData);
 };
-
-/**
- * Window mode's sender: holds one window back so the last one sent can carry parts.count (a Join
- * node then completes), and runs each window's after-send step (moving the incremental marks)
- * only once that window has really been sent. A window with no message (everything filtered
- * out) still moves the marks, in order, without ending the sequence early.
- */
-class WindowSender {
-  private held?: { msgs: NodeMessage[]; after: () => Promise<void> };
-  private index = 0;
-
-  constructor(
-    private readonly send: SendFn,
-    private readonly id: string,
-    private readonly numbered: boolean,
-  ) {}
-
-  async push(msgs: NodeMessage[], after: () => Promise<void>): Promise<void> {
-    if (msgs.length === 0) {
-      // Nothing to send: its marks move right after the held window's, which may still be the last.
-      const held = this.held;
-      if (!held) return after();
-      const before = held.after;
-      held.after = async () => {
-        await before();
-        await after();
-      };
-      return;
-    }
-    if (!this.numbered) {
-      this.send([msgs]);
-      return after();
-    }
-    await this.flush(false);
-    this.held = { msgs, after };
-  }
-
-  async flush(last: boolean): Promise<void> {
-    const held = this.held;
-    if (!held) return;
-    this.held = undefined;
-    this.send([held.msgs.map((m) => withParts(m, this.id, this.index, last))]);
-    this.index += 1;
-    await held.after();
-  }
-}

@@ -8,30 +8,20 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { InputError } from "../src/core/errors";
 import { isOutputFormat, type OutputFormat, type ReadingRecord } from "../src/core/records";
-import { parseTime, parseWindow, type TimeWindow } from "../src/core/time";
 import { logsToRecords, MAX_LOG_PAGE_SIZE, type TuyaLogEntry } from "../src/tuya";
 import { contextGet, contextSet } from "./shared/context";
-import { evaluate, handleInput, type InputContext, type SendFn } from "./shared/input";
-import { formatMessages, withParts } from "./shared/output";
+import { evaluate, handleInput, type InputContext } from "./shared/input";
+import { formatMessages } from "./shared/output";
 import { Status } from "./shared/status";
+import { Streamer } from "./shared/streamer";
+import { marksStore, readWindow, windowMode, type WindowDef } from "./shared/window";
 import { attachConfig, deviceLabel, readDevices, SpecCache, type DeviceRef } from "./tuya-common";
 import { type LogMarks, type Walk, entryKey, Coverage, walksFor, settle } from "./tuya-log-marks";
 
-interface TuyaLogDef extends NodeDef {
+interface TuyaLogDef extends NodeDef, WindowDef {
   tuya?: string;
   devices?: string;
   devicesType?: string;
-  /** "relative" (span before end), "absolute" (start and end), "incremental" (since the last run). */
-  window?: string;
-  span?: string;
-  start?: string;
-  startType?: string;
-  end?: string;
-  endType?: string;
-  /** Incremental: how far the first run looks back. */
-  lookback?: string;
-  /** Incremental: the context store that keeps the marks ("" = default store). */
-  store?: string;
   eventTypes?: string;
   eventTypesType?: string;
   codes?: string;
@@ -62,6 +52,8 @@ const EVENT_TYPES: Record<string, number> = {
 };
 const DP_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
 const MARKS_KEY = "tuyaLogMarks";
+/** Relative span and first incremental look-back when the dialog leaves them empty. */
+const DEFAULT_SPAN = "-24h";
 
 function counted(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -119,41 +111,6 @@ function wholeNumber(value: unknown, name: string, max: number, fallback: number
   return n;
 }
 
-// ---- output ---------------------------------------------------------------------------------
-
-/**
- * Streams batches (pages or devices), holding the latest back so the last one sent carries
- * parts.count (a Join node then completes). A batch counts as emitted (its `sent` step runs)
- * only once it has really been sent.
- */
-class Streamer {
-  private held?: { msgs: NodeMessage[]; sent: () => void };
-  private index = 0;
-
-  constructor(
-    private readonly send: SendFn,
-    private readonly id: string,
-    private readonly numbered: boolean,
-  ) {}
-
-  push(msgs: NodeMessage[], sent: () => void): void {
-    if (!this.numbered) {
-      this.send([msgs]);
-      return sent();
-    }
-    this.flush(false);
-    this.held = { msgs, sent };
-  }
-
-  flush(last: boolean): void {
-    const held = this.held;
-    if (!held) return;
-    this.held = undefined;
-    this.send([held.msgs.map((m) => withParts(m, this.id, this.index++, last))]);
-    held.sent();
-  }
-}
-
 /** One walk's progress and result. */
 interface WalkState {
   ref: DeviceRef;
@@ -192,24 +149,12 @@ export = function (RED: NodeAPI): void {
     const status = new Status(this);
     const attached = attachConfig(RED, this, def.tuya, status);
     const format: OutputFormat = isOutputFormat(def.format) ? def.format : "records";
-    const mode = def.window === "absolute" || def.window === "incremental" ? def.window : "relative";
+    const mode = windowMode(def);
     const output = def.output === "device" || def.output === "page" ? def.output : "all";
-    const store = def.store?.trim() || undefined;
+    const store = marksStore(def);
     const specs = new SpecCache();
 
     const read = (msg: NodeMessage, type: string | undefined, value: string | undefined) => evaluate(RED, this, msg, type || "str", value);
-
-    /** The window to fetch (relative, absolute) and, for incremental runs, the first run's. */
-    const readWindow = async (msg: NodeMessage): Promise<TimeWindow> => {
-      const end = parseTime((await read(msg, def.endType, def.end)) ?? "now", { name: "end" });
-      if (mode === "absolute") {
-        const start = await read(msg, def.startType, def.start);
-        if (start === undefined) throw new InputError("No start time given: enter one in the node or send it in the configured property");
-        return parseWindow(start, end);
-      }
-      const back = mode === "relative" ? def.span || "-24h" : def.lookback || "-24h";
-      return parseWindow(parseTime(back, { now: end.getTime(), name: mode === "relative" ? "span" : "first run" }), end, end.getTime());
-    };
 
     // Incremental runs go one after the other: two at once would read the same marks and send entries twice.
     let queue: Promise<void> = Promise.resolve();
@@ -222,7 +167,7 @@ export = function (RED: NodeAPI): void {
     const fetchLogs = async ({ msg, send, signal }: InputContext): Promise<void> => {
       const config = attached.require();
       const refs = await readDevices(RED, this, msg, def.devicesType, def.devices);
-      const window = await readWindow(msg);
+      const window = await readWindow(RED, this, msg, def, mode, DEFAULT_SPAN);
       const eventTypes = readEventTypes(await read(msg, def.eventTypesType, def.eventTypes));
       const codes = readCodes(await read(msg, def.codesType, def.codes));
       const pageSize = wholeNumber(def.pageSize, "Page size", MAX_LOG_PAGE_SIZE, MAX_LOG_PAGE_SIZE);
@@ -278,7 +223,7 @@ export = function (RED: NodeAPI): void {
             for (const e of fresh) st.fetched.push(e);
           } else if (fresh.length > 0) {
             const info = { device: ref.id, ...(ref.name ? { name: ref.name } : {}), page: st.pages, entries: fresh.length, truncated: page.truncated, more: page.hasMore };
-            streamer.push(toMessages(ref, fresh, [[ref, fresh]], info), () => st.cov.add(fresh));
+            await streamer.push(toMessages(ref, fresh, [[ref, fresh]], info), () => st.cov.add(fresh));
           }
         }
         // A gap walk starts with the entries already sent at its end; a cap they fill would never get past them.
@@ -314,12 +259,12 @@ export = function (RED: NodeAPI): void {
           }
           if (output === "device" && mine.length > 0) {
             const logs = mine.flatMap((s) => s.fetched);
-            if (logs.length > 0 || format === "raw") streamer.push(toMessages(ref, logs, [[ref, logs]], summary(ref, mine)), () => mine.forEach((s) => s.cov.add(s.fetched)));
+            if (logs.length > 0 || format === "raw") await streamer.push(toMessages(ref, logs, [[ref, logs]], summary(ref, mine)), () => mine.forEach((s) => s.cov.add(s.fetched)));
           }
         }
       } catch (err) {
         // Batches that arrived before the failure are sent (the last without count) and marked.
-        if (!signal.aborted) streamer.flush(false);
+        if (!signal.aborted) await streamer.flush(false);
         await saveMarks().catch((e: unknown) => this.warn(`The incremental marks could not be saved: ${e instanceof Error ? e.message : String(e)}`));
         throw err;
       }
@@ -332,7 +277,7 @@ export = function (RED: NodeAPI): void {
         const out = total > 0 || format === "raw" ? toMessages(refs.length === 1 ? refs[0] : undefined, raw, byDevice, info) : [];
         if (out.length > 0) send([out]);
         for (const st of states) st.cov.add(st.fetched);
-      } else streamer.flush(true);
+      } else await streamer.flush(true);
       await saveMarks();
 
       for (const w of warnings) this.warn(w);

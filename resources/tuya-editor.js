@@ -18,12 +18,14 @@
       accessId: v('accessId'), accessSecret: v('accessSecret') };
   }
 
-  /** Values of a tuya-config picked in a flow node's dialog; the server fills the stored secret. */
+  /** Values of a tuya-config picked in a flow node's dialog. A deployed config's secret is filled in by
+      the server; one that is not deployed yet has it only here, as typed in its dialog. */
   function configValues(configId) {
     var c = RED.nodes.node(configId);
     if (!c) return null;
+    var creds = c.credentials || {};
     return { id: c.id, endpointMode: c.endpointMode, region: c.region, endpoint: c.endpoint, family: c.family,
-      accessId: (c.credentials && c.credentials.accessId) || '' };
+      accessId: creds.accessId || '', accessSecret: creds.accessSecret || '' };
   }
 
   function currentIds(input) {

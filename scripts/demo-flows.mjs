@@ -1,7 +1,7 @@
 // The demo workspace, built from the example flows: each example becomes a tab, its node ids are
 // prefixed so examples cannot collide, and every config node is pointed at the local emulators
 // with the emulators' demo credentials (stored as credentials, never in the flow).
-// Used by `npm start` (scripts/demo.mjs) and by the browser tests.
+// Used by `npm start` (scripts/demo.mjs) and by the browser tests (test/e2e).
 
 /** Config-node settings and credentials for the emulators, per config type. */
 export function configForEmulators(node, info) {
@@ -30,15 +30,30 @@ function remap(value, ids) {
   return value;
 }
 
+/** The node types an example uses (tabs and groups aside). */
+export function exampleTypes(flow) {
+  return [...new Set(flow.filter((n) => n.type !== "tab" && n.type !== "group").map((n) => n.type))];
+}
+
 /**
  * @param examples [{file, flow}] parsed example files (arrays of nodes)
  * @param info the emulators' description (the JSON line of `npm run emulator`)
- * @returns {{flows: object[], credentials: Record<string, object>}}
+ * @param options.fileDir where file nodes write (their file name kept), instead of the examples' /tmp paths
+ * @param options.knownTypes node types the running Node-RED has; examples using others are left out (listed in skipped)
+ * @returns {{flows: object[], credentials: Record<string, object>, skipped: {file: string, missing: string[]}[]}}
  */
-export function buildDemoFlows(examples, info) {
+export function buildDemoFlows(examples, info, options = {}) {
   const flows = [];
   const credentials = {};
+  const skipped = [];
   examples.forEach(({ file, flow }, index) => {
+    if (options.knownTypes) {
+      const missing = exampleTypes(flow).filter((t) => !options.knownTypes.has(t));
+      if (missing.length) {
+        skipped.push({ file, missing });
+        return;
+      }
+    }
     const prefix = `ex${index + 1}-`;
     const ids = new Map(flow.map((n) => [n.id, `${prefix}${n.id}`]));
     let tab = flow.find((n) => n.type === "tab");
@@ -49,6 +64,9 @@ export function buildDemoFlows(examples, info) {
       for (const n of nodes) if (n !== tab && n.x !== undefined) n.z = tab.id;
     }
     for (const node of nodes) {
+      if (options.fileDir && node.type === "file" && typeof node.filename === "string" && node.filename && (node.filenameType ?? "str") === "str") {
+        node.filename = `${options.fileDir.replace(/\/$/, "")}/${node.filename.split("/").pop()}`;
+      }
       const config = configForEmulators(node, info);
       if (!config) continue;
       Object.assign(node, config.props);
@@ -56,5 +74,10 @@ export function buildDemoFlows(examples, info) {
     }
     flows.push(...nodes);
   });
-  return { flows, credentials };
+  return { flows, credentials, skipped };
+}
+
+/** The flows with each node's credentials inline, as the editor's Deploy sends them (POST /flows). */
+export function withInlineCredentials(flows, credentials) {
+  return flows.map((n) => (credentials[n.id] ? { ...n, credentials: credentials[n.id] } : n));
 }

@@ -5,9 +5,14 @@
 const MASK = "***";
 const MIN_SECRET_LENGTH = 4;
 
-// key=value, "key":"value" and key: value forms of credential-bearing names.
+// key=value, "key":"value" and key: value forms of credential-bearing names. The unquoted
+// "key: value" form is also how people write prose ("enter the secret: open ..."), so there
+// only values with a digit, as generated secrets and tokens have, are taken for credentials.
 const SENSITIVE_KEYS = "access_token|refresh_token|client_secret|accessSecret|access_secret|secret|password|sign|token|api_token|apiToken";
-const KEY_VALUE = new RegExp(`((?:["']?)(?:${SENSITIVE_KEYS})(?:["']?)\\s*[:=]\\s*["']?)([^"'&\\s,}]+)`, "gi");
+const VALUE = `[^"'&\\s,}]+`;
+const KEY_ASSIGN = new RegExp(`((?:["']?)(?:${SENSITIVE_KEYS})(?:["']?)\\s*=\\s*["']?)(${VALUE})`, "gi");
+const KEY_QUOTED = new RegExp(`((["'])(?:${SENSITIVE_KEYS})\\2\\s*:\\s*["']?)(${VALUE})`, "gi");
+const KEY_COLON = new RegExp(`(\\b(?:${SENSITIVE_KEYS})\\s*:\\s*)(?=[^"'&\\s,}]*\\d)(${VALUE})`, "gi");
 const BEARER = /(bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
 const BASIC = /(basic\s+)[A-Za-z0-9+/=]+/gi;
 
@@ -38,5 +43,6 @@ export function redact(text: string, secrets: Iterable<string> = []): string {
       out = out.replace(new RegExp(escapeRegExp(form), "g"), MASK);
     }
   }
-  return out.replace(BEARER, `$1${MASK}`).replace(BASIC, `$1${MASK}`).replace(KEY_VALUE, `$1${MASK}`);
+  out = out.replace(BEARER, `$1${MASK}`).replace(BASIC, `$1${MASK}`);
+  return out.replace(KEY_ASSIGN, `$1${MASK}`).replace(KEY_QUOTED, `$1${MASK}`).replace(KEY_COLON, `$1${MASK}`);
 }

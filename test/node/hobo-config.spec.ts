@@ -9,6 +9,7 @@ import type { Node, NodeMessage, NodeStatus } from "node-red";
 import sinon from "sinon";
 import { HoboEmulator } from "../../src/emulator/hobo";
 import { recordEmissions, registerSecrets } from "../support/emissions";
+import { useHoboEmulator } from "../support/hobo-suite";
 import { helper } from "../support/node-red";
 import hoboConfig from "../../nodes/hobo-config";
 import hoboData from "../../nodes/hobo-data";
@@ -20,22 +21,11 @@ type ConfigNode = Node & { client: { flavour: string; close(): Promise<void> }; 
 
 describe("hobo-config node", () => {
   let emu: HoboEmulator;
-
-  before(async () => {
-    emu = new HoboEmulator();
-    await emu.start();
-    await helper.startServer();
-  });
-  after(async () => {
-    await helper.stopServer();
-    await emu.stop();
-  });
-  afterEach(async () => {
-    registerSecrets(emu.legacy.clientSecret, emu.licor.token, ...(emu.issuedTokens?.() ?? []));
-    recordEmissions(helper);
-    emu.faults.clear();
-    sinon.restore();
-    await helper.unload();
+  // Registered first, so stubs are restored before the suite's hooks unload the flow.
+  afterEach(() => sinon.restore());
+  const emulator = useHoboEmulator();
+  before(() => {
+    emu = emulator();
   });
 
   const legacyCreds = () => ({ clientId: emu.legacy.clientId, clientSecret: emu.legacy.clientSecret, userId: emu.legacy.userId });

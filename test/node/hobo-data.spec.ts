@@ -1,19 +1,18 @@
 /**
  * hobo-data through the test helper against the HOBOlink emulator: both services, every window
  * mode and output option, incremental polling over a day (with a failed poll and a restart on a
- * persistent context store), a capped backfill streamed with msg.parts, errors that reach a
- * Catch node (bad input before any request), and closing during a backfill.
+ * persistent context store; a logger silent for a week is asked its long range alone), a capped
+ * backfill streamed with msg.parts, errors that reach a Catch node (bad input before any
+ * request), and closing during a backfill.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import type { Node, NodeMessage, NodeStatus } from "node-red";
 import type sinon from "sinon";
 import { HoboEmulator } from "../../src/emulator/hobo";
 import { recordEmissions, registerSecrets } from "../support/emissions";
-import { helper, runtimeName } from "../support/node-red";
+import { useExtraHoboEmulator, useHoboEmulator } from "../support/hobo-suite";
+import { helper } from "../support/node-red";
+import { assertCloseStopsRequests, loadContextStores, runNode, runProbes, usePersistentContext } from "../support/node-runs";
 import hoboConfig from "../../nodes/hobo-config";
 import hoboData from "../../nodes/hobo-data";
 
@@ -44,25 +43,16 @@ describe("hobo-data node", function () {
   /** The emulator's data clock: real time unless a test freezes it. */
   let frozen: number | undefined;
 
-  before(async () => {
-    emu = new HoboEmulator({
-      now: () => frozen ?? Date.now(),
-      legacyRateLimit: { requests: 100_000, windowMs: 60_000 },
-      licorRateLimit: { requests: 100_000, windowMs: 60_000 },
-    });
-    await emu.start();
-    await helper.startServer();
+  const emulator = useHoboEmulator({
+    now: () => frozen ?? Date.now(),
+    legacyRateLimit: { requests: 100_000, windowMs: 60_000 },
+    licorRateLimit: { requests: 100_000, windowMs: 60_000 },
   });
-  after(async () => {
-    await helper.stopServer();
-    await emu.stop();
+  before(() => {
+    emu = emulator();
   });
-  afterEach(async () => {
-    registerSecrets(emu.legacy.clientSecret, emu.licor.token, ...(emu.issuedTokens?.() ?? []));
-    recordEmissions(helper);
-    emu.faults.clear();
+  afterEach(() => {
     frozen = undefined;
-    await helper.unload();
   });
 
   function credentialsFor(flavour: Flavour, target = emu): Record<string, string> {
@@ -89,11 +79,7 @@ describe("hobo-data node", function () {
         ...props,
         wires: [["h1"]],
       },
-      { id: "h1", type: "helper", z: "t1" },
-      { id: "c1", type: "catch", z: "t1", scope: null, uncaught: false, wires: [["h2"]] },
-      { id: "h2", type: "helper", z: "t1" },
-      { id: "d1", type: "complete", z: "t1", scope: ["n1"], uncaught: false, wires: [["h3"]] },
-      { id: "h3", type: "helper", z: "t1" },
+      ...runProbes(),
       ...(options.extra ?? []),
     ]);
   }
@@ -101,36 +87,10 @@ describe("hobo-data node", function () {
   async function load(props: Record<string, unknown>, options: { flavour?: string; withConfig?: boolean; url?: string; credentials?: Record<string, string> } = {}): Promise<void> {
     const flavour = (options.flavour ?? "licor") as Flavour;
     await helper.load([hoboConfig, hoboData], flowWith(props, options), { cfg: options.credentials ?? credentialsFor(flavour) });
-    collect();
-  }
-
-  /**
-   * What reaches h1 during the current run(), and how it ends (h2: caught, h3: complete). Node-RED
-   * keeps input listeners until the flow stops (and `once` misbehaves next to other listeners), so
-   * one set of listeners per load.
-   */
-  let sink: Msg[] | undefined;
-  let finish: ((caught: Msg | undefined) => void) | undefined;
-  function collect(): void {
-    helper.getNode("h1").on("input", (m: Msg) => sink?.push(m));
-    helper.getNode("h2").on("input", (m: Msg) => finish?.(m));
-    helper.getNode("h3").on("input", () => finish?.(undefined));
   }
 
   /** Sends msg to n1 and collects what reaches the output until the node is done (or caught). */
-  async function run(msg: Record<string, unknown> = { payload: "go" }): Promise<{ out: Msg[]; caught?: Msg }> {
-    const out: Msg[] = [];
-    sink = out;
-    const finished = new Promise<Msg | undefined>((resolve) => {
-      finish = resolve;
-    });
-    helper.getNode("n1").receive(msg as NodeMessage);
-    const caught = await finished;
-    await new Promise((resolve) => setImmediate(resolve));
-    sink = undefined;
-    finish = undefined;
-    return { out, caught };
-  }
+  const run = (msg?: Record<string, unknown>) => runNode<Msg>(msg);
 
   const statuses = () => (helper.getNode("n1").status as unknown as sinon.SinonSpy).args.map((a) => a[0] as NodeStatus);
   const warnings = () => (helper.getNode("n1").warn as unknown as sinon.SinonSpy).args.map((a) => String(a[0]));
@@ -201,7 +161,6 @@ describe("hobo-data node", function () {
         await helper.load([hoboConfig, hoboData], flowWith({ loggers: [{ serial: STREAM }], format: "records", units: "scaled", span: "-2h" }, { flavour: "legacy", url: scaled.url }), {
           cfg: credentialsFor("legacy", scaled),
         });
-        collect();
         const { out, caught } = await run();
         registerSecrets(scaled.legacy.clientSecret, ...scaled.issuedTokens());
         assert.equal(caught, undefined);
@@ -365,31 +324,12 @@ describe("hobo-data node", function () {
   });
 
   describe("incremental polling", () => {
-    let dir: string;
-    beforeEach(() => {
-      dir = mkdtempSync(join(tmpdir(), "hobo-data-ctx-"));
-    });
-    afterEach(() => {
-      helper.settings({});
-      rmSync(dir, { recursive: true, force: true });
-    });
-
-    /**
-     * A persistent store whose data survives helper.unload(): the helper's unload cleans every
-     * store as if all nodes had been deleted, which a real restart does not do.
-     */
-    function persistentSettings(): Record<string, unknown> {
-      const runtimeDir = dirname(require.resolve(`${runtimeName}/package.json`));
-      const modulePath = require.resolve("@node-red/runtime/lib/nodes/context/localfilesystem", { paths: [runtimeDir] });
-      const localfilesystem = createRequire(modulePath)(modulePath) as (config: unknown) => { clean: () => Promise<void> };
-      const module = (config: unknown) => Object.assign(localfilesystem(config), { clean: () => Promise.resolve() });
-      return { contextStorage: { default: { module: "memory" }, file: { module, config: { dir, cache: false } } } };
-    }
+    const persistentContext = usePersistentContext("hobo-data-ctx-");
 
     async function start(props: Record<string, unknown>): Promise<void> {
-      helper.settings(persistentSettings());
+      helper.settings(persistentContext());
       await load({ window: "incremental", lookback: "-1h", store: "file", end: "end", endType: "msg", format: "raw", ...props }, { flavour: "legacy" });
-      await (helper as unknown as { _redNodes: { loadContextsPlugin(): Promise<void> } })._redNodes.loadContextsPlugin();
+      await loadContextStores();
     }
 
     async function restart(props: Record<string, unknown>): Promise<void> {
@@ -441,18 +381,84 @@ describe("hobo-data node", function () {
       assert.ok(times.every((t) => t > t0));
       assert.equal(times.length, 3 * 3, "three 10-minute readings of three channels, once each");
     });
+
+    describe("a logger gone silent for a week", () => {
+      const LIVE = "24000001";
+      const SILENT = "24000002";
+      const T0 = Date.UTC(2025, 5, 1);
+      const HOUR = 60 * MIN;
+      const SILENT_FROM = T0 - 7 * 24 * HOUR;
+      let clock = T0;
+      let silent: HoboEmulator;
+      const channel = (serial: string, key: number) => [{ sensorSn: `${serial}-1`, sensorKey: key, type: "Temperature", siUnit: "°C", usUnit: "°F" }];
+      const silentEmulator = useExtraHoboEmulator({
+        now: () => clock,
+        maxResults: 500,
+        licorRateLimit: { requests: 100_000, windowMs: 60_000 },
+        stations: [
+          { serial: LIVE, name: "Live", kind: "mx-temp-rh", intervalSec: 300, unitSystem: "SI", since: "2025-01-01 00:00:00", channels: channel(LIVE, 4000001) },
+          // Offline from a week before T0 until 20 minutes after it, then logging again.
+          { serial: SILENT, name: "Silent", kind: "mx-temp-rh", intervalSec: 300, unitSystem: "SI", since: "2025-01-01 00:00:00", channels: channel(SILENT, 4000002), gaps: [{ start: utc(SILENT_FROM), end: utc(T0 + 20 * MIN) }] },
+        ],
+      });
+      before(() => {
+        silent = silentEmulator();
+      });
+
+      it("only the logger far behind is asked the long range; the others from their own marks; every reading once", async () => {
+        const props = { loggers: [{ serial: LIVE }, { serial: SILENT }], window: "incremental", lookback: "-8d", end: "end", endType: "msg", output: "window", format: "raw" };
+        await helper.load([hoboConfig, hoboData], flowWith(props, { url: silent.url }), { cfg: credentialsFor("licor", silent) });
+        const queryStart = (q: { start: string }) => Date.parse(`${q.start.replace(" ", "T")}Z`);
+        const seen = new Map<string, number>();
+        const polls: { end: number; queries: typeof silent.stats.queries; out: Msg[] }[] = [];
+        for (let i = 0; i <= 8; i++) {
+          clock = T0 + i * 5 * MIN;
+          const asked = silent.stats.queries.length;
+          const { out, caught } = await run({ end: clock });
+          assert.equal(caught, undefined);
+          polls.push({ end: clock, queries: silent.stats.queries.slice(asked), out });
+          for (const m of out) for (const r of (m.payload as { data: Row[] }).data) seen.set(rowKey(r), (seen.get(rowKey(r)) ?? 0) + 1);
+          // Every poll's windows form one sequence: indexes 0..n-1, the last carries count.
+          const parts = out.map((m) => m.parts as { id: string; index: number; count?: number });
+          assert.deepEqual(parts.map((p) => p.index), out.map((_, k) => k), `poll ${i}: parts in order`);
+          assert.ok(parts.every((p) => p.id === parts[0].id && (p.count === undefined) === (p !== parts.at(-1))), `poll ${i}: only the last carries count`);
+          assert.equal(parts.at(-1)?.count, out.length > 0 ? out.length : undefined);
+        }
+
+        // The first poll: both loggers look back 8 days together, in several windows under the cap.
+        const first = polls[0].queries;
+        assert.ok(first.length > 1 && first.every((q) => q.loggers.join() === `${LIVE},${SILENT}`), JSON.stringify(first));
+        assert.equal(queryStart(first[0]), T0 - 8 * 24 * HOUR);
+        // While the silent logger's mark is a week behind, only it is asked from there.
+        for (const { end, queries } of polls.slice(1, 5)) {
+          const live = queries.filter((q) => q.loggers.includes(LIVE));
+          const back = queries.filter((q) => queryStart(q) < end - HOUR);
+          assert.deepEqual(live.map((q) => [q.loggers, queryStart(q)]), [[[LIVE], end - 5 * MIN]], `poll to ${utc(end)}: the live logger only since its mark`);
+          assert.ok(back.length >= 1 && back.every((q) => q.loggers.join() === SILENT), `poll to ${utc(end)}: the long range for the silent logger alone`);
+          assert.equal(queryStart(back[0]), SILENT_FROM - 5 * MIN, "from the silent logger's last reading (inclusive)");
+        }
+        // When it logs again, that poll's readings are one sequence of two windows (the oldest query first)...
+        assert.deepEqual(polls[4].out.map((m) => (m.payload as { data: Row[] }).data.map((r) => r.logger_sn)), [[SILENT], [LIVE]]);
+        // ...and from then on their marks are close: one shared query per poll, since the marks.
+        for (const { end, queries } of polls.slice(5)) {
+          assert.deepEqual(queries.map((q) => [q.loggers, queryStart(q)]), [[[LIVE, SILENT], end - 5 * MIN]], `poll to ${utc(end)}: one shared query`);
+        }
+
+        assert.deepEqual([...seen].filter(([, n]) => n > 1), [], "no reading twice");
+        for (const serial of [LIVE, SILENT]) {
+          const got = [...seen.keys()].filter((k) => k.startsWith(`${serial}|`)).length;
+          assert.equal(got, silent.expectedRows(serial, utc(T0 - 8 * 24 * HOUR), utc(T0 + 40 * MIN)), `every reading of ${serial}`);
+        }
+        assert.ok(seen.size > 2000);
+      });
+    });
   });
 
   describe("window mode", () => {
     let capped: HoboEmulator;
-    before(async () => {
-      capped = new HoboEmulator({ maxResults: 500, legacyRateLimit: { requests: 100_000, windowMs: 60_000 }, licorRateLimit: { requests: 100_000, windowMs: 60_000 } });
-      await capped.start();
-    });
-    after(() => capped.stop());
-    afterEach(() => {
-      registerSecrets(capped.legacy.clientSecret, capped.licor.token, ...(capped.issuedTokens?.() ?? []));
-      capped.faults.clear();
+    const cappedEmulator = useExtraHoboEmulator({ maxResults: 500, legacyRateLimit: { requests: 100_000, windowMs: 60_000 }, licorRateLimit: { requests: 100_000, windowMs: 60_000 } });
+    before(() => {
+      capped = cappedEmulator();
     });
 
     it("streams a backfill under a 500-row cap as windows with msg.parts, nothing lost or repeated", async () => {
@@ -461,7 +467,6 @@ describe("hobo-data node", function () {
       await helper.load([hoboConfig, hoboData], flowWith({ loggers: [{ serial: WEATHER, name: "Roof" }], window: "absolute", start: utc(start), end: utc(end), output: "window" }, { url: capped.url }), {
         cfg: credentialsFor("licor", capped),
       });
-      collect();
       const { out, caught } = await run();
       assert.equal(caught, undefined);
       assert.ok(out.length >= 6, `a day of a 10-channel station needs several windows (got ${out.length})`);
@@ -488,7 +493,6 @@ describe("hobo-data node", function () {
         flowWith({ loggers: [{ serial: WEATHER }], window: "absolute", start: utc(start), end: utc(end), output: "window", warnEmpty: true }, { url: capped.url }),
         { cfg: credentialsFor("licor", capped) },
       );
-      collect();
       const { out, caught } = await run();
       assert.equal(caught, undefined);
       const empty = statuses().filter((s) => s.fill === "yellow" && s.shape === "ring" && /window empty/.test(String(s.text)));
@@ -509,7 +513,6 @@ describe("hobo-data node", function () {
       await helper.load([hoboConfig, hoboData], flowWith({ loggers: [{ serial: WEATHER }], window: "absolute", start: utc(start), end: utc(end), format: "records" }, { url: capped.url }), {
         cfg: credentialsFor("licor", capped),
       });
-      collect();
       const { out } = await run();
       assert.equal(out.length, 1);
       assert.equal((out[0].payload as Rec[]).length, capped.expectedRows(WEATHER, utc(start), utc(end)));
@@ -523,7 +526,6 @@ describe("hobo-data node", function () {
         flowWith({ loggers: [{ serial: WEATHER }], window: "incremental", lookback: "-12h", end: "end", endType: "msg", output: "window", format: "raw" }, { url: capped.url }),
         { cfg: credentialsFor("licor", capped) },
       );
-      collect();
       // Once the first window has been sent, fail every further request (retries included).
       let armed = true;
       helper.getNode("h1").on("input", () => {
@@ -544,59 +546,39 @@ describe("hobo-data node", function () {
     });
 
     it("closing during a backfill stops further requests without an unhandled rejection", async () => {
-      const rejections: unknown[] = [];
-      const onRejection = (reason: unknown) => rejections.push(reason);
-      process.on("unhandledRejection", onRejection);
-      try {
-        capped.faults.setLatency(100);
-        const end = Math.floor(Date.now() / MIN) * MIN;
-        await helper.load(
-          [hoboConfig, hoboData],
-          flowWith({ loggers: [{ serial: WEATHER }], window: "absolute", start: utc(end - 30 * 86_400_000), end: utc(end), output: "window" }, { url: capped.url }),
-          { cfg: credentialsFor("licor", capped) },
-        );
-        const firstWindow = new Promise((resolve) => helper.getNode("h1").once("input", resolve));
-        helper.getNode("n1").receive({ payload: 1 } as NodeMessage);
-        await firstWindow;
-        recordEmissions(helper);
-        await helper.unload();
-        const after = capped.stats.requests;
-        await new Promise((resolve) => setTimeout(resolve, 400));
-        assert.ok(capped.stats.requests <= after + 1, "at most a request already on its way");
-        const settled = capped.stats.requests;
-        await new Promise((resolve) => setTimeout(resolve, 400));
-        assert.equal(capped.stats.requests, settled, "no further requests");
-        assert.deepEqual(rejections, []);
-        await load({});
-      } finally {
-        process.off("unhandledRejection", onRejection);
-      }
+      capped.faults.setLatency(100);
+      const end = Math.floor(Date.now() / MIN) * MIN;
+      await helper.load(
+        [hoboConfig, hoboData],
+        flowWith({ loggers: [{ serial: WEATHER }], window: "absolute", start: utc(end - 30 * 86_400_000), end: utc(end), output: "window" }, { url: capped.url }),
+        { cfg: credentialsFor("licor", capped) },
+      );
+      await assertCloseStopsRequests(() => capped.stats.requests, 400);
+      await load({});
     });
   });
 
   describe("a 90-day backfill of 10 loggers", () => {
     let station: HoboEmulator;
     const serials = Array.from({ length: 10 }, (_, i) => String(23100000 + i * 101));
-    before(async () => {
-      // One channel per logger at 30 minutes keeps 90 days quick; a 1,000-row cap forces ~50
-      // windows. The service allows 24 requests a second; the config asks for 1,200 a minute.
-      station = new HoboEmulator({
-        maxResults: 1000,
-        legacyRateLimit: { requests: 24, windowMs: 1000 },
-        stations: serials.map((serial, i) => ({
-          serial,
-          name: `Station ${i + 1}`,
-          kind: "weather",
-          intervalSec: 1800,
-          unitSystem: "SI" as const,
-          since: "2024-01-01 00:00:00",
-          channels: [{ sensorSn: `${serial}-1`, sensorKey: 3000000 + i, type: "Temperature", siUnit: "°C", usUnit: "°F" }],
-        })),
-      });
-      await station.start();
+    // One channel per logger at 30 minutes keeps 90 days quick; a 1,000-row cap forces ~50
+    // windows. The service allows 24 requests a second; the config asks for 1,200 a minute.
+    const stationEmulator = useExtraHoboEmulator({
+      maxResults: 1000,
+      legacyRateLimit: { requests: 24, windowMs: 1000 },
+      stations: serials.map((serial, i) => ({
+        serial,
+        name: `Station ${i + 1}`,
+        kind: "weather",
+        intervalSec: 1800,
+        unitSystem: "SI" as const,
+        since: "2024-01-01 00:00:00",
+        channels: [{ sensorSn: `${serial}-1`, sensorKey: 3000000 + i, type: "Temperature", siUnit: "°C", usUnit: "°F" }],
+      })),
     });
-    after(() => station.stop());
-    afterEach(() => registerSecrets(station.legacy.clientSecret, ...station.issuedTokens()));
+    before(() => {
+      station = stationEmulator();
+    });
 
     it("streams window by window within the config's requests per minute: every reading once, no gap, no 429", async () => {
       const start = Date.UTC(2025, 2, 1);
@@ -607,7 +589,6 @@ describe("hobo-data node", function () {
       ) as unknown as Record<string, unknown>[];
       Object.assign(flow[1], { rpm: 1200 });
       await helper.load([hoboConfig, hoboData], asFlow(flow), { cfg: credentialsFor("legacy", station) });
-      collect();
       const { out, caught } = await run();
       assert.equal(caught, undefined);
       const perLogger = (end - start) / (30 * MIN) + 1;
@@ -641,7 +622,6 @@ describe("hobo-data node", function () {
       const flow = flowWith({ loggers: [{ serial: WEATHER }], span: "-4d", output: "window" }, { extra }) as unknown as Record<string, unknown>[];
       Object.assign(flow[1], { concurrency: 1 });
       await helper.load([hoboConfig, hoboData], asFlow(flow), { cfg: credentialsFor("licor") });
-      collect();
       const cfg = helper.getNode("cfg") as Node & { client: unknown; users: { size: number } };
       assert.equal(cfg.client, cfg.client, "created once, then reused");
       assert.equal(cfg.users.size, 2, "both flow nodes registered");

@@ -9,12 +9,13 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { NodeMessage } from "node-red";
 import { HoboEmulator } from "../../src/emulator/hobo";
 import { TuyaEmulator } from "../../src/emulator/tuya";
-import { recordEmissions, registerSecrets } from "../support/emissions";
-import { helper, runtimeName } from "../support/node-red";
+import { registerSecrets } from "../support/emissions";
+import { useHoboEmulator } from "../support/hobo-suite";
+import { helper, runtimeModule } from "../support/node-red";
 import hoboConfig from "../../nodes/hobo-config";
 import hoboData from "../../nodes/hobo-data";
 import tuyaCommand from "../../nodes/tuya-command";
@@ -31,11 +32,7 @@ function example(name: string): FlowNode[] {
 }
 
 /** A core node module of the runtime under test (inject, function, csv, file, debug, comment). */
-function core(path: string): unknown {
-  const runtimeDir = dirname(require.resolve(`${runtimeName}/package.json`));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the runtime's own node modules are CommonJS
-  return require(require.resolve(`@node-red/nodes/core/${path}`, { paths: [runtimeDir] })) as unknown;
-}
+const core = (path: string): unknown => runtimeModule(`@node-red/nodes/core/${path}`);
 
 const CORE = ["common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "function/10-function.js", "function/10-switch.js", "function/15-change.js", "parsers/70-CSV.js", "storage/10-file.js"];
 
@@ -45,25 +42,17 @@ describe("hobo example flows", function () {
   let frozen: number | undefined;
   let dir: string;
 
-  before(async () => {
-    emu = new HoboEmulator({ now: () => frozen ?? Date.now() });
-    await emu.start();
-    await helper.startServer();
-  });
-  after(async () => {
-    await helper.stopServer();
-    await emu.stop();
+  const emulator = useHoboEmulator({ now: () => frozen ?? Date.now() });
+  before(() => {
+    emu = emulator();
   });
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "hobo-examples-"));
   });
-  /** Emulators a test started, stopped after it even when it failed or timed out. */
+  /** Emulators a test started, stopped after it (and after the flow's unload) even when it failed or timed out. */
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
-    registerSecrets(emu.licor.token, emu.legacy.clientSecret);
-    recordEmissions(helper);
     frozen = undefined;
-    await helper.unload();
     for (const stop of cleanups.splice(0)) await stop();
     rmSync(dir, { recursive: true, force: true });
   });

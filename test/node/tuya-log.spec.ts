@@ -7,16 +7,13 @@
  * any request), and closing during a long walk.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import type { NodeMessage, NodeStatus } from "node-red";
 import type sinon from "sinon";
 import { TuyaEmulator } from "../../src/emulator/tuya";
 import { recordEmissions, registerSecrets } from "../support/emissions";
 import { useTuyaEmulator } from "../support/tuya-suite";
-import { helper, runtimeName } from "../support/node-red";
+import { helper, runtimeModule } from "../support/node-red";
+import { assertCloseStopsRequests, loadContextStores, runNode, runProbes, usePersistentContext } from "../support/node-runs";
 import { TestClient } from "../unit/emulator/tuya-test-client";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaLog from "../../nodes/tuya-log";
@@ -30,11 +27,6 @@ type Info = { devices: { id: string; entries: number; pages: number; truncated: 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const key = (e: Entry) => `${e.event_time}|${e.event_id}|${e.code}|${e.value}`;
-const runtimeDir = dirname(require.resolve(`${runtimeName}/package.json`));
-const runtimeModule = (path: string) => {
-  const resolved = require.resolve(path, { paths: [runtimeDir] });
-  return createRequire(resolved)(resolved) as unknown;
-};
 
 describe("tuya-log node", function () {
   this.timeout(30_000);
@@ -90,11 +82,7 @@ describe("tuya-log node", function () {
         ...props,
         wires: [options.wires ?? ["h1"]],
       },
-      { id: "h1", type: "helper", z: "t1" },
-      { id: "c1", type: "catch", z: "t1", scope: null, uncaught: false, wires: [["h2"]] },
-      { id: "h2", type: "helper", z: "t1" },
-      { id: "d1", type: "complete", z: "t1", scope: ["n1"], uncaught: false, wires: [["h3"]] },
-      { id: "h3", type: "helper", z: "t1" },
+      ...runProbes(),
       ...(options.extra ?? []),
     ] as unknown as Flow;
   }
@@ -103,31 +91,10 @@ describe("tuya-log node", function () {
   async function load(props: Record<string, unknown>, options: Parameters<typeof flow>[1] & { modules?: unknown[] } = {}): Promise<void> {
     const modules = [tuyaConfig, tuyaLog, ...(options.modules ?? [])] as Parameters<typeof helper.load>[0];
     await helper.load(modules, flow(props, options), { cfg: { accessId: emu.accessId, accessSecret: emu.accessSecret } });
-    collect();
   }
 
-  /** What reaches h1 during a run(), and how the run ends (h2: caught, h3: complete); one set of listeners per load. */
-  let sink: Msg[] | undefined;
-  let finish: ((caught: Msg | undefined) => void) | undefined;
-  function collect(): void {
-    helper.getNode("h1").on("input", (m: Msg) => sink?.push(m));
-    helper.getNode("h2").on("input", (m: Msg) => finish?.(m));
-    helper.getNode("h3").on("input", () => finish?.(undefined));
-  }
-
-  async function run(msg: Record<string, unknown> = { payload: "go" }): Promise<{ out: Msg[]; caught?: Msg }> {
-    const out: Msg[] = [];
-    sink = out;
-    const finished = new Promise<Msg | undefined>((resolve) => {
-      finish = resolve;
-    });
-    helper.getNode("n1").receive(msg as NodeMessage);
-    const caught = await finished;
-    await new Promise((resolve) => setImmediate(resolve));
-    sink = undefined;
-    finish = undefined;
-    return { out, caught };
-  }
+  /** Sends msg to n1 and collects what reaches the output until the node is done (or caught). */
+  const run = (msg?: Record<string, unknown>) => runNode<Msg>(msg);
 
   /** The calls of a Node method the helper spies on (the spies sit on the prototype), made by n1. */
   const callsOf = (method: "status" | "warn" | "error") => {
@@ -321,26 +288,12 @@ describe("tuya-log node", function () {
   });
 
   describe("since the last successful run (incremental)", () => {
-    let dir: string;
-    beforeEach(() => {
-      dir = mkdtempSync(join(tmpdir(), "tuya-log-ctx-"));
-    });
-    afterEach(() => {
-      helper.settings({});
-      rmSync(dir, { recursive: true, force: true });
-    });
-
-    /** A localfilesystem store whose data survives helper.unload() (which otherwise cleans every store, unlike a restart). */
-    function persistentSettings(): Record<string, unknown> {
-      const localfilesystem = runtimeModule("@node-red/runtime/lib/nodes/context/localfilesystem") as (config: unknown) => object;
-      const module = (config: unknown) => Object.assign(localfilesystem(config), { clean: () => Promise.resolve() });
-      return { contextStorage: { default: { module: "memory" }, file: { module, config: { dir, cache: false } } } };
-    }
+    const persistentContext = usePersistentContext("tuya-log-ctx-");
 
     async function start(props: Record<string, unknown>): Promise<void> {
-      helper.settings(persistentSettings());
+      helper.settings(persistentContext());
       await load({ window: "incremental", lookback: "-1h", store: "file", end: "end", endType: "msg", ...props });
-      await (helper as unknown as { _redNodes: { loadContextsPlugin(): Promise<void> } })._redNodes.loadContextsPlugin();
+      await loadContextStores();
     }
 
     async function restart(props: Record<string, unknown>): Promise<void> {
@@ -502,28 +455,10 @@ describe("tuya-log node", function () {
     });
 
     it("closing during a long walk stops further requests, without an unhandled rejection", async () => {
-      const rejections: unknown[] = [];
-      const onRejection = (reason: unknown) => rejections.push(reason);
-      process.on("unhandledRejection", onRejection);
-      try {
-        emu.faults.setLatency(40);
-        await load({ pageSize: 5, output: "page", start: String(T0 - 24 * HOUR) });
-        const firstPage = new Promise((resolve) => helper.getNode("h1").once("input", resolve));
-        helper.getNode("n1").receive({ payload: 1 } as NodeMessage);
-        await firstPage;
-        recordEmissions(helper);
-        await helper.unload();
-        const after = emu.stats.requests;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        assert.ok(emu.stats.requests <= after + 1, "at most a request already on its way");
-        const settled = emu.stats.requests;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        assert.equal(emu.stats.requests, settled, "no further requests");
-        assert.deepEqual(rejections, []);
-        await load({});
-      } finally {
-        process.off("unhandledRejection", onRejection);
-      }
+      emu.faults.setLatency(40);
+      await load({ pageSize: 5, output: "page", start: String(T0 - 24 * HOUR) });
+      await assertCloseStopsRequests(() => emu.stats.requests, 200);
+      await load({});
     });
   });
 });

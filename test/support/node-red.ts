@@ -3,12 +3,20 @@
  * NODE_RED_RUNTIME=node-red-5 (installed under that npm alias). Node suites import the helper
  * from here so every node is proven on both.
  */
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
 import helper from "node-red-node-test-helper";
 
 export const runtimeName = process.env.NODE_RED_RUNTIME || "node-red";
 helper.init(require.resolve(runtimeName));
 
 export { helper };
+
+/** A module of the runtime under test, e.g. a core node ("@node-red/nodes/core/...") or a context store. */
+export function runtimeModule(path: string): unknown {
+  const resolved = require.resolve(path, { paths: [dirname(require.resolve(`${runtimeName}/package.json`))] });
+  return createRequire(resolved)(resolved) as unknown;
+}
 
 type StatusCall = { args: [import("node-red").NodeStatus] };
 
@@ -47,32 +55,40 @@ export async function firstMessage<M>(out: unknown, caught: unknown, trigger: ()
 }
 
 /**
- * Sends msg to node and collects what reaches `out` until the node is done (its own green dot)
- * or a message reaches `caught`; listeners are removed afterwards (see firstMessage).
+ * Sends msg to node and collects what reaches `out` until the node is done or a message reaches
+ * `caught`; listeners are removed afterwards (see firstMessage). Done is the node's own green
+ * dot, or, when a `complete` node is given (a Complete node's helper, for nodes that may end on
+ * a yellow status), the message reaching it.
  */
-export async function collectUntilDone<M>(node: { receive(msg: never): void }, out: unknown, caught: unknown, msg: Record<string, unknown>): Promise<{ out: M[]; caught?: M }> {
-  const [o, c] = [out as InputNode, caught as InputNode];
+export async function collectUntilDone<M>(node: { receive(msg: never): void }, out: unknown, caught: unknown, msg: Record<string, unknown>, complete?: unknown): Promise<{ out: M[]; caught?: M }> {
+  const [o, c, d] = [out as InputNode, caught as InputNode, complete as InputNode | undefined];
   const received: M[] = [];
   const onOut = (m: M) => received.push(m);
   let onCaught: (m: M) => void = () => undefined;
+  let onComplete: () => void = () => undefined;
   let stop: () => void = () => undefined;
   const finished = new Promise<M | undefined>((resolve) => {
     onCaught = resolve;
-    stop = watchStatus(node, (status) => {
-      if (status.fill === "green" && status.shape === "dot") resolve(undefined);
-    });
+    onComplete = () => resolve(undefined);
+    if (!d) {
+      stop = watchStatus(node, (status) => {
+        if (status.fill === "green" && status.shape === "dot") resolve(undefined);
+      });
+    }
   });
   o.on("input", onOut as (msg: never) => void);
   c.on("input", onCaught as (msg: never) => void);
+  d?.on("input", onComplete as (msg: never) => void);
   try {
     node.receive(msg as never);
     const caughtMsg = await finished;
-    // Messages sent in the same tick as the status still arrive.
+    // Messages sent in the same tick as the end still arrive.
     await new Promise((resolve) => setImmediate(resolve));
     return { out: received, caught: caughtMsg };
   } finally {
     stop();
     o.removeListener("input", onOut as (msg: never) => void);
     c.removeListener("input", onCaught as (msg: never) => void);
+    d?.removeListener("input", onComplete as (msg: never) => void);
   }
 }

@@ -4,30 +4,17 @@
  * cleared faults and an unloaded flow.
  */
 import { TuyaEmulator, type TuyaEmulatorOptions } from "../../src/emulator/tuya";
-import { recordEmissions, registerSecrets } from "./emissions";
-import { helper } from "./node-red";
+import { registerSecrets } from "./emissions";
+import { useEmulator } from "./emulator-suite";
 
 /** Registers the suite's hooks; the returned function gives the running emulator. */
 export function useTuyaEmulator(options: TuyaEmulatorOptions = {}): () => TuyaEmulator {
-  let emu: TuyaEmulator | undefined;
-  const running = (): TuyaEmulator => {
-    if (!emu) throw new Error("the Tuya emulator is started in the suite's before hook");
-    return emu;
-  };
-  before(async () => {
-    emu = new TuyaEmulator(options);
-    await emu.start();
-    await helper.startServer();
-  });
-  after(async () => {
-    await helper.stopServer();
-    await emu?.stop();
-  });
-  afterEach(async () => {
-    registerSecrets(running().accessSecret, ...running().issuedTokens());
-    recordEmissions(helper);
-    running().faults.clear();
-    await helper.unload();
-  });
-  return running;
+  return useEmulator(
+    "Tuya",
+    () => new TuyaEmulator(options),
+    (emu) => {
+      registerSecrets(emu.accessSecret, ...emu.issuedTokens());
+      emu.faults.clear();
+    },
+  );
 }

@@ -7,7 +7,7 @@ import { bearerToken, checkTokenRequest, TokenStore, type LegacyCredentials } fr
 import { defaultFaultCode, FaultPlan, proxyErrorPage, type HoboFault } from "./faults";
 import { collectRows, countRows, legacyBody, v1Body } from "./observations";
 import { SlidingWindowLimiter, type RateDecision } from "./ratelimit";
-import { defaultStations, extraWeatherStations, parseLenientUtc, resolveStation, type HoboEmulatorStation, type StationModel } from "./stations";
+import { defaultStations, extraWeatherStations, formatUtc, parseLenientUtc, resolveStation, type HoboEmulatorStation, type StationModel } from "./stations";
 import { ApiError, ERROR_DESCRIPTIONS, validateLegacy, validateV1, type DataQuery } from "./validate";
 
 export interface HoboEmulatorOptions {
@@ -60,7 +60,17 @@ export interface HoboEmulatorStats {
   byStatus: Record<string, number>;
   /** Most data requests in flight at once (counted on arrival, so including 509s). */
   maxInFlight: number;
+  /** The data queries that passed validation, oldest first (the last MAX_QUERY_LOG kept). */
+  queries: HoboEmulatorQuery[];
   reset(): void;
+}
+
+/** One validated data query: the loggers asked for and the window, UTC "yyyy-MM-dd HH:mm:ss", both ends inclusive. */
+export interface HoboEmulatorQuery {
+  flavour: "legacy" | "licor";
+  loggers: string[];
+  start: string;
+  end: string;
 }
 
 export interface HoboEmulatorFaults {
@@ -82,6 +92,7 @@ export interface HoboEmulatorDescription {
 const DEFAULT_SECRET = "7c4a8d09ca3762af61e59520943dc26494f8941b";
 const DEFAULT_LICOR_TOKEN = "Lc7Hq2ZpW9sVb4NmXe6RtY8uKd3JfA5gQw1ZoP0iBn7CvMxS";
 const MAX_BODY = 64 * 1024;
+const MAX_QUERY_LOG = 10_000;
 
 type Route = "token" | "legacy" | "v1" | "admin" | "other";
 
@@ -177,12 +188,14 @@ export class HoboEmulator {
       dataRequests: 0,
       byStatus: {},
       maxInFlight: 0,
+      queries: [],
       reset: () => {
         stats.requests = 0;
         stats.tokenRequests = 0;
         stats.dataRequests = 0;
         stats.byStatus = {};
         stats.maxInFlight = 0;
+        stats.queries = [];
       },
     };
     this.stats = stats;
@@ -256,6 +269,12 @@ export class HoboEmulator {
 
   private visibleUntilSec(): number {
     return this.nowSec() - this.uploadLagSec;
+  }
+
+  private logQuery(flavour: HoboEmulatorQuery["flavour"], query: DataQuery): void {
+    const log = this.stats.queries;
+    log.push({ flavour, loggers: [...query.loggers], start: formatUtc(query.startSec), end: formatUtc(query.endSec) });
+    if (log.length > MAX_QUERY_LOG) log.splice(0, log.length - MAX_QUERY_LOG);
   }
 
   private count(status: number | string): void {
@@ -417,6 +436,7 @@ export class HoboEmulator {
     }
     try {
       const query = validateLegacy({ format: decodeURIComponent(seg[0]), userId: seg[2], tokenUserId: info.userId, params: url.searchParams, nowSec: this.nowSec(), strictFormat: this.strictFormat });
+      this.logQuery("legacy", query);
       const { rows, more } = collectRows(this.ownedStations(query), query.startSec, Math.min(query.endSec, this.visibleUntilSec()), this.maxResults);
       return this.sendJson(res, 200, legacyBody(rows, more));
     } catch (err) {
@@ -450,6 +470,7 @@ export class HoboEmulator {
     if (req.method !== "GET") return this.sendError(res, new ApiError(405, "VAL-034", `Request method '${req.method ?? ""}' not supported.`), { Allow: "GET, OPTIONS" });
     try {
       const query = validateV1(url.searchParams, this.nowSec());
+      this.logQuery("licor", query);
       const { rows, more } = collectRows(this.ownedStations(query), query.startSec, Math.min(query.endSec, this.visibleUntilSec()), this.maxResults);
       return this.sendJson(res, 200, v1Body(rows, more));
     } catch (err) {

@@ -42,6 +42,9 @@ describe("core/redact", () => {
 
   it("leaves text without secrets alone and ignores too-short or non-string secrets", () => {
     assert.equal(redact("device 123 is online", []), "device 123 is online");
+    // Prose with a "secret:" stays readable; only digit-bearing values look like credentials there.
+    const prose = "The tuya-config has no access id or access secret: open it and enter the secret";
+    assert.equal(redact(prose), prose);
     assert.equal(redact("abc is short", ["abc", "", undefined as unknown as string]), "abc is short");
   });
 

@@ -1,0 +1,39 @@
+/**
+ * The life of an emulator in a node spec: started in the suite's before hook (with the test
+ * helper's server when it is the suite's main emulator), stopped after it, and after each test
+ * its own clean-up (secrets registered for the scan, faults cleared) followed, for the main
+ * emulator, by recording what the nodes emitted and unloading the flow. tuya-suite.ts and
+ * hobo-suite.ts build on it.
+ */
+import { recordEmissions } from "./emissions";
+import { helper } from "./node-red";
+
+interface Emulator {
+  start(): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/** Registers the hooks; the returned function gives the running emulator. */
+export function useEmulator<E extends Emulator>(name: string, create: () => E, cleanup: (emu: E) => void, main = true): () => E {
+  let emu: E | undefined;
+  const running = (): E => {
+    if (!emu) throw new Error(`the ${name} emulator is started in the suite's before hook`);
+    return emu;
+  };
+  before(async () => {
+    emu = create();
+    await emu.start();
+    if (main) await helper.startServer();
+  });
+  after(async () => {
+    if (main) await helper.stopServer();
+    await emu?.stop();
+  });
+  afterEach(async () => {
+    cleanup(running());
+    if (!main) return;
+    recordEmissions(helper);
+    await helper.unload();
+  });
+  return running;
+}
