@@ -10,6 +10,7 @@ import type { Request } from "express";
 import { AbortError } from "../src/core/errors";
 import { createHoboClient, type HoboClient, type HoboClientOptions, type HoboClientState } from "../src/hobo";
 import { adminRoute, dialogCredentials } from "./shared/admin";
+import { closeClientOnClose } from "./shared/config";
 import { ConfigUsers } from "./shared/config-users";
 import { statusForState } from "./shared/status";
 import { clientOptions, CREDENTIAL_FIELDS, flavourOf, SECRET_FIELDS, type HoboCredentials, type HoboSettings } from "./hobo-common";
@@ -69,18 +70,11 @@ export = function (RED: NodeAPI): void {
     self.users = users;
     self.flavour = flavourOf(def.flavour);
 
-    this.on("close", (_removed: boolean, done: () => void) => {
+    closeClientOnClose(this, () => {
       const closing = client;
       closed = true;
       client = undefined;
-      if (!closing) return done();
-      closing.close().then(
-        () => {
-          closing.removeAllListeners();
-          done();
-        },
-        () => done(),
-      );
+      return closing;
     });
   }
 

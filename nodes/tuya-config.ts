@@ -10,6 +10,7 @@ import { AbortError, InputError } from "../src/core/errors";
 import { TuyaDevices, TuyaOpenApi, type TuyaApiFamily, type TuyaClientState, type TuyaFunctionSet, type TuyaOpenApiOptions } from "../src/tuya";
 import { specValues } from "../src/tuya/model";
 import { adminRoute, dialogCredentials } from "./shared/admin";
+import { closeClientOnClose } from "./shared/config";
 import { ConfigUsers } from "./shared/config-users";
 import { statusForState } from "./shared/status";
 import type { TuyaConfigNode } from "./tuya-common";
@@ -165,19 +166,12 @@ export = function (RED: NodeAPI): void {
     self.users = users;
     self.counterSnapshot = () => ensure().client.counter.snapshot();
 
-    this.on("close", (_removed: boolean, done: () => void) => {
+    closeClientOnClose(this, () => {
       const closing = client;
       closed = true;
       client = undefined;
       devices = undefined;
-      if (!closing) return done();
-      closing.close().then(
-        () => {
-          closing.removeAllListeners();
-          done();
-        },
-        () => done(),
-      );
+      return closing;
     });
   }
 

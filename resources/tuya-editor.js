@@ -42,13 +42,27 @@
     }
   }
 
-  /** opts: {config: '#node-input-tuya', button, list, status, input: '#node-input-devices'}. */
+  /** The picker's rows (button, status, list), put under the devices row so every node's dialog has the same. */
+  function pickerRows(input, label, size) {
+    var button = $('<button type="button" class="red-ui-button" id="node-input-tuya-pick"><i class="fa fa-list"></i> </button>');
+    $('<span>').text(label).appendTo(button);
+    var status = $('<span id="node-input-tuya-pickstatus" style="margin-left: 8px"></span>');
+    var list = $('<select id="node-input-tuya-picklist" multiple style="width: 70%; display: none"></select>').attr('size', size || 8);
+    // The rows take the devices row's classes, so a dialog that hides that row hides them too.
+    var devicesRow = input.closest('.form-row');
+    var row = function () { return $('<div><label>&nbsp;</label></div>').attr('class', devicesRow.attr('class')); };
+    devicesRow.after([row().append(button, status), row().append(list)]);
+    return { button: button, status: status, list: list };
+  }
+
+  /** opts: {config: '#node-input-tuya', input: '#node-input-devices', label: the button's text, size: list rows}. */
   function devicePicker(opts) {
-    var list = $(opts.list);
     var input = $(opts.input);
-    $(opts.button).on('click', function () {
+    var rows = pickerRows(input, opts.label, opts.size);
+    var list = rows.list;
+    rows.button.on('click', function () {
       var body = configValues($(opts.config).val());
-      var status = $(opts.status);
+      var status = rows.status;
       if (!body) { status.text('choose a tuya-config first'); return; }
       status.text('…');
       post('tuya-config/devices', body, function (err, res) {

@@ -7,3 +7,4 @@ export * from "./retry";
 export * from "./rate-limit";
 export * from "./time";
 export * from "./records";
+export * from "./signals";

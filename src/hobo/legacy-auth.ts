@@ -8,7 +8,7 @@ import type { AxiosInstance } from "axios";
 import { parseJsonBody, transportError } from "../core/http";
 import { TokenCache, type Token } from "../core/token-cache";
 import { errorFromResponse, shapeError, type ErrorContext } from "./errors";
-import { abortable } from "./signals";
+import { abortable } from "../core/signals";
 import { HoboTokenInfo, type HoboTokenResponse } from "./token-info";
 import type { HoboLogger } from "./types";
 

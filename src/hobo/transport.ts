@@ -14,7 +14,7 @@ import { retryPolicy, withRetry } from "../core/retry";
 import { errorFromResponse, headerText, type ErrorContext } from "./errors";
 import { LegacyAuth } from "./legacy-auth";
 import { secretsOf, type ResolvedHoboOptions } from "./options";
-import { linkSignals, sharedController } from "./signals";
+import { linkSignals, sharedController } from "../core/signals";
 import type { HoboClientState } from "./types";
 
 export interface HoboRequest<T> {

@@ -12,7 +12,7 @@
 import { ApiError } from "../core/errors";
 import { parseHoboTimestamp, toHoboUtc } from "../core/time";
 import { sortUnique } from "./dedupe";
-import { linkSignals } from "./signals";
+import { linkSignals } from "../core/signals";
 import { SpanTask } from "./span-task";
 import type { WindowSizer } from "./window-sizer";
 import type { HoboDataAnswer, HoboLogger, HoboRow, HoboWindow } from "./types";

@@ -10,19 +10,20 @@
  * run (connection refused). Secrets and tokens never reach logs or errors.
  */
 import { randomUUID } from "node:crypto";
-import { EventEmitter, setMaxListeners } from "node:events";
+import { EventEmitter } from "node:events";
 import type { Agent } from "node:http";
 import type { AxiosInstance } from "axios";
 import { AbortError, ApiError, InputError, isAbortError } from "../core/errors";
 import { createHttpClient, parseJsonBody, transportError } from "../core/http";
 import { RateLimiter } from "../core/rate-limit";
+import { abortable, linkSignals, sharedController } from "../core/signals";
 import { parseRetryAfter, retryPolicy, withRetry } from "../core/retry";
 import { TokenCache, type Token } from "../core/token-cache";
 import { endpointTemplate, TuyaCallCounter } from "./counter";
 import { CLOCK_CODE, hasCode, TOKEN_CODES, tuyaApiError } from "./errors";
 import { resolveTuyaEndpoint } from "./regions";
 import { isTokenPath, signRequest, type TuyaQueryValue } from "./sign";
-import { abortable, isRecord } from "./util";
+import { isRecord } from "./util";
 
 export type TuyaApiFamily = "iot-03" | "smart-home";
 export const TUYA_API_FAMILIES: readonly TuyaApiFamily[] = ["iot-03", "smart-home"];
@@ -190,7 +191,8 @@ export class TuyaOpenApi extends EventEmitter {
   private readonly http: AxiosInstance;
   private readonly limiter: RateLimiter;
   private readonly tokens: TokenCache<TuyaToken>;
-  private readonly closing = new AbortController();
+  // Every request in flight listens on the closing signal; many at once are normal, not a leak.
+  private readonly closing = sharedController();
   private readonly secrets = new Set<string>();
   /** The last refresh token, kept after the access token is dropped (single-use: cleared when spent). */
   private refreshToken?: string;
@@ -224,8 +226,6 @@ export class TuyaOpenApi extends EventEmitter {
     // Spread over 1.1 s: the server counts arrivals, and network jitter can bring two requests
     // sent a full 1/N s apart closer than that, so a 1.0 s spacing still earns the odd 1199.
     this.limiter = new RateLimiter({ requestsPerWindow: options.requestsPerSecond ?? 10, windowMs: 1100, maxConcurrent: options.maxConcurrent ?? 4 });
-    // Every request in flight listens on the closing signal; many at once are normal, not a leak.
-    setMaxListeners(0, this.closing.signal);
     this.tokens = new TokenCache<TuyaToken>(() => this.fetchToken(), { marginMs: options.tokenMarginMs ?? 60_000, now: this.now });
   }
 
@@ -266,17 +266,11 @@ export class TuyaOpenApi extends EventEmitter {
     const idempotent = req.idempotent ?? prepared.method === "GET";
     if (!req.signal) return (await this.withBackoff(prepared, idempotent, this.closing.signal)) as TuyaResponse<T>;
     // Either the caller or close() cancels; listeners are removed afterwards so nothing accumulates.
-    const both = new AbortController();
-    const abort = () => both.abort();
-    for (const s of [req.signal, this.closing.signal]) {
-      if (s.aborted) both.abort();
-      else s.addEventListener("abort", abort, { once: true });
-    }
+    const linked = linkSignals(req.signal, this.closing.signal);
     try {
-      return (await this.withBackoff(prepared, idempotent, both.signal)) as TuyaResponse<T>;
+      return (await this.withBackoff(prepared, idempotent, linked.signal)) as TuyaResponse<T>;
     } finally {
-      req.signal.removeEventListener("abort", abort);
-      this.closing.signal.removeEventListener("abort", abort);
+      linked.dispose();
     }
   }
 

@@ -4,7 +4,7 @@
  * waiting for a shared promise (a token fetch) without cancelling it for the others.
  */
 import { setMaxListeners } from "node:events";
-import { AbortError } from "../core/errors";
+import { AbortError } from "./errors";
 
 /** A signal many concurrent requests listen to (up to 75 at once) without Node's leak warning. */
 export function sharedController(): AbortController {
