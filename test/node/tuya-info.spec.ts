@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { Node, NodeMessage, NodeStatus } from "node-red";
 import type sinon from "sinon";
 import type { TuyaEmulator } from "../../src/emulator/tuya";
-import { useTuyaEmulator } from "../support/tuya-suite";
+import { loadTuyaFlow, useTuyaEmulator } from "../support/tuya-suite";
 import { firstMessage, helper } from "../support/node-red";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaInfo from "../../nodes/tuya-info";
@@ -24,16 +24,9 @@ describe("tuya-info node", () => {
   });
 
   async function load(props: Record<string, unknown>, withConfig = true): Promise<void> {
-    const flow = [
-      { id: "t1", type: "tab" },
-      { id: "cfg", type: "tuya-config", endpointMode: "custom", endpoint: emu.url },
-      { id: "n1", type: "tuya-info", z: "t1", tuya: withConfig ? "cfg" : "", what: "details", devices: "devices", devicesType: "msg", ...props, wires: [["h1"]] },
-      { id: "h1", type: "helper", z: "t1" },
-      { id: "c1", type: "catch", z: "t1", scope: null, uncaught: false, wires: [["h2"]] },
-      { id: "h2", type: "helper", z: "t1" },
-    ];
-    await helper.load([tuyaConfig, tuyaInfo], flow, { cfg: { accessId: emu.accessId, accessSecret: emu.accessSecret } });
+    await loadTuyaFlow(emu, [tuyaConfig, tuyaInfo], { type: "tuya-info", what: "details", devices: "devices", devicesType: "msg", ...props }, { withConfig });
   }
+
 
   /** Sends msg and resolves with the output message or the caught one. */
   function run(msg: Record<string, unknown>): Promise<{ out?: Msg; caught?: Msg }> {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { Node, NodeMessage, NodeStatus } from "node-red";
 import type sinon from "sinon";
 import type { TuyaEmulator } from "../../src/emulator/tuya";
-import { useTuyaEmulator } from "../support/tuya-suite";
+import { loadTuyaFlow, useTuyaEmulator } from "../support/tuya-suite";
 import { firstMessage, helper } from "../support/node-red";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaRequest from "../../nodes/tuya-request";
@@ -23,16 +23,9 @@ describe("tuya-request node", () => {
   });
 
   async function load(props: Record<string, unknown>, withConfig = true): Promise<void> {
-    const flow = [
-      { id: "t1", type: "tab" },
-      { id: "cfg", type: "tuya-config", endpointMode: "custom", endpoint: emu.url },
-      { id: "n1", type: "tuya-request", z: "t1", tuya: withConfig ? "cfg" : "", method: "GET", path: "", ...props, wires: [["h1"]] },
-      { id: "h1", type: "helper", z: "t1" },
-      { id: "c1", type: "catch", z: "t1", scope: null, uncaught: false, wires: [["h2"]] },
-      { id: "h2", type: "helper", z: "t1" },
-    ];
-    await helper.load([tuyaConfig, tuyaRequest], flow, { cfg: { accessId: emu.accessId, accessSecret: emu.accessSecret } });
+    await loadTuyaFlow(emu, [tuyaConfig, tuyaRequest], { type: "tuya-request", method: "GET", path: "", ...props }, { withConfig });
   }
+
 
   function run(msg: Record<string, unknown>): Promise<{ out?: Msg; caught?: Msg }> {
     return firstMessage<Msg>(helper.getNode("h1"), helper.getNode("h2"), () => helper.getNode("n1").receive(msg as NodeMessage));

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import type { NodeMessage, NodeStatus } from "node-red";
 import type sinon from "sinon";
 import type { TuyaEmulator } from "../../src/emulator/tuya";
-import { useTuyaEmulator } from "../support/tuya-suite";
+import { loadTuyaFlow, useTuyaEmulator } from "../support/tuya-suite";
 import { collectUntilDone, helper } from "../support/node-red";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaStatus from "../../nodes/tuya-status";
@@ -26,16 +26,9 @@ describe("tuya-status node", () => {
   });
 
   async function load(props: Record<string, unknown>, withConfig = true, configProps: Record<string, unknown> = {}): Promise<void> {
-    const flow = [
-      { id: "t1", type: "tab" },
-      { id: "cfg", type: "tuya-config", endpointMode: "custom", endpoint: emu.url, ...configProps },
-      { id: "n1", type: "tuya-status", z: "t1", tuya: withConfig ? "cfg" : "", format: "raw", output: "single", ...props, wires: [["h1"]] },
-      { id: "h1", type: "helper", z: "t1" },
-      { id: "c1", type: "catch", z: "t1", scope: null, uncaught: false, wires: [["h2"]] },
-      { id: "h2", type: "helper", z: "t1" },
-    ];
-    await helper.load([tuyaConfig, tuyaStatus], flow, { cfg: { accessId: emu.accessId, accessSecret: emu.accessSecret } });
+    await loadTuyaFlow(emu, [tuyaConfig, tuyaStatus], { type: "tuya-status", format: "raw", output: "single", ...props }, { withConfig, configProps });
   }
+
 
   /** Sends msg to n1 and collects what reaches the output until the node is done (or caught). */
   const run = (msg: Record<string, unknown> = { payload: 1 }) => collectUntilDone<Msg>(helper.getNode("n1"), helper.getNode("h1"), helper.getNode("h2"), msg);

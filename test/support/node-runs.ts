@@ -84,3 +84,11 @@ export async function assertCloseStopsRequests(requests: () => number, settleMs:
     process.off("unhandledRejection", onRejection);
   }
 }
+
+/** A run that bad input ended: one InputError matching pattern reached the Catch node, nothing was sent. */
+export function assertInputErrorBeforeSending(run: { out: unknown[]; caught?: Record<string, unknown> }, pattern: RegExp): void {
+  assert.ok(run.caught, "a Catch node gets the error");
+  assert.match(String((run.caught.error as { message: string }).message), pattern);
+  assert.equal((run.caught.errorDetails as { name: string }).name, "InputError");
+  assert.equal(run.out.length, 0, "nothing was sent");
+}
