@@ -9,6 +9,7 @@ import { InputError } from "../src/core/errors";
 import { parseHoboTimestamp } from "../src/core/time";
 import type { HoboClient, HoboClientOptions, HoboFlavour, HoboRow } from "../src/hobo";
 import { getConfigNode, missingConfigError } from "./shared/config";
+import { requireHttpsUnlessLocal } from "./shared/endpoint";
 import type { ConfigUsers } from "./shared/config-users";
 import type { Status } from "./shared/status";
 
@@ -45,6 +46,12 @@ export function flavourOf(value: unknown): HoboFlavour | undefined {
   return value === "licor" || value === "legacy" ? value : undefined;
 }
 
+/** Where the settings send credentials (flavour and endpoint), compared before stored secrets are used for a dialog's test. */
+export function hoboTarget(settings: HoboSettings): string {
+  const endpoint = typeof settings.endpoint === "string" ? settings.endpoint.trim().replace(/\/+$/, "") : "";
+  return `${String(settings.flavour)} ${endpoint}`;
+}
+
 function positive(value: unknown): number | undefined {
   const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
   return Number.isFinite(n) && n > 0 ? n : undefined;
@@ -60,6 +67,7 @@ export function clientOptions(settings: HoboSettings, creds: HoboCredentials, lo
   if (endpoint && !/^https?:\/\/[^\s/]+/i.test(endpoint)) {
     throw new InputError(`The hobo-config's endpoint "${endpoint.slice(0, 60)}" is not an http(s) URL such as https://api.licor.cloud (leave it empty for the service's default)`);
   }
+  if (endpoint) requireHttpsUnlessLocal(endpoint, "hobo-config");
   const common = {
     flavour,
     baseUrl: endpoint || undefined,
@@ -172,4 +180,19 @@ export function advanceMarks(marks: Marks, rows: readonly HoboRow[]): void {
     if (!mark || t > mark.ts) marks[sn] = { ts: t, keys: [rowKey(row)] };
     else if (t === mark.ts && !mark.keys.includes(rowKey(row))) mark.keys.push(rowKey(row));
   }
+}
+
+/**
+ * After a successful poll, every asked logger without a mark yet gets one at the poll's start
+ * (no keys: nothing at that instant was emitted), so the next poll asks from there and a backlog
+ * the logger uploads later is not skipped. Returns whether a mark was added.
+ */
+export function markSilentLoggers(marks: Marks, serials: readonly string[], start: Date): boolean {
+  let added = false;
+  for (const sn of serials) {
+    if (marks[sn]) continue;
+    marks[sn] = { ts: start.getTime(), keys: [] };
+    added = true;
+  }
+  return added;
 }

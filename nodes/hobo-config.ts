@@ -9,11 +9,10 @@ import type { Node, NodeAPI, NodeDef } from "node-red";
 import type { Request } from "express";
 import { AbortError } from "../src/core/errors";
 import { createHoboClient, type HoboClient, type HoboClientOptions, type HoboClientState } from "../src/hobo";
-import { adminRoute, dialogCredentials } from "./shared/admin";
+import { adminRoute, CREDENTIAL_TARGET, dialogCredentials, dialogSecrets } from "./shared/admin";
 import { closeClientOnClose } from "./shared/config";
 import { ConfigUsers } from "./shared/config-users";
-import { statusForState } from "./shared/status";
-import { clientOptions, CREDENTIAL_FIELDS, flavourOf, SECRET_FIELDS, type HoboCredentials, type HoboSettings } from "./hobo-common";
+import { clientOptions, CREDENTIAL_FIELDS, flavourOf, hoboTarget, SECRET_FIELDS, type HoboCredentials, type HoboSettings } from "./hobo-common";
 
 type HoboConfigDef = NodeDef & HoboSettings;
 type Logger = NonNullable<HoboClientOptions["logger"]>;
@@ -21,7 +20,7 @@ type Logger = NonNullable<HoboClientOptions["logger"]>;
 /** Tests the dialog's values (untouched password fields come from the deployed node) with a short-lived client. */
 async function testDialogValues(RED: NodeAPI, req: Request): Promise<{ ok: true; flavour: string }> {
   const body = (req.body ?? {}) as Record<string, unknown>;
-  const creds = dialogCredentials(RED, body.id, body, CREDENTIAL_FIELDS);
+  const creds = dialogCredentials(RED, body, CREDENTIAL_FIELDS, SECRET_FIELDS, hoboTarget(body));
   const options = clientOptions(body, creds);
   const client = createHoboClient(options);
   try {
@@ -30,11 +29,6 @@ async function testDialogValues(RED: NodeAPI, req: Request): Promise<{ ok: true;
   } finally {
     await client.close();
   }
-}
-
-function dialogSecrets(RED: NodeAPI, req: Request): string[] {
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  return Object.values(dialogCredentials(RED, body.id, body, SECRET_FIELDS)).filter((s) => s !== "");
 }
 
 export = function (RED: NodeAPI): void {
@@ -53,7 +47,7 @@ export = function (RED: NodeAPI): void {
         this.warn(text);
       },
     };
-    const onState = (state: HoboClientState) => users.broadcast(statusForState(state, "HOBOlink"));
+    const onState = (state: HoboClientState) => users.update(state, "HOBOlink");
 
     const ensure = (): HoboClient => {
       // A late caller after close must not open a new client that nothing would close.
@@ -69,6 +63,8 @@ export = function (RED: NodeAPI): void {
     Object.defineProperty(self, "client", { get: ensure });
     self.users = users;
     self.flavour = flavourOf(def.flavour);
+    // The dialog's test route uses the stored secrets only for this same flavour and endpoint.
+    self[CREDENTIAL_TARGET] = hoboTarget(def);
 
     closeClientOnClose(this, () => {
       const closing = client;
@@ -81,5 +77,5 @@ export = function (RED: NodeAPI): void {
   RED.nodes.registerType<Node<HoboCredentials>, HoboConfigDef, unknown, HoboCredentials>("hobo-config", HoboConfig, {
     credentials: { token: { type: "password" }, clientId: { type: "text" }, clientSecret: { type: "password" }, userId: { type: "text" } },
   });
-  adminRoute(RED, "post", "/hobo-config/test", "hobo-config.write", (req) => testDialogValues(RED, req), (req) => dialogSecrets(RED, req));
+  adminRoute(RED, "post", "/hobo-config/test", "hobo-config.write", (req) => testDialogValues(RED, req), (req) => dialogSecrets(RED, (req.body ?? {}) as Record<string, unknown>, SECRET_FIELDS));
 };

@@ -10,12 +10,13 @@ import { InputError } from "../src/core/errors";
 import { isOutputFormat, type OutputFormat } from "../src/core/records";
 import { compareRows, normalizeLoggers, rowsToRecords, type HoboFlavour, type HoboRow, type HoboUnitSystem, type HoboWindow } from "../src/hobo";
 import { contextGet, contextSet } from "./shared/context";
-import { evaluate, handleInput } from "./shared/input";
+import { evaluate, handleInput, type InputContext } from "./shared/input";
+import { oneAtATime } from "./shared/one-at-a-time";
 import { formatMessages } from "./shared/output";
 import { Status } from "./shared/status";
 import { Streamer } from "./shared/streamer";
 import { marksStore, readWindow, windowMode, type WindowDef } from "./shared/window";
-import { advanceMarks, attachConfig, incrementalQueries, unseenRows, type IncrementalQuery, type Marks } from "./hobo-common";
+import { advanceMarks, attachConfig, incrementalQueries, markSilentLoggers, unseenRows, type IncrementalQuery, type Marks } from "./hobo-common";
 
 interface LoggerEntry {
   serial?: unknown;
@@ -118,7 +119,7 @@ export = function (RED: NodeAPI): void {
       if (def.warnEmpty) this.warn(`The data seems to be empty: no readings from ${w.loggers.join(",")} between ${w.start.toISOString()} and ${w.end.toISOString()}`);
     };
 
-    handleInput(this, status, async ({ msg, send, signal }) => {
+    const poll = async ({ msg, send, signal }: InputContext): Promise<void> => {
       const config = attached.require();
       const serials = await readLoggers(msg);
       const window = await readWindow(RED, this, msg, def, mode, DEFAULT_SPAN);
@@ -190,9 +191,15 @@ export = function (RED: NodeAPI): void {
         await saveMarks(fresh);
         if (out.length > 0) send([out]);
       }
+      // A logger that sent nothing yet is marked at this poll's start, so a backlog it uploads later is still asked for.
+      if (marks && markSilentLoggers(marks, serials, window.start)) await contextSet(ctx, MARKS_KEY, marks, store);
       if (total === 0) status.warning("no data");
       else status.success(plural(total, "row"));
-    });
+    };
+
+    // Incremental polls go one after the other (each reads its window and marks when it starts): two at once would send every reading twice.
+    const queued = oneAtATime();
+    handleInput(this, status, (input) => (mode === "incremental" ? queued(() => poll(input)) : poll(input)));
   }
 
   RED.nodes.registerType("hobo-data", HoboData);

@@ -22,6 +22,8 @@ interface TuyaCommandDef extends NodeDef {
   commandsType?: string;
   /** The dialog's rows: [{code, value}] with typed values. */
   rows?: unknown;
+  /** Check the commands against each device's specification before sending (default true). */
+  validate?: boolean;
 }
 
 /** Whether a failed device ran the commands: Tuya said no, or the answer never came. */
@@ -81,6 +83,7 @@ export = function (RED: NodeAPI): void {
     const devicesValue = def.devices ?? "devices";
     const commandsType = def.commandsType ?? "msg";
     const commandsValue = def.commands ?? "payload";
+    const validate = def.validate ?? true;
     const source = commandsType === "rows" ? "the dialog's commands" : commandsType === "json" ? "the commands JSON" : `${commandsType}.${commandsValue}`;
 
     const readCommands = async (msg: NodeMessageInFlow): Promise<TuyaCommand[]> => {
@@ -102,8 +105,11 @@ export = function (RED: NodeAPI): void {
 
     /** Checks the commands against every device before any is sent: one error lists each device's problems. */
     const validateAll = async (devices: TuyaDevices, refs: DeviceRef[], commands: TuyaCommand[], signal: AbortSignal): Promise<void> => {
-      const byId = await specs.get(devices, refs.map((r) => r.id), signal);
+      const { specs: byId, failed } = await specs.get(devices, refs.map((r) => r.id), signal);
       const problems = refs.flatMap((ref) => {
+        // Without a specification there is nothing to check against: say so rather than "unknown code".
+        const reason = failed.get(ref.id);
+        if (reason !== undefined) return [`${named(ref)}: its specification could not be read (${reason}), so the values cannot be checked; untick "Check values against the device's functions" to send unchecked`];
         try {
           validateCommands(commands, byId.get(ref.id)?.functions ?? []);
           return [];
@@ -117,7 +123,7 @@ export = function (RED: NodeAPI): void {
     const sendOne = async (devices: TuyaDevices, ref: DeviceRef, commands: TuyaCommand[], signal: AbortSignal): Promise<{ result: DeviceResult; err?: Error }> => {
       const base = ref.name ? { id: ref.id, name: ref.name } : { id: ref.id };
       try {
-        // Validated above against the specification; validate:false spares the client a functions lookup.
+        // Validated above against the specification (or unchecked by choice); validate:false spares the client a functions lookup.
         if (await devices.sendCommands(ref.id, commands, { signal, validate: false })) return { result: { ...base, success: true } };
         const err = new Error("Tuya answered without accepting the commands (result false)");
         return { result: { ...base, success: false, error: { ...errorDetails(err), message: err.message, outcome: "not executed" } }, err };
@@ -134,8 +140,10 @@ export = function (RED: NodeAPI): void {
       const commands = await readCommands(msg);
       const target = refs.length === 1 ? deviceLabel(refs[0]) : plural(refs.length, "device");
       if (refs.length === 1) msg.topic = target;
-      status.progress(`checking ${summary(commands)}`);
-      await validateAll(devices, refs, commands, signal);
+      if (validate) {
+        status.progress(`checking ${summary(commands)}`);
+        await validateAll(devices, refs, commands, signal);
+      }
       status.requesting(`${summary(commands)} → ${target}`);
       const sent = await mapLimit(refs, SEND_CONCURRENCY, (ref) => sendOne(devices, ref, commands, signal));
       const m = msg as NodeMessageInFlow & { commands?: TuyaCommand[] };

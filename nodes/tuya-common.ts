@@ -4,7 +4,7 @@
  * name -> id map), and attaching a flow node to its tuya-config node.
  */
 import type { Node, NodeAPI, NodeMessage } from "node-red";
-import { InputError } from "../src/core/errors";
+import { ApiError, InputError, isAbortError } from "../src/core/errors";
 import { evaluate } from "./shared/input";
 import { getConfigNode, missingConfigError } from "./shared/config";
 import type { ConfigUsers } from "./shared/config-users";
@@ -145,24 +145,47 @@ export function attachConfig(RED: NodeAPI, node: Node, configId: string | undefi
 
 type Specification = Awaited<ReturnType<TuyaDevices["specification"]>>;
 
+/** Specs that were read, and why the others could not be ("Tuya 2009 not support this device"). */
+export interface SpecLookup {
+  specs: Map<string, Specification>;
+  failed: Map<string, string>;
+}
+
 /**
  * Device specifications (data-point types, scales, units) remembered per node: a spec rarely
- * changes, so it is fetched once per device and reused by every later poll.
+ * changes, so it is fetched once per device and reused by every later poll. A device whose spec
+ * Tuya refuses (2009 "not support this device", ...) is reported in `failed` instead of failing
+ * the whole run; the refusal is remembered too, unless it was transient (throttling, 5xx).
  */
 export class SpecCache {
   private readonly specs = new Map<string, Specification>();
+  private readonly refused = new Map<string, string>();
 
-  async get(devices: TuyaDevices, ids: readonly string[], signal?: AbortSignal): Promise<Map<string, Specification>> {
-    const missing = ids.filter((id) => !this.specs.has(id));
+  async get(devices: TuyaDevices, ids: readonly string[], signal?: AbortSignal): Promise<SpecLookup> {
+    const missing = ids.filter((id) => !this.specs.has(id) && !this.refused.has(id));
+    const failed = new Map<string, string>();
     await Promise.all(
       missing.map(async (id) => {
-        this.specs.set(id, await devices.specification(id, { signal }));
+        try {
+          this.specs.set(id, await devices.specification(id, { signal }));
+        } catch (err) {
+          // Only a Tuya answer means "no spec"; aborts, bad input and lost connections still fail the run.
+          if (!(err instanceof ApiError) || typeof err.code !== "number" || isAbortError(err) || (signal?.aborted ?? false)) throw err;
+          const reason = err.message;
+          failed.set(id, reason);
+          if (!err.retryable) this.refused.set(id, reason);
+        }
       }),
     );
-    return this.specs;
+    for (const id of ids) {
+      const reason = this.refused.get(id);
+      if (reason !== undefined) failed.set(id, reason);
+    }
+    return { specs: this.specs, failed };
   }
 
   clear(): void {
     this.specs.clear();
+    this.refused.clear();
   }
 }

@@ -9,10 +9,10 @@ import type { Request } from "express";
 import { AbortError, InputError } from "../src/core/errors";
 import { TuyaDevices, TuyaOpenApi, type TuyaApiFamily, type TuyaClientState, type TuyaFunctionSet, type TuyaOpenApiOptions } from "../src/tuya";
 import { specValues } from "../src/tuya/model";
-import { adminRoute, dialogCredentials } from "./shared/admin";
+import { adminRoute, CREDENTIAL_TARGET, dialogCredentials, dialogSecrets } from "./shared/admin";
 import { closeClientOnClose } from "./shared/config";
+import { requireHttpsUnlessLocal } from "./shared/endpoint";
 import { ConfigUsers } from "./shared/config-users";
-import { statusForState } from "./shared/status";
 import type { TuyaConfigNode } from "./tuya-common";
 
 interface TuyaConfigDef extends NodeDef {
@@ -35,6 +35,7 @@ interface TuyaCredentials {
 type Logger = NonNullable<TuyaOpenApiOptions["logger"]>;
 
 const CREDENTIAL_FIELDS = ["accessId", "accessSecret"] as const;
+const SECRET_FIELDS = ["accessSecret"] as const;
 
 function positive(value: unknown, fallback: number | undefined): number | undefined {
   const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
@@ -47,9 +48,17 @@ function endpointOf(settings: { endpointMode?: unknown; region?: unknown; endpoi
   const mode = settings.endpointMode ?? (custom ? "custom" : "region");
   if (mode === "custom") {
     if (!/^https?:\/\/[^\s/]+/i.test(custom)) throw new InputError(`Custom endpoint "${custom}" is not an http(s) URL such as https://openapi.tuyaus.com`);
+    requireHttpsUnlessLocal(custom, "tuya-config");
     return custom;
   }
   return typeof settings.region === "string" && settings.region ? settings.region : "us";
+}
+
+/** Where the settings send credentials (region, or custom endpoint), compared before stored secrets are used for a dialog's request. */
+function tuyaTarget(settings: { endpointMode?: unknown; region?: unknown; endpoint?: unknown }): string {
+  const custom = typeof settings.endpoint === "string" ? settings.endpoint.trim().replace(/\/+$/, "") : "";
+  const mode = settings.endpointMode ?? (custom ? "custom" : "region");
+  return mode === "custom" ? `custom ${custom}` : `region ${typeof settings.region === "string" && settings.region ? settings.region : "us"}`;
 }
 
 /** Client options from the config's (or the dialog's) settings and credentials. */
@@ -74,7 +83,7 @@ function clientOptions(settings: TuyaConfigDef, creds: TuyaCredentials, logger?:
 /** Runs fn with a short-lived client built from the dialog's values; the client is always closed. */
 async function withDialogClient<T>(RED: NodeAPI, req: Request, fn: (devices: TuyaDevices) => Promise<T>): Promise<T> {
   const body = (req.body ?? {}) as Record<string, unknown>;
-  const creds = dialogCredentials(RED, body.id, body, CREDENTIAL_FIELDS);
+  const creds = dialogCredentials(RED, body, CREDENTIAL_FIELDS, SECRET_FIELDS, tuyaTarget(body));
   const api = new TuyaOpenApi(clientOptions(body as unknown as TuyaConfigDef, creds));
   try {
     return await fn(new TuyaDevices(api, { family: api.family }));
@@ -99,14 +108,10 @@ function requestedDevice(req: Request): string {
   return device.trim();
 }
 
-function dialogSecrets(RED: NodeAPI, req: Request): string[] {
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  return Object.values(dialogCredentials(RED, body.id, body, ["accessSecret"]));
-}
 
 function registerAdminRoutes(RED: NodeAPI): void {
   const permission = "tuya-config.write";
-  const secrets = (req: Request) => dialogSecrets(RED, req);
+  const secrets = (req: Request) => dialogSecrets(RED, (req.body ?? {}) as Record<string, unknown>, SECRET_FIELDS);
   adminRoute(RED, "post", "/tuya-config/test", permission, (req) => withDialogClient(RED, req, async (d) => ({ ok: true, devices: (await d.list()).length })), secrets);
   adminRoute(RED, "post", "/tuya-config/devices", permission, (req) => withDialogClient(RED, req, async (d) => ({ devices: pickerEntries(await d.list()) })), secrets);
   adminRoute(RED, "post", "/tuya-config/functions", permission, async (req) => {
@@ -135,7 +140,7 @@ export = function (RED: NodeAPI): void {
     const logger: Logger = { debug: (text: string) => this.debug(text), warn: (text: string) => warnOnce(text, text) };
 
     const onState = (state: TuyaClientState) => {
-      users.broadcast(statusForState(state, "Tuya"));
+      users.update(state, "Tuya");
       checkBudget();
     };
     // Warns once when the monthly budget is near and once when it is spent (counts only, no secrets).
@@ -164,6 +169,8 @@ export = function (RED: NodeAPI): void {
     Object.defineProperty(self, "client", { get: () => ensure().client });
     Object.defineProperty(self, "devices", { get: () => ensure().devices });
     self.users = users;
+    // The dialog's routes use the stored secret only for this same region or endpoint.
+    self[CREDENTIAL_TARGET] = tuyaTarget(def);
     self.counterSnapshot = () => ensure().client.counter.snapshot();
 
     closeClientOnClose(this, () => {

@@ -30,10 +30,14 @@ function readWhat(value: unknown, fallback: string | undefined): What {
   return what as What;
 }
 
-/** Per-device results keyed by device id (the batched calls answer with an `id` on each entry). */
+/**
+ * Per-device results keyed by device id (the batched calls answer with an `id` on each entry).
+ * Matched by id only: a batch leaves out devices it cannot answer for, so a position would be
+ * another device's entry. Those get null.
+ */
 function keyById(refs: DeviceRef[], results: Record<string, unknown>[]): Record<string, unknown> {
   const byId = new Map(results.map((r) => [String(r.id), r]));
-  return Object.fromEntries(refs.map((ref, i) => [ref.id, byId.get(ref.id) ?? results[i] ?? null]));
+  return Object.fromEntries(refs.map((ref) => [ref.id, byId.get(ref.id) ?? null]));
 }
 
 async function perDevice(refs: DeviceRef[], what: What, devices: TuyaDevices, signal: AbortSignal): Promise<Record<string, unknown>> {
@@ -68,14 +72,20 @@ export = function (RED: NodeAPI): void {
         msg.topic = category;
         status.success(category);
       } else {
-        const refs = await readDevices(RED, this, msg, def.devicesType, def.devices);
+        // The editor's default (msg.devices) when the flow leaves the property out.
+        const refs = await readDevices(RED, this, msg, def.devicesType ?? "msg", def.devices ?? "devices");
         status.requesting(`${what} of ${refs.length} device${refs.length === 1 ? "" : "s"}`);
         const byId = await perDevice(refs, what, devices, signal);
         if (refs.length === 1) {
           msg.payload = byId[refs[0].id];
           msg.topic = deviceLabel(refs[0]);
         } else msg.payload = byId;
-        status.success(`${what} · ${refs.length}`);
+        // Devices Tuya did not answer for (not in the project, or another region) are named, not silently null.
+        const missing = refs.filter((r) => byId[r.id] === null).map((r) => r.id);
+        if (missing.length) {
+          (msg as { missing?: string[] }).missing = missing;
+          status.warning(`${what} · ${missing.length} of ${refs.length} missing`);
+        } else status.success(`${what} · ${refs.length}`);
       }
       send(msg);
     });

@@ -12,6 +12,7 @@ import { logsToRecords, MAX_LOG_PAGE_SIZE, type TuyaLogEntry } from "../src/tuya
 import { contextGet, contextSet } from "./shared/context";
 import { evaluate, handleInput, type InputContext } from "./shared/input";
 import { formatMessages } from "./shared/output";
+import { oneAtATime } from "./shared/one-at-a-time";
 import { Status } from "./shared/status";
 import { Streamer } from "./shared/streamer";
 import { marksStore, readWindow, windowMode, type WindowDef } from "./shared/window";
@@ -128,6 +129,13 @@ interface WalkState {
   cursor?: string;
 }
 
+/** The raw map's key per device: its name (bestlab's name -> logs map), or its id where names collide so no device overwrites another. */
+function rawKeys(refs: DeviceRef[]): Map<string, string> {
+  const uses = new Map<string, number>();
+  for (const r of refs) uses.set(deviceLabel(r), (uses.get(deviceLabel(r)) ?? 0) + 1);
+  return new Map(refs.map((r) => [r.id, (uses.get(deviceLabel(r)) ?? 0) > 1 ? r.id : deviceLabel(r)]));
+}
+
 function summary(ref: DeviceRef, states: WalkState[]): Record<string, unknown> {
   const truncated = states.some((s) => s.truncated);
   const cursor = states.find((s) => s.cursor)?.cursor;
@@ -157,16 +165,12 @@ export = function (RED: NodeAPI): void {
     const read = (msg: NodeMessage, type: string | undefined, value: string | undefined) => evaluate(RED, this, msg, type || "str", value);
 
     // Incremental runs go one after the other: two at once would read the same marks and send entries twice.
-    let queue: Promise<void> = Promise.resolve();
-    const oneAtATime = (run: () => Promise<void>): Promise<void> => {
-      const next = queue.then(run);
-      queue = next.catch(() => undefined);
-      return next;
-    };
+    const queued = oneAtATime();
 
     const fetchLogs = async ({ msg, send, signal }: InputContext): Promise<void> => {
       const config = attached.require();
-      const refs = await readDevices(RED, this, msg, def.devicesType, def.devices);
+      // The editor's default (msg.devices) when the flow leaves the property out.
+      const refs = await readDevices(RED, this, msg, def.devicesType ?? "msg", def.devices ?? "devices");
       const window = await readWindow(RED, this, msg, def, mode, DEFAULT_SPAN);
       const eventTypes = readEventTypes(await read(msg, def.eventTypesType, def.eventTypes));
       const codes = readCodes(await read(msg, def.codesType, def.codes));
@@ -175,7 +179,8 @@ export = function (RED: NodeAPI): void {
       const ctx = this.context();
       const marks = mode === "incremental" ? ((await contextGet<LogMarks>(ctx, MARKS_KEY, store)) ?? {}) : undefined;
       status.requesting(`logs of ${counted(refs.length, "device", "devices")}`);
-      const bySpec = def.applySpec !== false && format !== "raw" ? await specs.get(config.devices, refs.map((r) => r.id), signal) : undefined;
+      const lookup = def.applySpec !== false && format !== "raw" ? await specs.get(config.devices, refs.map((r) => r.id), signal) : undefined;
+      const bySpec = lookup?.specs;
 
       const toMessages = (ref: DeviceRef | undefined, raw: unknown, entries: [DeviceRef, TuyaLogEntry[]][], info: Record<string, unknown>): NodeMessage[] => {
         const records: ReadingRecord[] = [];
@@ -188,6 +193,9 @@ export = function (RED: NodeAPI): void {
 
       const states: WalkState[] = [];
       const warnings = new Set<string>();
+      // A device Tuya gives no specification for still has its log: its values go out unscaled.
+      const noSpec = refs.filter((r) => lookup?.failed.has(r.id));
+      for (const r of noSpec) warnings.add(`${deviceLabel(r)}: no specification (${lookup?.failed.get(r.id) ?? ""}); values are not scaled`);
       const streamer = new Streamer(send, msg._msgid, format !== "messages");
       let pages = 0;
       let total = 0;
@@ -271,7 +279,8 @@ export = function (RED: NodeAPI): void {
 
       if (output === "all") {
         const byDevice = refs.map((ref): [DeviceRef, TuyaLogEntry[]] => [ref, states.filter((s) => s.ref === ref).flatMap((s) => s.fetched)]);
-        const raw = refs.length === 1 ? byDevice[0][1] : Object.fromEntries(byDevice.map(([ref, logs]) => [deviceLabel(ref), logs]));
+        const keys = rawKeys(refs);
+        const raw = refs.length === 1 ? byDevice[0][1] : Object.fromEntries(byDevice.map(([ref, logs]) => [keys.get(ref.id) ?? ref.id, logs]));
         const devices = refs.map((ref) => states.filter((s) => s.ref === ref)).filter((mine) => mine.length > 0).map((mine) => summary(mine[0].ref, mine));
         const info = { start: window.start.toISOString(), end: window.end.toISOString(), devices, entries: total, pages, truncated: states.some((s) => s.truncated), warnings: [...warnings] };
         const out = total > 0 || format === "raw" ? toMessages(refs.length === 1 ? refs[0] : undefined, raw, byDevice, info) : [];
@@ -283,11 +292,12 @@ export = function (RED: NodeAPI): void {
       for (const w of warnings) this.warn(w);
       const text = total === 0 ? "no entries" : counted(total, "entry", "entries");
       if (states.some((s) => s.truncated)) status.warning(`${text} · truncated`);
+      else if (noSpec.length > 0) status.warning(`${text} · ${noSpec.length} without spec`);
       else if (warnings.size > 0) status.warning(`${text} · past 7 days`);
       else status.success(text);
     };
 
-    handleInput(this, status, (input) => (mode === "incremental" ? oneAtATime(() => fetchLogs(input)) : fetchLogs(input)));
+    handleInput(this, status, (input) => (mode === "incremental" ? queued(() => fetchLogs(input)) : fetchLogs(input)));
   }
 
   RED.nodes.registerType("tuya-log", TuyaLog);

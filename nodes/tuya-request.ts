@@ -5,6 +5,7 @@
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import { InputError } from "../src/core/errors";
+import { isTokenPath } from "../src/tuya/sign";
 import { handleInput } from "./shared/input";
 import { Status } from "./shared/status";
 import { attachConfig } from "./tuya-common";
@@ -39,6 +40,8 @@ function readPath(value: unknown): { path: string; query: Record<string, unknown
     throw new InputError(`path: ${JSON.stringify(value)} is not an OpenAPI path such as "/v1.0/iot-03/devices/<id>" (a path only, starting with one "/"; the host comes from the tuya-config)`);
   }
   const [path, search] = value.trim().split("?", 2);
+  // Token calls would put the project's tokens into msg.payload, and a refresh spends the shared client's pair.
+  if (isTokenPath(path)) throw new InputError("path: the token paths (/v1.0/token...) cannot be called; the tuya-config node gets and refreshes tokens itself");
   return { path, query: search ? Object.fromEntries(new URLSearchParams(search)) : {} };
 }
 

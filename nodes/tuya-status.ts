@@ -3,7 +3,7 @@
  * one message or one per device, in the raw, records, InfluxDB or per-reading format; optionally
  * with online state and device info, and optionally only what changed since the last poll.
  */
-import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { isOutputFormat, type OutputFormat, type ReadingRecord } from "../src/core/records";
 import { statusToRecords, type TuyaDataPoint } from "../src/tuya";
 import { contextGet, contextSet } from "./shared/context";
@@ -59,27 +59,43 @@ function onlyChanged(results: DeviceStatus[], last: LastValues): DeviceStatus[] 
   return out;
 }
 
+/** Device info without local_key: the LAN control secret of the device has no place in a flow's messages. */
+function withoutLocalKey(info: Record<string, unknown>): Record<string, unknown> {
+  const { local_key: _secret, ...rest } = info;
+  return rest;
+}
+
 export = function (RED: NodeAPI): void {
   function TuyaStatus(this: Node, def: TuyaStatusDef): void {
     RED.nodes.createNode(this, def);
     const status = new Status(this);
     const attached = attachConfig(RED, this, def.tuya, status);
-    const format: OutputFormat = isOutputFormat(def.format) ? def.format : "raw";
+    // The editor's defaults (tuya-status.html), for nodes imported or written without these properties.
+    const format: OutputFormat = isOutputFormat(def.format) ? def.format : "records";
+    const applySpec = def.applySpec ?? true;
+    const devicesType = def.devicesType ?? "msg";
+    const devicesValue = def.devices ?? "devices";
     const specs = new SpecCache();
 
-    const records = async (config: TuyaConfigNode, results: DeviceStatus[], signal: AbortSignal): Promise<Map<string, ReadingRecord[]>> => {
-      const bySpec = def.applySpec ? await specs.get(config.devices, results.map((r) => r.id), signal) : undefined;
+    const records = async (config: TuyaConfigNode, results: DeviceStatus[], warnings: string[], signal: AbortSignal): Promise<Map<string, ReadingRecord[]>> => {
+      const lookup = applySpec ? await specs.get(config.devices, results.map((r) => r.id), signal) : undefined;
+      // A device Tuya gives no specification for (2009 ...) still has a status: unscaled, with a warning.
+      for (const r of results) {
+        const reason = lookup?.failed.get(r.id);
+        if (reason !== undefined) warnings.push(`${deviceLabel(r)}: no specification (${reason}); values are not scaled`);
+      }
       const time = new Date();
       const out = new Map<string, ReadingRecord[]>();
       for (const r of results) {
-        const recs = statusToRecords(r.id, r.status, { deviceName: r.name, spec: bySpec?.get(r.id), time });
+        const recs = statusToRecords(r.id, r.status, { deviceName: r.name, spec: lookup?.specs.get(r.id), time });
         if (r.online !== undefined) recs.push({ time, source: "tuya", device: r.id, deviceName: r.name, sensor: "online", name: "online", value: r.online });
         out.set(r.id, recs);
       }
       return out;
     };
 
-    const fetchStatus = async (refs: DeviceRef[], signal: AbortSignal): Promise<DeviceStatus[]> => {
+    /** The status of each device Tuya answered for; the ones it left out come back in `missing`. */
+    const fetchStatus = async (refs: DeviceRef[], signal: AbortSignal): Promise<{ results: DeviceStatus[]; missing: string[] }> => {
       const devices = attached.require().devices;
       const ids = refs.map((r) => r.id);
       const batch = await devices.statusMany(ids, { signal });
@@ -89,27 +105,40 @@ export = function (RED: NodeAPI): void {
         status.progress(`info of ${plural(ids.length, "device")}`);
         infos = new Map((await devices.infoMany(ids, { signal })).map((i) => [String(i.id), i]));
       }
-      return refs.map((ref) => {
-        const info = infos?.get(ref.id);
-        const name = ref.name ?? (typeof info?.name === "string" ? info.name : undefined);
-        const entry: DeviceStatus = { id: ref.id, ...(name ? { name } : {}), status: points.get(ref.id) ?? [] };
-        if (def.includeOnline && info) entry.online = info.online === true;
-        if (def.includeInfo && info) entry.info = info;
-        return entry;
-      });
+      // Not an empty status: a device the batch left out (not in the project, another region) is reported.
+      const missing = refs.filter((ref) => !points.has(ref.id)).map((ref) => ref.id);
+      const results = refs
+        .filter((ref) => points.has(ref.id))
+        .map((ref) => {
+          const info = infos?.get(ref.id);
+          const name = ref.name ?? (typeof info?.name === "string" ? info.name : undefined);
+          const entry: DeviceStatus = { id: ref.id, ...(name ? { name } : {}), status: points.get(ref.id) ?? [] };
+          if (def.includeOnline && info) entry.online = info.online === true;
+          if (def.includeInfo && info) entry.info = withoutLocalKey(info);
+          return entry;
+        });
+      return { results, missing };
     };
 
     handleInput(this, status, async ({ msg, send, signal }) => {
       const config = attached.require();
-      const refs = await readDevices(RED, this, msg, def.devicesType, def.devices);
+      const refs = await readDevices(RED, this, msg, devicesType, devicesValue);
       status.requesting(`status of ${plural(refs.length, "device")}`);
-      let results = await fetchStatus(refs, signal);
+      const fetched = await fetchStatus(refs, signal);
+      let results = fetched.results;
+      const { missing } = fetched;
       let last: LastValues | undefined;
       if (def.changesOnly) {
         last = (await contextGet<LastValues>(this.context(), LAST_VALUES_KEY)) ?? {};
         results = onlyChanged(results, last);
       }
-      const recs = format === "raw" ? new Map<string, ReadingRecord[]>() : await records(config, results, signal);
+      const warnings: string[] = [];
+      const recs = format === "raw" ? new Map<string, ReadingRecord[]>() : await records(config, results, warnings, signal);
+      if (missing.length) warnings.push(`no status for ${missing.join(", ")}: not in this cloud project, or another data center`);
+      // Every message sent carries what went wrong (formatMessages copies msg).
+      const m = msg as NodeMessageInFlow & { missing?: string[]; warnings?: string[] };
+      if (missing.length) m.missing = missing;
+      if (warnings.length) m.warnings = warnings;
       const options = { format, measurement: def.measurement || undefined };
       let out: NodeMessage[];
       if (def.output === "each") {
@@ -123,7 +152,10 @@ export = function (RED: NodeAPI): void {
       }
       if (last) await contextSet(this.context(), LAST_VALUES_KEY, last);
       if (out.length > 0) send([out]);
-      if (def.changesOnly && results.length === 0) status.success("no change");
+      for (const w of warnings) this.warn(w);
+      if (missing.length) status.warning(`${missing.length} of ${plural(refs.length, "device")} missing`);
+      else if (warnings.length) status.warning(`${plural(results.length, "device")} · ${warnings.length} without spec`);
+      else if (def.changesOnly && results.length === 0) status.success("no change");
       else status.success(def.changesOnly ? `${plural(results.length, "device")} changed` : plural(results.length, "device"));
     });
   }

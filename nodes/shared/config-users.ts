@@ -1,16 +1,25 @@
 /**
  * The users of a config node (the core MQTT pattern): flow nodes register on start and
- * deregister on close, and every connection state change is pushed to all of them.
+ * deregister on close, and the connection state is pushed to them. A connection error goes to
+ * every user (it is everyone's problem) and is shown to a node that registers while it lasts;
+ * the other states (connecting, connected, token refreshed, closed) only replace a status the
+ * config itself pushed (or none yet), never a node's own error, warning or result.
  */
 import type { Node, NodeStatus } from "node-red";
+import { showStatus, shownStatus, statusForState, type ClientState } from "./status";
+
+type User = Pick<Node, "id" | "status">;
 
 export class ConfigUsers {
-  private readonly users = new Map<string, Pick<Node, "id" | "status">>();
-  private last?: NodeStatus;
+  private readonly users = new Map<string, User>();
+  /** The statuses this config pushed, to tell them from the nodes' own. */
+  private readonly pushed = new WeakSet<NodeStatus>();
+  /** The connection error while it lasts (replayed on register). */
+  private lastError?: NodeStatus;
 
-  register(node: Pick<Node, "id" | "status">): void {
+  register(node: User): void {
     this.users.set(node.id, node);
-    if (this.last) node.status(this.last);
+    if (this.lastError) showStatus(node, this.lastError);
   }
 
   deregister(node: Pick<Node, "id">): void {
@@ -21,8 +30,15 @@ export class ConfigUsers {
     return this.users.size;
   }
 
-  broadcast(status: NodeStatus): void {
-    this.last = status;
-    for (const user of this.users.values()) user.status(status);
+  /** Pushes a client's state to the users (see the rules above). */
+  update(state: ClientState, platform: "Tuya" | "HOBOlink"): void {
+    const status = statusForState(state, platform);
+    this.pushed.add(status);
+    const isError = state.state === "error";
+    this.lastError = isError ? status : undefined;
+    for (const user of this.users.values()) {
+      const current = shownStatus(user);
+      if (isError || current === undefined || this.pushed.has(current)) showStatus(user, status);
+    }
   }
 }

@@ -27,11 +27,25 @@ export function errorLabel(err: unknown): string {
   return short(message);
 }
 
+/** The status each node shows now (set through Status or showStatus), so a config node can tell its own pushes from the node's. */
+const shown = new WeakMap<object, NodeStatus>();
+
+/** Shows status on node and remembers it as the node's current one. */
+export function showStatus(node: Pick<Node, "status">, status: NodeStatus): void {
+  shown.set(node, status);
+  node.status(status);
+}
+
+/** The status object node shows now (undefined before any). */
+export function shownStatus(node: Pick<Node, "status">): NodeStatus | undefined {
+  return shown.get(node);
+}
+
 export class Status {
   constructor(private readonly node: Pick<Node, "status">) {}
 
   set(status: NodeStatus): void {
-    this.node.status(status);
+    showStatus(this.node, status);
   }
   connecting(text = "connecting"): void {
     this.set({ fill: "blue", shape: "ring", text });

@@ -39,7 +39,11 @@ export function linkSignals(...signals: (AbortSignal | undefined)[]): LinkedSign
 /** Resolves like `promise`, or rejects with AbortError as soon as `signal` fires. */
 export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(new AbortError());
+  if (signal.aborted) {
+    // The caller stops waiting; the promise may still reject later, and that must not go unhandled.
+    promise.catch(() => undefined);
+    return Promise.reject(new AbortError());
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(new AbortError());
     signal.addEventListener("abort", onAbort, { once: true });

@@ -18,6 +18,9 @@ import type { HoboClient, HoboClientOptions, HoboFetchAllResult, HoboFlavour, Ho
 
 /** A serial no account owns: LI-COR answers it with no rows (or a validation error) once the token is accepted. */
 const PROBE_LOGGER = "0";
+/** Probe answers that come after the token (and, for legacy, the user id) was accepted. */
+const LICOR_PROBE_OK = /^(VAL-\d+|ATH-008)$/;
+const LEGACY_PROBE_OK = /^(VAL-00\d|ATH-008)$/;
 
 export interface RawRequestOptions {
   params?: Record<string, string>;
@@ -75,10 +78,8 @@ export class HoboClientImpl extends EventEmitter implements HoboClient {
   async testConnection(signal?: AbortSignal): Promise<void> {
     this.assertOpen();
     const auth = this.transport.auth;
-    if (auth) {
-      await this.transport.run((s) => auth.renew(s), signal);
-      return;
-    }
+    // Legacy: a fresh token proves the client id and secret only; the probe below proves the user id (403 ATH-002 otherwise).
+    if (auth) await this.transport.run((s) => auth.renew(s), signal);
     const now = Date.now();
     await this.transport.request({
       method: "GET",
@@ -86,8 +87,9 @@ export class HoboClientImpl extends EventEmitter implements HoboClient {
       params: dataParams([PROBE_LOGGER], new Date(now - 120_000), new Date(now - 60_000)),
       signal,
       parse: () => true,
-      // A validation answer (VAL-..., ATH-008 not owned) comes after the token check, so it proves the token.
-      accept: (err) => (err.status === 400 && typeof err.code === "string" && /^(VAL-\d+|ATH-008)$/.test(err.code) ? true : undefined),
+      // A validation answer (VAL-..., ATH-008 not owned) comes after the token check, so it proves the token; legacy
+      // answers VAL-033/VAL-034 (format, user id) before its user check, so those prove nothing there.
+      accept: (err) => (err.status === 400 && typeof err.code === "string" && (auth ? LEGACY_PROBE_OK : LICOR_PROBE_OK).test(err.code) ? true : undefined),
     });
   }
 

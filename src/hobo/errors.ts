@@ -59,6 +59,20 @@ function serviceText(message?: string, description?: string): string | undefined
   return `${message} (${description})`;
 }
 
+const OAUTH_CODES = new Set(["invalid_client", "invalid_request", "invalid_grant", "unsupported_grant_type", "unauthorized_client", "invalid_scope"]);
+
+/**
+ * A failure of the connection itself (network, rejected credentials or user, the token
+ * endpoint's OAuth errors, 5xx), which every user of the account shares; not a failure of one
+ * request's own values (VAL-xxx, a logger not owned, throttling).
+ */
+export function isConnectionError(err: unknown): boolean {
+  if (!(err instanceof ApiError)) return false;
+  if (err.status === undefined) return true;
+  if (err.status === 401 || err.status === 403 || err.status >= 500) return true;
+  return typeof err.code === "string" && OAUTH_CODES.has(err.code);
+}
+
 /** Throttling, server trouble and 5xx may be repeated for a read. */
 export function isRetryableStatus(status: number): boolean {
   return status === 429 || status === 509 || (status >= 500 && status !== 501);

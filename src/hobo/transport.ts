@@ -11,7 +11,7 @@ import { createHttpClient, parseJsonBody, transportError } from "../core/http";
 import { RateLimiter } from "../core/rate-limit";
 import { redact } from "../core/redact";
 import { retryPolicy, withRetry } from "../core/retry";
-import { errorFromResponse, headerText, type ErrorContext } from "./errors";
+import { errorFromResponse, headerText, isConnectionError, type ErrorContext } from "./errors";
 import { LegacyAuth } from "./legacy-auth";
 import { secretsOf, type ResolvedHoboOptions } from "./options";
 import { linkSignals, sharedController } from "../core/signals";
@@ -104,10 +104,10 @@ export class HoboTransport {
     });
   }
 
-  /** Reports a failure as the "error" state (cancellations are not failures). */
+  /** Reports a connection failure as the "error" state; a request's own bad values and cancellations are not the connection's. */
   failed(err: unknown): void {
     if (this.closed || isAbortError(err)) return;
-    if (err instanceof ApiError) this.setState({ state: "error", code: err.code ?? err.status, message: err.message });
+    if (err instanceof ApiError && isConnectionError(err)) this.setState({ state: "error", code: err.code ?? err.status, message: err.message });
   }
 
   setState(state: HoboClientState): void {

@@ -4,19 +4,24 @@
  */
 import { ApiError } from "../core/errors";
 
-/** The server rejected the access token before executing anything: new token, retry once. */
-export const TOKEN_CODES: ReadonlySet<number> = new Set([1010, 1011, 1012]);
+/** The server rejected the access token (or found none: 1002) before executing anything: new token, retry once. */
+export const TOKEN_CODES: ReadonlySet<number> = new Set([1002, 1010, 1011, 1012]);
 /** The request's t is outside the server's window: learn the offset, retry once. */
 export const CLOCK_CODE = 1013;
-/** Throttling and transient server trouble: backed off and retried (reads only). */
+/** Throttling and transient server trouble: reads are backed off and retried. */
 export const TRANSIENT_CODES: ReadonlySet<number> = new Set([500, 1110, 1111, 1112, 1199]);
+/**
+ * Throttling: a success:false answer with one of these means the gateway refused the request
+ * before it ran, so even a command is safely backed off and retried.
+ */
+export const THROTTLE_CODES: ReadonlySet<number> = new Set([1110, 1111, 1199]);
 
 const REGION = "the region (data center) is wrong for this project";
 const HINTS: Readonly<Record<string, string>> = {
   "500": "Tuya had a temporary problem; reads are retried, try again later",
   "1000": "the requested data does not exist: check the device id or category",
   "1001": "the Access Secret is wrong: copy it again from the project's Overview page",
-  "1002": "no access token was sent; reconnect",
+  "1002": "no access token was sent; a new token is fetched automatically",
   "1003": "the token grant type is wrong; this is a client bug",
   "1004": "the signature was rejected: check the Access ID and Access Secret; projects created before mid-2021 may need the legacy signing option",
   "1005": "the Access ID (client id) is wrong: copy it from the project's Overview page",
@@ -98,7 +103,7 @@ export function tuyaApiError(body: TuyaErrorBody, ctx: ErrorContext): ApiError {
     requestId: typeof body.tid === "string" ? body.tid : undefined,
     hint: tuyaErrorHint(code) ?? (httpTransient ? "the service is having trouble; reads are retried, try again later" : undefined),
     retryable: httpTransient || (numeric !== undefined && TRANSIENT_CODES.has(numeric)),
-    notExecuted: numeric !== undefined && (TOKEN_CODES.has(numeric) || numeric === CLOCK_CODE),
+    notExecuted: numeric !== undefined && (TOKEN_CODES.has(numeric) || numeric === CLOCK_CODE || (body.success === false && THROTTLE_CODES.has(numeric))),
     retryAfterMs: ctx.retryAfterMs,
     responseText: ctx.responseText,
     method: ctx.method,

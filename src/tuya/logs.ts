@@ -144,6 +144,9 @@ function toEntry(e: unknown): TuyaLogEntry {
 /** Walks one window page by page. */
 async function* walk(api: TuyaOpenApi, paths: FamilyPaths, p: Plan, start: number, end: number, warnings: string[]): AsyncGenerator<TuyaLogPage> {
   const path = paths.logs(p.deviceId);
+  // Sent, and applied here too: the iot-03 logs endpoint does not document `codes`, so a server
+  // that ignores it must not hand other data points to a caller who asked for some.
+  const wanted = p.codes === undefined ? undefined : new Set(p.codes.split(","));
   let cursor = p.cursor;
   const seen = new Set<string>(cursor ? [cursor] : []);
   for (let page = 1; ; page++) {
@@ -167,7 +170,8 @@ async function* walk(api: TuyaOpenApi, paths: FamilyPaths, p: Plan, start: numbe
       seen.add(next);
     }
     const truncated = hasMore && p.maxPages !== undefined && page >= p.maxPages;
-    yield { deviceId: p.deviceId, page, logs: list.map(toEntry), cursor: hasMore ? next : undefined, hasMore, truncated, warnings: page === 1 ? warnings : [] };
+    const logs = list.map(toEntry).filter((e) => !wanted || wanted.has(e.code));
+    yield { deviceId: p.deviceId, page, logs, cursor: hasMore ? next : undefined, hasMore, truncated, warnings: page === 1 ? warnings : [] };
     if (!hasMore || truncated) return;
     cursor = next;
   }

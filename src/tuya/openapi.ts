@@ -3,11 +3,11 @@
  *
  * Token lifecycle (reference §2): GET /v1.0/token?grant_type=1; expiry from expire_time as the
  * REMAINING seconds; proactive refresh inside a margin through the single-use refresh token, and
- * a fresh grant when that fails; one shared fetch for concurrent callers. Recovery: 1010/1011/1012
+ * a fresh grant when that fails; one shared fetch for concurrent callers. Recovery: 1002/1010/1011/1012
  * → new token and one retry (even for a command: the server rejected it before executing);
  * 1013 → learn the clock offset from the server's t and one retry. Reads are backed off and
  * retried on throttling, 429/5xx and network trouble; a command only when it provably did not
- * run (connection refused). Secrets and tokens never reach logs or errors.
+ * run (connection refused, or a throttle answer: the gateway refused it). Secrets and tokens never reach logs or errors.
  */
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
@@ -263,6 +263,9 @@ export class TuyaOpenApi extends EventEmitter {
   async request<T = unknown>(req: TuyaRequest): Promise<TuyaResponse<T>> {
     this.ensureOpen();
     const prepared = prepare(req);
+    // The token pair is the client's own: an outside grant or refresh would hand tokens to the
+    // caller and (refresh tokens being single-use) break the pair every other caller shares.
+    if (prepared.tokenPath) throw new InputError("The token paths (/v1.0/token...) cannot be requested: the client gets and refreshes its tokens itself");
     const idempotent = req.idempotent ?? prepared.method === "GET";
     if (!req.signal) return (await this.withBackoff(prepared, idempotent, this.closing.signal)) as TuyaResponse<T>;
     // Either the caller or close() cancels; listeners are removed afterwards so nothing accumulates.

@@ -5,12 +5,13 @@
  */
 import assert from "node:assert/strict";
 import type { Request, Response } from "express";
-import type { Node, NodeMessage, NodeStatus } from "node-red";
+import type { Node, NodeMessage } from "node-red";
 import sinon from "sinon";
 import { HoboEmulator } from "../../src/emulator/hobo";
-import { recordEmissions, registerSecrets } from "../support/emissions";
+import { emissionTranscript, recordEmissions, registerSecrets } from "../support/emissions";
 import { useHoboEmulator } from "../support/hobo-suite";
-import { helper } from "../support/node-red";
+import { startListener, type Listener } from "../support/listener";
+import { helper, statusesOf } from "../support/node-red";
 import hoboConfig from "../../nodes/hobo-config";
 import hoboData from "../../nodes/hobo-data";
 
@@ -66,6 +67,28 @@ describe("hobo-config node", () => {
     assert.throws(() => (helper.getNode("cfg") as ConfigNode).client, /not an http\(s\) URL/);
   });
 
+  describe("plain http only on this machine (tokens must not travel unencrypted)", () => {
+    const client = async (endpoint: string) => {
+      await helper.load([hoboConfig], asFlow([{ id: "cfg", type: "hobo-config", flavour: "licor", endpoint }]), { cfg: { token: emu.licor.token } });
+      return (helper.getNode("cfg") as ConfigNode).client;
+    };
+    for (const endpoint of ["http://hobo.example.org", "http://192.168.1.20:8831", "http://127.0.0.1.example.org", "http://localhost.example.org/v1"]) {
+      it(`refuses ${endpoint}, saying to use https`, async () => {
+        await assert.rejects(client(endpoint), (err: Error) => err.name === "InputError" && /plain http.*use https/.test(err.message));
+      });
+    }
+    for (const endpoint of ["http://localhost:8831", "http://127.5.0.1:8831", "http://[::1]:8831", "https://hobo.example.org"]) {
+      it(`accepts ${endpoint}`, async () => {
+        assert.equal((await client(endpoint)).flavour, "licor");
+      });
+    }
+    it("the test route refuses it too, before any request", async () => {
+      await load("licor", { token: emu.licor.token });
+      const res = await helper.request().post("/hobo-config/test").send({ flavour: "licor", endpoint: "http://hobo.example.org", token: emu.licor.token }).expect(400);
+      assert.match(res.body.error, /use https/);
+    });
+  });
+
   it("closes its client on redeploy", async () => {
     await load("licor", { token: emu.licor.token });
     const cfg = helper.getNode("cfg") as ConfigNode;
@@ -82,16 +105,93 @@ describe("hobo-config node", () => {
     await load("licor", { token: emu.licor.token });
   });
 
-  it("pushes its connection state to the flow nodes that use it", async () => {
-    await load("legacy", legacyCreds(), true);
-    const cfg = helper.getNode("cfg") as ConfigNode;
-    assert.equal(cfg.users.size, 1);
-    const n1 = helper.getNode("n1");
-    const out = new Promise((resolve) => helper.getNode("h1").once("input", resolve));
-    n1.receive({ payload: 1 } as NodeMessage);
-    await out;
-    const texts = (n1.status as unknown as sinon.SinonSpy).args.map((a) => String((a[0] as NodeStatus).text ?? ""));
-    assert.ok(texts.some((t) => /connect/.test(t)), `a connection state was pushed (${texts.join(" | ")})`);
+  describe("connection state pushed to the flow nodes that use it", () => {
+    /** Two hobo-data users n1 and n2 of cfg, with their outputs h1, h2 and a Catch node for both. */
+    function twoUsers(flavour: string, n2Name = ""): Record<string, unknown>[] {
+      const user = (id: string, out: string, name = "") => ({ id, name, type: "hobo-data", z: "t1", hobo: "cfg", loggers: [{ serial: "21309641" }], window: "relative", span: "-30m", format: "raw", wires: [[out]] });
+      return [
+        { id: "t1", type: "tab" },
+        // A high rate limit: the client's pacing would otherwise space these requests seconds apart.
+        { id: "cfg", type: "hobo-config", flavour, endpoint: emu.url, rpm: 100000 },
+        user("n1", "h1"),
+        user("n2", "h2", n2Name),
+        { id: "h1", type: "helper", z: "t1" },
+        { id: "h2", type: "helper", z: "t1" },
+        { id: "c1", type: "catch", z: "t1", scope: null, uncaught: false, wires: [["hc"]] },
+        { id: "hc", type: "helper", z: "t1" },
+      ];
+    }
+    const credsFor = (flavour: string) => (flavour === "licor" ? { token: emu.licor.token } : legacyCreds());
+    async function loadUsers(flavour: string): Promise<void> {
+      await helper.load([hoboConfig, hoboData], asFlow(twoUsers(flavour)), { cfg: credsFor(flavour) });
+    }
+    /** Runs user n (1 or 2) to its end: its output or the Catch node. */
+    function runUser(n: 1 | 2): Promise<NodeMessage & { error?: { message: string } }> {
+      return new Promise((resolve) => {
+        const out = helper.getNode(`h${n}`);
+        const caught = helper.getNode("hc");
+        const onOut = (m: NodeMessage) => finish(m);
+        const onCaught = (m: NodeMessage) => finish(m);
+        const finish = (m: NodeMessage) => {
+          out.removeListener("input", onOut);
+          caught.removeListener("input", onCaught);
+          resolve(m);
+        };
+        out.on("input", onOut);
+        caught.on("input", onCaught);
+        helper.getNode(`n${n}`).receive({ payload: 1 } as NodeMessage);
+      });
+    }
+    const last = (id: string) => statusesOf(helper.getNode(id)).at(-1);
+
+    it("a node's own bad request (VAL-xxx from the service) leaves the other node's status alone", async () => {
+      await loadUsers("licor");
+      await runUser(2);
+      const own = last("n2");
+      assert.equal(own?.fill, "green");
+      emu.faults.failNext(1, { status: 400, error: "VAL-006", message: "Invalid time range", path: "/v1/data" });
+      const failed = await runUser(1);
+      assert.match(String(failed.error?.message), /VAL-006/);
+      assert.match(String(last("n1")?.text), /VAL-006/);
+      assert.equal(last("n2"), own, "n2 still shows its own result");
+    });
+
+    it("after a token refresh a node's own red status stays", async () => {
+      await loadUsers("legacy");
+      await runUser(1);
+      emu.faults.failNext(1, { status: 400, error: "VAL-006", message: "Invalid time range", path: "/ws/data" });
+      await runUser(2);
+      const own = last("n2");
+      assert.equal(own?.fill, "red");
+      emu.faults.expireTokens();
+      const tokens = emu.stats.tokenRequests;
+      await runUser(1);
+      assert.equal(emu.stats.tokenRequests, tokens + 1, "the token was refreshed");
+      assert.equal(last("n2"), own, "n2 still shows its own error");
+    });
+
+    it("a connection error reaches every user; the recovery replaces it only where the config put it", async () => {
+      await loadUsers("licor");
+      emu.faults.failNext(1, { status: 401, path: "/v1/data" });
+      await runUser(1);
+      assert.deepEqual(last("n2"), { fill: "red", shape: "ring", text: "HOBOlink ATH-001" }, "n2 shows the connection error");
+      assert.match(String(last("n1")?.text), /ATH-001/);
+      await runUser(1);
+      assert.deepEqual(last("n2"), { fill: "green", shape: "ring", text: "connected" }, "the recovery replaced the pushed error");
+      assert.equal(last("n1")?.shape, "dot", "n1 shows its own result");
+    });
+
+    it("a node redeployed alone is shown a lasting connection error, not a stale 'connected'", async () => {
+      await loadUsers("licor");
+      await runUser(1);
+      // Only n2 changed: Node-RED restarts it, and it registers again with the running config.
+      await helper.setFlows(asFlow(twoUsers("licor", "renamed")), "nodes", { cfg: credsFor("licor") });
+      assert.deepEqual(statusesOf(helper.getNode("n2")), [], "nothing replayed while the connection is fine");
+      emu.faults.failNext(1, { status: 401, path: "/v1/data" });
+      await runUser(1);
+      await helper.setFlows(asFlow(twoUsers("licor", "again")), "nodes", { cfg: credsFor("licor") });
+      assert.deepEqual(statusesOf(helper.getNode("n2")), [{ fill: "red", shape: "ring", text: "HOBOlink ATH-001" }], "the connection error is replayed");
+    });
   });
 
   describe("advanced settings reach the shared client", () => {
@@ -185,6 +285,36 @@ describe("hobo-config node", () => {
       assert.equal(res.body.ok, true);
     });
 
+    describe("stored secrets go only to the deployed flavour and endpoint", () => {
+      let elsewhere: Listener;
+      before(async () => {
+        elsewhere = await startListener();
+      });
+      after(() => elsewhere.close());
+
+      const cases: [string, () => Record<string, unknown>, () => Record<string, string>, string][] = [
+        ["LI-COR token to another endpoint", () => ({ flavour: "licor", endpoint: elsewhere.url, token: "__PWRD__" }), () => ({ token: emu.licor.token }), "licor"],
+        ["legacy secret to another endpoint", () => ({ flavour: "legacy", endpoint: elsewhere.url, clientId: emu.legacy.clientId, userId: emu.legacy.userId, clientSecret: "" }), legacyCreds, "legacy"],
+        ["legacy secret for another flavour", () => ({ flavour: "licor", endpoint: emu.url, token: "__PWRD__" }), () => ({ ...legacyCreds(), token: emu.licor.token }), "legacy"],
+      ];
+      for (const [label, body, stored, flavour] of cases) {
+        it(`${label}: 400 asking to enter the secret again, nothing sent`, async () => {
+          await load(flavour, stored());
+          const requests = emu.stats.requests;
+          const res = await helper.request().post("/hobo-config/test").send({ id: "cfg", ...body() }).expect(400);
+          assert.match(res.body.error, /Enter the secret again: the endpoint changed/);
+          assert.equal(elsewhere.hits, 0, "nothing reached the other endpoint");
+          assert.equal(emu.stats.requests, requests, "nothing reached the deployed endpoint either");
+        });
+      }
+
+      it("the same endpoint (a trailing slash aside) still uses the stored secret", async () => {
+        await load("licor", { token: emu.licor.token });
+        const res = await helper.request().post("/hobo-config/test").send({ id: "cfg", flavour: "licor", endpoint: `${emu.url}/`, token: "__PWRD__" }).expect(200);
+        assert.equal(res.body.ok, true);
+      });
+    });
+
     it("answers 400 with the service's code and no secret for a wrong token", async () => {
       await load("licor", { token: emu.licor.token });
       const wrong = "Zz9WrongTokenWrongTokenWrongToken123";
@@ -192,6 +322,8 @@ describe("hobo-config node", () => {
       const res = await helper.request().post("/hobo-config/test").send({ flavour: "licor", endpoint: emu.url, token: wrong }).expect(400);
       assert.match(res.body.error, /ATH-001/);
       assert.ok(!JSON.stringify(res.body).includes(wrong));
+      // The answer joined the transcript the secret scan reads.
+      assert.ok(emissionTranscript().some((line) => line.startsWith("admin ") && line.includes("ATH-001")), "the admin answer was recorded");
     });
 
     it("answers 400 for a wrong legacy secret without echoing it", async () => {
@@ -200,6 +332,13 @@ describe("hobo-config node", () => {
       const res = await helper.request().post("/hobo-config/test").send({ flavour: "legacy", endpoint: emu.url, ...legacyCreds(), clientSecret: wrong }).expect(400);
       assert.ok(res.body.error);
       assert.ok(!JSON.stringify(res.body).includes(wrong));
+    });
+
+    it("answers 400 with ATH-002 for legacy credentials with a wrong user id (the token alone proves nothing about it)", async () => {
+      await load("licor", { token: emu.licor.token });
+      const res = await helper.request().post("/hobo-config/test").send({ flavour: "legacy", endpoint: emu.url, ...legacyCreds(), userId: "11111" }).expect(400);
+      assert.match(res.body.error, /ATH-002/);
+      assert.ok(!JSON.stringify(res.body).includes(emu.legacy.clientSecret));
     });
 
     it("answers 400 before any request for missing values", async () => {

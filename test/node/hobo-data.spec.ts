@@ -378,6 +378,44 @@ describe("hobo-data node", function () {
       assert.equal(times.length, 3 * 3, "three 10-minute readings of three channels, once each");
     });
 
+    it("two polls sent back to back run one after the other: every reading exactly once", async () => {
+      const t0 = Math.floor(Date.now() / (10 * MIN)) * 10 * MIN - 86_400_000;
+      frozen = t0 + 10 * MIN;
+      await start({ format: "raw" });
+      // Slow answers: without the queue the second poll reads the marks before the first has saved them.
+      emu.faults.setLatency(50);
+      const out: Msg[] = [];
+      helper.getNode("h1").on("input", (m: Msg) => out.push(m));
+      let completed = 0;
+      const both = new Promise<void>((resolve) => helper.getNode("h3").on("input", () => ++completed === 2 && resolve()));
+      helper.getNode("n1").receive({ end: t0 } as NodeMessage);
+      helper.getNode("n1").receive({ end: t0 + 10 * MIN } as NodeMessage);
+      await both;
+      const rows = out.flatMap((m) => (m.payload as { observation_list: Row[] }).observation_list);
+      assert.deepEqual(rows.filter((r, i) => rows.findIndex((x) => rowKey(x) === rowKey(r)) !== i).map(rowKey), [], "no reading twice");
+      assert.equal(rows.length, emu.expectedRows(GREENHOUSE, utc(t0 - 60 * MIN), utc(t0 + 10 * MIN)), "every reading of both windows");
+    });
+
+    it("a logger with no reading yet is marked at the poll's start: a backlog uploaded later is fetched from there", async () => {
+      const t0 = Math.floor(Date.now() / (10 * MIN)) * 10 * MIN - 86_400_000;
+      frozen = t0;
+      // The station is 3 h behind: the first poll (t0 - 1 h to t0) finds nothing.
+      emu.faults.setUploadLag(3 * 3600);
+      await start({ format: "raw" });
+      const first = await run({ end: t0 });
+      assert.equal(first.caught, undefined);
+      assert.deepEqual(first.out.flatMap((m) => (m.payload as { observation_list: Row[] }).observation_list), []);
+      // The backlog arrives; the next poll ends 30 min later, so its own look-back would start at t0 - 30 min.
+      emu.faults.setUploadLag(0);
+      frozen = t0 + 30 * MIN;
+      const second = await run({ end: t0 + 30 * MIN });
+      assert.equal(second.caught, undefined);
+      const rows = second.out.flatMap((m) => (m.payload as { observation_list: Row[] }).observation_list);
+      const times = rows.map((r) => Date.parse(`${r.timestamp.replace(" ", "T").replace(/Z?$/, "Z")}`));
+      assert.equal(Math.min(...times), t0 - 60 * MIN, "from the first poll's start");
+      assert.equal(rows.length, emu.expectedRows(GREENHOUSE, utc(t0 - 60 * MIN), utc(t0 + 30 * MIN)));
+    });
+
     describe("a logger gone silent for a week", () => {
       const LIVE = "24000001";
       const SILENT = "24000002";

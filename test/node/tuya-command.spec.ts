@@ -10,6 +10,7 @@ import sinon from "sinon";
 import type { TuyaEmulator } from "../../src/emulator/tuya";
 import { loadTuyaFlow, useTuyaEmulator } from "../support/tuya-suite";
 import { collectUntilDone, helper } from "../support/node-red";
+import { editorDefaults } from "./tuya-editor-defaults";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaCommand from "../../nodes/tuya-command";
 
@@ -40,6 +41,21 @@ describe("tuya-command node", () => {
 
   const errorText = (caught: Msg | undefined) => String((caught?.error as { message?: string } | undefined)?.message);
   const statusTexts = () => (helper.getNode("n1").status as unknown as sinon.SinonSpy).args.map((a) => String((a[0] as NodeStatus).text ?? ""));
+
+  it("with only a type and a config it behaves as the editor's defaults say (msg.devices, commands from msg.payload, checked)", async () => {
+    const d = editorDefaults("tuya-command");
+    assert.deepEqual([d.devicesType, d.commandsType, d.validate], ["msg", "msg", true]);
+    await loadTuyaFlow(emu, [tuyaConfig, tuyaCommand], { type: "tuya-command" });
+    const before = commandCalls();
+    // Checked against the functions: a wrong type stops it before sending.
+    const bad = await run({ [String(d.devices)]: id("plug"), [String(d.commands)]: { switch_1: "yes" } });
+    assert.equal((bad.caught?.errorDetails as { name: string }).name, "InputError");
+    assert.equal(commandCalls(), before);
+    const target = !value(id("plug"), "switch_1");
+    const { caught } = await run({ [String(d.devices)]: id("plug"), [String(d.commands)]: { switch_1: target } });
+    assert.equal(caught, undefined, errorText(caught));
+    assert.equal(value(id("plug"), "switch_1"), target);
+  });
 
   describe("commands", () => {
     it("from the dialog's rows: the plug switches, one result, msg.topic = the device name", async () => {
@@ -145,6 +161,35 @@ describe("tuya-command node", () => {
       assert.match(errorText(caught), new RegExp(`${id("light")}: Invalid Tuya commands: unknown code "switch_1".*nothing was sent`));
       assert.equal(commandCalls(), before);
       assert.equal(value(id("plug"), "switch_1"), plugBefore);
+    });
+
+    it("a device whose specification Tuya refuses (2009): the error says the values cannot be checked and how to send unchecked; nothing sent", async () => {
+      await load({ devices: id("plug") });
+      const before = commandCalls();
+      emu.faults.failNext(1, { code: 2009, msg: "not support this device", path: `/devices/${id("plug")}/specification` });
+      const { out, caught } = await run({ payload: { switch_1: true } });
+      assert.deepEqual(out, []);
+      assert.match(errorText(caught), /specification could not be read \(.*2009.*\), so the values cannot be checked; untick "Check values against the device's functions"/);
+      assert.equal(commandCalls(), before);
+    });
+
+    it("with the check off (validate: false): no specification is read and the command is sent as given", async () => {
+      await load({ devices: id("plug"), validate: false });
+      const target = !value(id("plug"), "switch_1");
+      const executed = emu.stats.commandsExecuted;
+      // Any spec request would fail: the check is off, so none is made.
+      emu.faults.failNext(5, { code: 2009, msg: "not support this device", path: "/specification" });
+      const { out, caught } = await run({ payload: { switch_1: target } });
+      assert.equal(caught, undefined, errorText(caught));
+      assert.deepEqual(out[0].payload, [{ id: id("plug"), success: true }]);
+      assert.equal(value(id("plug"), "switch_1"), target);
+      assert.equal(emu.stats.commandsExecuted - executed, 1);
+    });
+
+    it("with the check off a bad value goes to Tuya, which rejects it (1104)", async () => {
+      await load({ devices: id("plug"), validate: false });
+      const { caught } = await run({ payload: { switch_1: "yes" } });
+      assert.equal((caught?.errorDetails as { code: unknown }).code, 1104);
     });
   });
 

@@ -8,8 +8,9 @@ import sinon from "sinon";
 import type { Node, NodeStatus } from "node-red";
 import type { TuyaEmulator } from "../../src/emulator/tuya";
 import { registerSecrets } from "../support/emissions";
+import { startListener, type Listener } from "../support/listener";
 import { useTuyaEmulator } from "../support/tuya-suite";
-import { helper, watchStatus } from "../support/node-red";
+import { helper, statusesOf, watchStatus } from "../support/node-red";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaStatus from "../../nodes/tuya-status";
 
@@ -61,11 +62,41 @@ describe("tuya-config node", () => {
     assert.ok(cfg.counterSnapshot().total >= 1);
   });
 
+  /** statusFlow plus a second tuya-status user n2 (output h3) asking for `device`. */
+  const twoUsersFlow = (device: string): Flow => [
+    ...statusFlow(),
+    { id: "n2", type: "tuya-status", z: "t1", tuya: "cfg", devices: device, devicesType: "str", format: "raw", wires: [["h3"]] },
+    { id: "h3", type: "helper", z: "t1" },
+  ];
+  const lastStatus = (id: string) => statusesOf(helper.getNode(id)).at(-1);
+
   it("pushes its connection state to every node that uses it", async () => {
-    await helper.load([tuyaConfig, tuyaStatus], statusFlow(), creds());
-    const connected = statusOf("n1", (s) => s.text === "connected");
+    await helper.load([tuyaConfig, tuyaStatus], twoUsersFlow(plug()), creds());
+    const connected = statusOf("n2", (s) => s.text === "connected");
     helper.getNode("n1").receive({ payload: 1 });
     assert.deepEqual(await connected, { fill: "green", shape: "ring", text: "connected" });
+  });
+
+  it("after a token refresh a node's own red status stays", async () => {
+    await helper.load([tuyaConfig, tuyaStatus], twoUsersFlow(plug()), creds());
+    const ok = new Promise((resolve) => helper.getNode("h1").once("input", resolve));
+    helper.getNode("n1").receive({ payload: 1 });
+    await ok;
+    // n2's own request fails (a permission the project lacks): that is n2's error, not the connection's.
+    emu.faults.failNext(1, { code: 1106 });
+    const caught = new Promise((resolve) => helper.getNode("h2").once("input", resolve));
+    helper.getNode("n2").receive({ payload: 1 });
+    await caught;
+    const own = lastStatus("n2");
+    assert.equal(own?.fill, "red", "n2 shows its own error");
+    const states: string[] = [];
+    (helper.getNode("cfg") as unknown as { client: { on(e: "state", fn: (s: { state: string }) => void): void } }).client.on("state", (s) => states.push(s.state));
+    emu.faults.expireTokens();
+    const again = new Promise((resolve) => helper.getNode("h1").once("input", resolve));
+    helper.getNode("n1").receive({ payload: 1 });
+    await again;
+    assert.ok(states.includes("token-refreshed"), `the token was refreshed (${states.join(",")})`);
+    assert.equal(lastStatus("n2"), own, "n2 still shows its own error");
   });
 
   it("pushes an error state with the Tuya code (a wrong secret: 1004)", async () => {
@@ -155,6 +186,37 @@ describe("tuya-config node", () => {
       assert.equal(res.body.ok, true);
     });
 
+    describe("the stored secret goes only to the deployed region or endpoint", () => {
+      let elsewhere: Listener;
+      before(async () => {
+        elsewhere = await startListener();
+      });
+      after(() => elsewhere.close());
+
+      const moved: [string, () => Record<string, unknown>][] = [
+        ["another custom endpoint", () => ({ endpoint: elsewhere.url })],
+        ["a region instead of the custom endpoint", () => ({ endpointMode: "region", region: "eu" })],
+      ];
+      for (const [label, target] of moved) {
+        for (const route of ["test", "devices"]) {
+          it(`POST tuya-config/${route} to ${label} with an untouched secret: 400 asking to enter it again, nothing sent`, async () => {
+            await helper.load([tuyaConfig], [config()], creds());
+            const requests = emu.stats.requests;
+            const res = await helper.request().post(`/tuya-config/${route}`).send(body({ accessSecret: "__PWRD__", ...target() })).expect(400);
+            assert.match(res.body.error, /Enter the secret again: the endpoint changed/);
+            assert.equal(elsewhere.hits, 0, "nothing reached the other endpoint");
+            assert.equal(emu.stats.requests, requests, "nothing reached the deployed endpoint either");
+          });
+        }
+      }
+
+      it("a typed secret may go to another endpoint (the user chose to send it)", async () => {
+        await helper.load([tuyaConfig], [config()], creds());
+        await helper.request().post("/tuya-config/test").send(body({ endpoint: elsewhere.url })).expect(400);
+        assert.ok(elsewhere.hits > 0, "the typed values were tried there");
+      });
+    });
+
     it("POST tuya-config/devices lists the project's devices for the pickers", async () => {
       await helper.load([tuyaConfig], [config()], creds());
       const res = await helper.request().post("/tuya-config/devices").send(body()).expect(200);
@@ -175,6 +237,23 @@ describe("tuya-config node", () => {
       await helper.load([tuyaConfig], [config()], creds());
       const res = await helper.request().post("/tuya-config/test").send(body({ endpoint: "ftp:/x" })).expect(400);
       assert.match(res.body.error, /not an http\(s\) URL/);
+    });
+
+    it("a custom http:// endpoint off this machine is a 400 that says to use https; nothing is sent", async () => {
+      await helper.load([tuyaConfig], [config()], creds());
+      for (const endpoint of ["http://openapi.example.org", "http://10.0.0.8:8830", "http://127.0.0.1.example.org"]) {
+        const res = await helper.request().post("/tuya-config/test").send(body({ endpoint })).expect(400);
+        assert.match(res.body.error, /plain http.*use https/, endpoint);
+      }
+    });
+
+    it("a deployed config with such an endpoint tells its nodes to use https", async () => {
+      await helper.load([tuyaConfig, tuyaStatus], statusFlow({ endpoint: "http://openapi.example.org" }), creds());
+      const caught = new Promise<Record<string, unknown>>((resolve) => helper.getNode("h2").once("input", resolve));
+      helper.getNode("n1").receive({ payload: 1 });
+      const msg = await caught;
+      assert.match(String((msg.error as { message: string }).message), /use https/);
+      assert.equal((msg.errorDetails as { name: string }).name, "InputError");
     });
 
     it("every route requires tuya-config.write (denied without it)", async () => {

@@ -8,6 +8,7 @@ import type sinon from "sinon";
 import type { TuyaEmulator } from "../../src/emulator/tuya";
 import { loadTuyaFlow, useTuyaEmulator } from "../support/tuya-suite";
 import { firstMessage, helper } from "../support/node-red";
+import { editorDefaults } from "./tuya-editor-defaults";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaInfo from "../../nodes/tuya-info";
 
@@ -32,6 +33,16 @@ describe("tuya-info node", () => {
   function run(msg: Record<string, unknown>): Promise<{ out?: Msg; caught?: Msg }> {
     return firstMessage<Msg>(helper.getNode("h1"), helper.getNode("h2"), () => helper.getNode("n1").receive(msg as NodeMessage));
   }
+
+  it("with only a type and a config it behaves as the editor's defaults say (details of msg.devices)", async () => {
+    const d = editorDefaults("tuya-info");
+    assert.deepEqual([d.what, d.devicesType], ["details", "msg"]);
+    await loadTuyaFlow(emu, [tuyaConfig, tuyaInfo], { type: "tuya-info" });
+    const { out, caught } = await run({ [String(d.devices)]: plug() });
+    assert.equal(caught, undefined, String((caught?.error as { message?: string } | undefined)?.message));
+    assert.equal((out?.payload as { id: string; category: string }).id, plug());
+    assert.equal((out?.payload as { category: string }).category, "cz", "the device details");
+  });
 
   it("device details for one device: the result itself, msg.topic = name or id", async () => {
     await load({});
@@ -72,6 +83,21 @@ describe("tuya-info node", () => {
     assert.equal(info[plug()].id, plug());
     assert.ok(info[climate()].mac);
   });
+
+  for (const what of ["details", "factory"]) {
+    it(`${what} with an id Tuya leaves out: its entry is null and named in msg.missing, no other device's entry`, async () => {
+      await load({ what });
+      const foreign = "eb0000000000000000nope";
+      // The foreign id first: a positional fallback would give it the plug's entry.
+      const { out } = await run({ devices: [foreign, plug()] });
+      const byId = out?.payload as Record<string, { id: string } | null>;
+      assert.equal(byId[foreign], null);
+      assert.equal(byId[plug()]?.id, plug());
+      assert.deepEqual(out?.missing, [foreign]);
+      const statuses = (helper.getNode("n1").status as unknown as sinon.SinonSpy).args.map((a) => a[0] as NodeStatus);
+      assert.deepEqual(statuses.at(-1), { fill: "yellow", shape: "ring", text: `${what} · 1 of 2 missing` });
+    });
+  }
 
   it("category functions (no devices needed); msg.topic = the category", async () => {
     await load({ what: "category", category: "dj", categoryType: "str", devices: "" });

@@ -11,8 +11,9 @@ import type { NodeMessage, NodeStatus } from "node-red";
 import type sinon from "sinon";
 import { TuyaEmulator } from "../../src/emulator/tuya";
 import { recordEmissions, registerSecrets } from "../support/emissions";
-import { useTuyaEmulator } from "../support/tuya-suite";
-import { helper, runtimeModule } from "../support/node-red";
+import { loadTuyaFlow, useTuyaEmulator } from "../support/tuya-suite";
+import { firstMessage, helper, runtimeModule } from "../support/node-red";
+import { editorDefaults } from "./tuya-editor-defaults";
 import { assertCloseStopsRequests, assertInputErrorBeforeSending, loadContextStores, runNode, runProbes, usePersistentContext } from "../support/node-runs";
 import { TestClient } from "../unit/emulator/tuya-test-client";
 import tuyaConfig from "../../nodes/tuya-config";
@@ -106,6 +107,20 @@ describe("tuya-log node", function () {
   const warnings = () => callsOf("warn").map((c) => String(c.args[0]));
   const entriesOf = (out: Msg[]) => out.flatMap((m) => m.payload as Entry[]);
 
+  it("with only a type and a config it behaves as the editor's defaults say (msg.devices, last 24 h of reports, one message of spec-scaled records)", async () => {
+    const d = editorDefaults("tuya-log");
+    assert.deepEqual([d.devicesType, d.window, d.span, d.end, d.eventTypes, d.format, d.applySpec, d.output], ["msg", "relative", "-24h", "now", "7", "records", true, "all"]);
+    await loadTuyaFlow(emu, [tuyaConfig, tuyaLog], { type: "tuya-log" }, { configProps: { rps: 1000, concurrency: 4 } });
+    const { out, caught } = await firstMessage<Msg>(helper.getNode("h1"), helper.getNode("h2"), () => helper.getNode("n1").receive({ [String(d.devices)]: id("climate") } as NodeMessage));
+    assert.equal(caught, undefined, String((caught?.error as { message?: string } | undefined)?.message));
+    const recs = out?.payload as Rec[];
+    const times = recs.map((r) => new Date(r.time).getTime());
+    assert.ok(Math.min(...times) >= Date.now() - 24 * HOUR - MIN && Math.max(...times) <= Date.now(), "the last 24 hours");
+    assert.ok(recs.length > 24 * 60, `entries: ${recs.length}`);
+    assert.ok(recs.every((r) => r.extra?.event_id === 7), "data reports only");
+    assert.equal(recs.find((r) => r.sensor === "va_temperature")?.unit, "℃", "the specification applied");
+  });
+
   describe("devices", () => {
     it("takes a picked name -> id map: raw is bestlab's name -> log map, one request chain per device", async () => {
       await load({ devices: JSON.stringify({ Climate: id("climate"), Plug: id("plug") }), devicesType: "json" });
@@ -119,6 +134,15 @@ describe("tuya-log node", function () {
       assert.equal(out[0].topic, "in", "several devices keep msg.topic");
       assert.equal(out[0].keep, "me");
       assert.equal(out[0]._msgid !== undefined, true);
+    });
+
+    it("raw output with two devices of the same name: keyed by id, neither overwrites the other", async () => {
+      await load({ devices: "devices", devicesType: "msg" });
+      const { out } = await run({ devices: [{ id: id("climate"), name: "Sensor" }, { id: id("pir"), name: "Sensor" }, { id: id("plug"), name: "Plug" }] });
+      const map = out[0].payload as Record<string, Entry[]>;
+      assert.deepEqual(Object.keys(map), [id("climate"), id("pir"), "Plug"]);
+      assert.deepEqual(map[id("climate")].map(key), (await history(id("climate"), T0 - HOUR, T0)).map(key));
+      assert.deepEqual(map[id("pir")].map(key), (await history(id("pir"), T0 - HOUR, T0)).map(key));
     });
 
     it("takes msg.devices as an id (msg.topic = the id) or a list of {id, name} (topic = the name)", async () => {
@@ -242,6 +266,24 @@ describe("tuya-log node", function () {
       await load({ format: "records", applySpec: false });
       const plain = ((await run()).out[0].payload as Rec[]).find((r) => r.sensor === "va_temperature" && new Date(r.time).getTime() === raw.event_time);
       assert.deepEqual([plain?.value, plain?.unit], [Number(raw.value), undefined], "without the specification the raw integer, no unit");
+    });
+
+    it("a device whose specification Tuya refuses (2009): its records are unscaled, with a warning, and the run goes on", async () => {
+      await load({ format: "records", applySpec: true, devices: "devices", devicesType: "msg" });
+      emu.faults.failNext(1, { code: 2009, msg: "not support this device", path: `/devices/${id("climate")}/specification` });
+      const { out, caught } = await run({ devices: { Climate: id("climate"), Light: id("light") } });
+      assert.equal(caught, undefined);
+      const recs = out[0].payload as Rec[];
+      const raw = (await history(id("climate"), T0 - HOUR, T0)).find((e) => e.code === "va_temperature");
+      const temp = recs.find((r) => r.device === id("climate") && r.sensor === "va_temperature" && new Date(r.time).getTime() === raw?.event_time);
+      assert.ok(raw && temp);
+      assert.deepEqual([temp.value, temp.unit], [Number(raw.value), undefined], "no spec: the raw integer");
+      const info = out[0].tuyaLog as Info;
+      assert.equal(info.warnings.length, 1);
+      assert.match(info.warnings[0], /^Climate: no specification .*2009/);
+      assert.ok(warnings().some((w) => /Climate: no specification/.test(w)));
+      assert.deepEqual(lastStatus()?.fill, "yellow");
+      assert.match(String(lastStatus()?.text), /1 without spec/);
     });
 
     it("InfluxDB points and one message per entry (topic <device>/<code>, event time as timestamp)", async () => {

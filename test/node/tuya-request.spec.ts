@@ -8,6 +8,7 @@ import type sinon from "sinon";
 import type { TuyaEmulator } from "../../src/emulator/tuya";
 import { loadTuyaFlow, useTuyaEmulator } from "../support/tuya-suite";
 import { firstMessage, helper } from "../support/node-red";
+import { editorDefaults } from "./tuya-editor-defaults";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaRequest from "../../nodes/tuya-request";
 
@@ -30,6 +31,17 @@ describe("tuya-request node", () => {
   function run(msg: Record<string, unknown>): Promise<{ out?: Msg; caught?: Msg }> {
     return firstMessage<Msg>(helper.getNode("h1"), helper.getNode("h2"), () => helper.getNode("n1").receive(msg as NodeMessage));
   }
+
+  it("with only a type and a config it behaves as the editor's defaults say (GET, the path from msg.path)", async () => {
+    const d = editorDefaults("tuya-request");
+    assert.deepEqual([d.method, d.path, d.query, d.body], ["GET", "", "", ""]);
+    await loadTuyaFlow(emu, [tuyaConfig, tuyaRequest], { type: "tuya-request" });
+    const before = emu.stats.byPath["GET /v1.0/iot-03/devices/{device_id}"] ?? 0;
+    const { out, caught } = await run({ path: `/v1.0/iot-03/devices/${light()}`, payload: { ignored: true } });
+    assert.equal(caught, undefined, String((caught?.error as { message?: string } | undefined)?.message));
+    assert.equal((out?.payload as { id: string }).id, light());
+    assert.equal((emu.stats.byPath["GET /v1.0/iot-03/devices/{device_id}"] ?? 0) - before, 1, "a GET");
+  });
 
   it("GET from the dialog: msg.payload = result, msg.tuya = {t, tid}", async () => {
     await load({ path: `/v1.0/iot-03/devices/${light()}` });
@@ -92,6 +104,25 @@ describe("tuya-request node", () => {
       assert.equal(emu.stats.requests, before);
     });
   }
+
+  it("refuses the token paths: nothing is sent and the shared token pair stays", async () => {
+    await load({ path: `/v1.0/iot-03/devices/${light()}` });
+    await run({});
+    const issued = emu.issuedTokens();
+    assert.ok(issued.length >= 2, "the config node holds a token pair");
+    const before = emu.stats.requests;
+    for (const path of ["/v1.0/token?grant_type=1", "/v1.0/token", "/v1.0/token/made-up-refresh-token"]) {
+      const { out, caught } = await run({ path });
+      assert.equal(out, undefined, path);
+      assert.equal((caught?.errorDetails as { name: string }).name, "InputError", path);
+      assert.match(String((caught?.error as { message: string }).message), /token paths/);
+    }
+    assert.equal(emu.stats.requests, before, "nothing was sent");
+    // The pair still works: the next call needs no new grant or refresh.
+    const { out } = await run({});
+    assert.equal((out?.payload as { id: string }).id, light());
+    assert.deepEqual(emu.issuedTokens(), issued);
+  });
 
   it("a Tuya error reaches the Catch node with errorDetails (code, hint) and a red status", async () => {
     await load({ path: `/v1.0/iot-03/devices/${light()}` });

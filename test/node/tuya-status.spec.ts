@@ -8,7 +8,8 @@ import type { NodeMessage, NodeStatus } from "node-red";
 import type sinon from "sinon";
 import type { TuyaEmulator } from "../../src/emulator/tuya";
 import { loadTuyaFlow, useTuyaEmulator } from "../support/tuya-suite";
-import { collectUntilDone, helper } from "../support/node-red";
+import { collectUntilDone, firstMessage, helper } from "../support/node-red";
+import { editorDefaults } from "./tuya-editor-defaults";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaStatus from "../../nodes/tuya-status";
 
@@ -33,7 +34,22 @@ describe("tuya-status node", () => {
   /** Sends msg to n1 and collects what reaches the output until the node is done (or caught). */
   const run = (msg: Record<string, unknown> = { payload: 1 }) => collectUntilDone<Msg>(helper.getNode("n1"), helper.getNode("h1"), helper.getNode("h2"), msg);
 
+  /** The first message out or caught (for runs that end on a yellow status, where run() waits for green). */
+  const first = (msg: Record<string, unknown> = { payload: 1 }) => firstMessage<Msg>(helper.getNode("h1"), helper.getNode("h2"), () => helper.getNode("n1").receive(msg as NodeMessage));
+  const lastStatus = () => (helper.getNode("n1").status as unknown as sinon.SinonSpy).args.at(-1)?.[0] as NodeStatus | undefined;
+  const warnings = () => (helper.getNode("n1").warn as unknown as sinon.SinonSpy).getCalls().filter((c) => c.thisValue === helper.getNode("n1")).map((c) => String(c.args[0]));
   const statusTexts = () => (helper.getNode("n1").status as unknown as sinon.SinonSpy).args.map((a) => String((a[0] as NodeStatus).text ?? ""));
+
+  it("with only a type and a config it behaves as the editor's defaults say (msg.devices, one message of spec-scaled records)", async () => {
+    const d = editorDefaults("tuya-status");
+    assert.deepEqual([d.devicesType, d.output, d.format, d.applySpec], ["msg", "single", "records", true]);
+    await loadTuyaFlow(emu, [tuyaConfig, tuyaStatus], { type: "tuya-status" });
+    const { out, caught } = await firstMessage<Msg>(helper.getNode("h1"), helper.getNode("h2"), () => helper.getNode("n1").receive({ [String(d.devices)]: id("climate") } as NodeMessage));
+    assert.equal(caught, undefined, String((caught?.error as { message?: string } | undefined)?.message));
+    const temp = (out?.payload as Rec[]).find((r) => r.sensor === "va_temperature");
+    const raw = emu.status(id("climate")).find((x) => x.code === "va_temperature")?.value as number;
+    assert.deepEqual([temp?.device, temp?.value, temp?.unit], [id("climate"), raw / 10, "℃"]);
+  });
 
   describe("device input", () => {
     it("takes the dialog's picked name -> id map (json) and names the devices", async () => {
@@ -155,6 +171,8 @@ describe("tuya-status node", () => {
       assert.equal(plugEntry.online, true);
       assert.equal(offline.online, false);
       assert.equal(plugEntry.info?.id, id("plug"));
+      // The device's LAN control secret stays out of messages.
+      assert.equal("local_key" in (plugEntry.info ?? {}), false);
       assert.equal(plugEntry.name, emu.devices[0].name, "names come from the info when the input has none");
     });
 
@@ -223,6 +241,33 @@ describe("tuya-status node", () => {
       assert.match(String((caught.error as { message: string }).message), /1106/);
       assert.equal((caught.errorDetails as { code: number }).code, 1106);
       assert.match(statusTexts().at(-1) ?? "", /Tuya 1106/);
+    });
+
+    it("a device Tuya leaves out of the batch is reported in msg.missing, a warning and a yellow status, not as an empty status", async () => {
+      const foreign = "eb0000000000000000nope";
+      await load({ devices: `${foreign},${id("plug")}`, devicesType: "str" });
+      const { out } = await first();
+      assert.deepEqual((out?.payload as Entry[]).map((e) => e.id), [id("plug")]);
+      assert.deepEqual(out?.missing, [foreign]);
+      assert.ok(warnings().some((w) => w.includes(foreign)), warnings().join(" | "));
+      assert.deepEqual(lastStatus(), { fill: "yellow", shape: "ring", text: "1 of 2 devices missing" });
+    });
+
+    it("a device whose specification Tuya refuses (2009): unscaled records with a warning in msg.warnings and the status; the others scaled", async () => {
+      await load({ devices: JSON.stringify({ Climate: id("climate"), Climate2: emu.devices[5].id }), devicesType: "json", format: "records", applySpec: true });
+      emu.faults.failNext(1, { code: 2009, msg: "not support this device", path: `/devices/${id("climate")}/specification` });
+      const { out, caught } = await first();
+      assert.equal(caught, undefined);
+      const recs = out?.payload as Rec[];
+      const raw = (d: string) => emu.status(d).find((x) => x.code === "va_temperature")?.value as number;
+      const temp = (d: string) => recs.find((r) => r.device === d && r.sensor === "va_temperature");
+      assert.deepEqual([temp(id("climate"))?.value, temp(id("climate"))?.unit], [raw(id("climate")), undefined]);
+      assert.equal(temp(emu.devices[5].id)?.unit, "℃", "the other device's spec applies");
+      const warned = out?.warnings as string[];
+      assert.equal(warned.length, 1);
+      assert.match(warned[0], /^Climate: no specification .*2009/);
+      assert.deepEqual(lastStatus()?.fill, "yellow");
+      assert.match(String(lastStatus()?.text), /without spec/);
     });
 
     it("without a config node: red ring and an error per message", async () => {

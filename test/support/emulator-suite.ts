@@ -5,7 +5,7 @@
  * emulator, by recording what the nodes emitted and unloading the flow. tuya-suite.ts and
  * hobo-suite.ts build on it.
  */
-import { recordEmissions } from "./emissions";
+import { noteTestRan, recordEmissions, recordFor } from "./emissions";
 import { helper } from "./node-red";
 
 interface Emulator {
@@ -23,15 +23,21 @@ export function useEmulator<E extends Emulator>(name: string, create: () => E, c
   before(async () => {
     emu = create();
     await emu.start();
-    if (main) await helper.startServer();
+    if (!main) return;
+    recordFor(name);
+    await helper.startServer();
   });
   after(async () => {
-    if (main) await helper.stopServer();
+    if (main) {
+      await helper.stopServer();
+      recordFor(undefined);
+    }
     await emu?.stop();
   });
   afterEach(async () => {
     cleanup(running());
     if (!main) return;
+    noteTestRan(name);
     recordEmissions(helper);
     await helper.unload();
   });

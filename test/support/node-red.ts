@@ -6,9 +6,18 @@
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import helper from "node-red-node-test-helper";
+import { recordAdminAnswers } from "./emissions";
 
 export const runtimeName = process.env.NODE_RED_RUNTIME || "node-red";
 helper.init(require.resolve(runtimeName));
+
+// The admin routes' answers (test connection, device lists) join the transcript the secret scans read.
+const request = helper.request.bind(helper);
+helper.request = () => {
+  const app = (helper as unknown as { _httpAdmin?: { response: { json(body: unknown): unknown } } })._httpAdmin;
+  if (app) recordAdminAnswers(app);
+  return request();
+};
 
 export { helper };
 
@@ -91,4 +100,15 @@ export async function collectUntilDone<M>(node: { receive(msg: never): void }, o
     c.removeListener("input", onCaught as (msg: never) => void);
     d?.removeListener("input", onComplete as (msg: never) => void);
   }
+}
+
+type StatusSpy = { getCalls(): { thisValue: unknown; args: unknown[] }[] };
+
+/** Every status this node showed since the flow was loaded (the helper's spy is shared by all nodes: filtered by this). */
+export function statusesOf(node: unknown): import("node-red").NodeStatus[] {
+  const spy = (node as { status: StatusSpy }).status;
+  return spy
+    .getCalls()
+    .filter((c) => c.thisValue === node)
+    .map((c) => c.args[0] as import("node-red").NodeStatus);
 }

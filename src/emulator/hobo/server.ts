@@ -78,7 +78,9 @@ export interface HoboEmulatorFaults {
   setLatency(ms: number): void;
   expireTokens(): void;
   revokeTokens(): void;
-  /** Drop queued faults and latency. */
+  /** Rows only up to now − sec from here on (a station's backlog not uploaded yet); clear() restores the option's lag. */
+  setUploadLag(sec: number): void;
+  /** Drop queued faults and latency, and restore the upload lag. */
   clear(): void;
 }
 
@@ -135,7 +137,7 @@ export class HoboEmulator {
   private readonly plan = new FaultPlan();
   private readonly maxResults: number;
   private readonly maxConcurrent: number;
-  private readonly uploadLagSec: number;
+  private uploadLagSec: number;
   private readonly unowned: "empty" | "error";
   private readonly strictFormat: boolean;
   private readonly host: string;
@@ -180,7 +182,14 @@ export class HoboEmulator {
       setLatency: (ms) => plan.setLatency(ms),
       expireTokens: () => tokens.expireAll(),
       revokeTokens: () => tokens.revokeAll(),
-      clear: () => plan.clear(),
+      setUploadLag: (sec) => {
+        if (!Number.isFinite(sec) || sec < 0) throw new Error("setUploadLag: sec must be a non-negative number");
+        this.uploadLagSec = sec;
+      },
+      clear: () => {
+        plan.clear();
+        this.uploadLagSec = options.uploadLagSec ?? 0;
+      },
     };
     const stats: HoboEmulatorStats = {
       requests: 0,

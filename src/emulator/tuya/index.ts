@@ -43,6 +43,10 @@ export interface TuyaEmulatorOptions {
   logOrder?: "desc" | "asc";
   oversizePage?: "clamp" | "error";
   iot03LogShape?: "doc" | "table";
+  /** Batch calls (device_ids=...) with ids not in the project: "omit" them (default) or "deny" the whole batch with 1106. */
+  batchForeignIds?: "omit" | "deny";
+  /** iot-03 logs: "filter" by `codes` (default) or "ignore" it, as a server may (the reference's iot-03 parameters do not list it). */
+  iot03LogCodes?: "filter" | "ignore";
   deniedFamilies?: ("iot-03" | "smart-home")[];
   extraSensors?: number;
   seed?: number;
@@ -126,7 +130,7 @@ export class TuyaEmulator {
     };
     const routes = buildRoutes(
       this.project,
-      { oversizePage: o.oversizePage ?? "clamp", logOrder: o.logOrder ?? "desc", iot03LogShape: o.iot03LogShape ?? "doc" },
+      { oversizePage: o.oversizePage ?? "clamp", logOrder: o.logOrder ?? "desc", iot03LogShape: o.iot03LogShape ?? "doc", batchForeignIds: o.batchForeignIds ?? "omit", iot03LogCodes: o.iot03LogCodes ?? "filter" },
       this.stats,
     );
     this.gateway = new Gateway({

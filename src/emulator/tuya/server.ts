@@ -170,6 +170,8 @@ export class Gateway {
     });
     if (!signOk) fail(1004);
     // 4) token
+    // Reference §5.2: no token at all is 1002 "access_token is null"; a stale or unknown one 1010.
+    if (!isToken && accessToken === "") fail(1002);
     if (!isToken && project.tokens.check(accessToken, now) !== "ok") fail(1010, config.expiredTokenMsg);
     // 5) path and permissions
     const route = r.route;
@@ -230,9 +232,11 @@ export class Gateway {
   }
 
   private async adminRequest(req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<void> {
-    const cors = { "access-control-allow-origin": "*", "access-control-allow-headers": "content-type", "access-control-allow-methods": "GET, POST, OPTIONS" };
-    if (method === "OPTIONS") {
-      res.writeHead(204, cors).end();
+    // No CORS headers: any web page could otherwise drive the admin paths. A POST must say it is JSON,
+    // which a cross-site form or no-cors fetch cannot do without a preflight, and preflights get no allowance.
+    if (method === "POST" && !/^application\/json\b/i.test(req.headers["content-type"] ?? "")) {
+      await readBody(req);
+      this.json(res, 415, { ok: false, error: "send the body as application/json" });
       return;
     }
     const raw = await readBody(req);
@@ -241,11 +245,11 @@ export class Gateway {
       const parsed: unknown = raw.length ? JSON.parse(raw.toString("utf8")) : {};
       if (typeof parsed === "object" && parsed !== null) body = parsed as Record<string, unknown>;
     } catch {
-      this.json(res, 400, { ok: false, error: "body is not JSON" }, cors);
+      this.json(res, 400, { ok: false, error: "body is not JSON" });
       return;
     }
     const a = this.d.admin;
-    const ok = () => this.json(res, 200, { ok: true }, cors);
+    const ok = () => this.json(res, 200, { ok: true });
     const route = `${method} ${path}`;
     switch (route) {
       case "POST /_emulator/faults": {
@@ -266,11 +270,11 @@ export class Gateway {
         a.clear();
         return ok();
       case "GET /_emulator/stats":
-        return this.json(res, 200, this.d.stats, cors);
+        return this.json(res, 200, this.d.stats);
       case "GET /_emulator/devices":
-        return this.json(res, 200, a.devices(), cors);
+        return this.json(res, 200, a.devices());
       default:
-        this.json(res, 404, { ok: false, error: `unknown admin path ${route}` }, cors);
+        this.json(res, 404, { ok: false, error: `unknown admin path ${route}` });
     }
   }
 }

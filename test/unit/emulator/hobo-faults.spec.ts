@@ -102,6 +102,18 @@ describe("HOBOlink emulator: limits and faults", () => {
     after(() => ctx.emu.stop());
     afterEach(() => ctx.emu.faults.clear());
 
+    it("setUploadLag holds back the newest rows (a backlog not uploaded yet) until it is lifted; clear() lifts it", async () => {
+      // QUERY asks 10:00 to 11:00 of the greenhouse logger (10-minute readings); the clock is 12:00.
+      const rows = async () => ((await (await ctx.data()).json()) as { observation_list: unknown[] }).observation_list.length;
+      const all = await rows();
+      assert.ok(all > 0);
+      ctx.emu.faults.setUploadLag(3 * 3600);
+      assert.equal(await rows(), 0, "uploaded only up to 09:00");
+      ctx.emu.faults.clear();
+      assert.equal(await rows(), all);
+      assert.throws(() => ctx.emu.faults.setUploadLag(-1), /non-negative/);
+    });
+
     it("fails the next n requests with a JSON error, then recovers", async () => {
       ctx.emu.faults.failNext(2, { status: 500, error: "DBM-026", message: "Database error retrieving data." });
       for (let i = 0; i < 2; i++) {

@@ -69,16 +69,32 @@ describe("tuya emulator: devices and commands (reference §4)", () => {
     assert.equal(iotBatch.result.total, 2);
   });
 
-  it("more than 20 ids → 1101; a device outside the project → 1106; no ids → 1100", async () => {
+  it("more than 20 ids → 1101; a device outside the project → 1106 alone, left out of a batch; no ids → 1100", async () => {
     const ids = emu.devices.slice(0, 21).map((d) => d.id).join(",");
     for (const path of ["/v1.0/iot-03/devices/status", "/v1.0/iot-03/devices/factory-infos", "/v1.0/devices/", "/v1.0/iot-03/devices"]) {
       assert.equal((await c.get(path, { device_ids: ids })).code, 1101, path);
     }
-    assert.equal((await c.get("/v1.0/iot-03/devices/status", { device_ids: `${plug},eb0000000000000000nope` })).code, 1106);
+    const batch = await c.get("/v1.0/iot-03/devices/status", { device_ids: `${plug},eb0000000000000000nope` });
+    assert.deepEqual((batch.result as { id: string }[]).map((d) => d.id), [plug]);
     const foreign = await c.get("/v1.0/iot-03/devices/eb0000000000000000nope");
     assert.equal(foreign.code, 1106);
     assert.equal(foreign.msg, "permission deny");
     assert.equal((await c.get("/v1.0/iot-03/devices/status", { device_ids: "" })).code, 1100);
+  });
+
+  it("batchForeignIds: 'deny' answers 1106 for a batch with any foreign id", async () => {
+    const strict = new TuyaEmulator({ qps: 0, batchForeignIds: "deny" });
+    try {
+      const sc = new TestClient(await strict.start(), strict.accessId, strict.accessSecret);
+      await sc.connect();
+      const ids = `${strict.devices[0].id},eb0000000000000000nope`;
+      for (const path of ["/v1.0/iot-03/devices/status", "/v1.0/iot-03/devices", "/v1.0/iot-03/devices/factory-infos"]) {
+        assert.equal((await sc.get(path, { device_ids: ids })).code, 1106, path);
+      }
+      assert.equal((await sc.get("/v1.0/iot-03/devices/status", { device_ids: strict.devices[0].id })).success, true);
+    } finally {
+      await strict.stop();
+    }
   });
 
   it("project device lists page with opaque last_row_key (v1.3 list, associated-users devices)", async () => {

@@ -138,6 +138,17 @@ describe("tuya emulator: faults, throttling, quota and admin", () => {
       assert.equal((await c.refresh()).code, 1011);
     });
 
+    it("no CORS allowance, and a POST that is not JSON is refused (a web page cannot drive the admin paths)", async () => {
+      const stats = await admin("/_emulator/stats");
+      assert.equal(stats.headers.get("access-control-allow-origin"), null);
+      const preflight = await fetch(`${emu.url}/_emulator/faults`, { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "POST" } });
+      assert.equal(preflight.headers.get("access-control-allow-origin"), null);
+      // What a cross-site form or no-cors fetch can send: text/plain, no preflight.
+      const simple = await fetch(`${emu.url}/_emulator/faults`, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ count: 1, code: 2009 }) });
+      assert.equal(simple.status, 415);
+      assert.equal((await c.get(statusPath())).success, true, "no fault was queued");
+    });
+
     it("GET /_emulator/stats and /_emulator/devices; unknown admin path → 404", async () => {
       await c.get(statusPath());
       const stats = (await (await admin("/_emulator/stats")).json()) as { requests: number; byPath: Record<string, number> };

@@ -39,8 +39,9 @@ describe("tuya emulator: tokens (reference §2)", () => {
     assert.equal(r.code, 1003);
   });
 
-  it("business calls need a token: missing → 1010, unknown → 1010, after the lifetime → 1010", async () => {
-    assert.equal((await status()).code, 1010);
+  it("business calls need a token: missing → 1002 (reference §5.2), unknown → 1010, after the lifetime → 1010", async () => {
+    const missing = await status();
+    assert.deepEqual([missing.code, missing.msg], [1002, "access_token is null"]);
     c.accessToken = "0".repeat(32);
     assert.equal((await status()).code, 1010);
     await c.call({ path: "/v1.0/token", query: { grant_type: 1 }, tokenPath: true, t: clock }).then((r) => (c.accessToken = r.result.access_token));

@@ -245,3 +245,31 @@ describe("tuya logs: answer shapes and order", () => {
     });
   }
 });
+
+describe("tuya logs: a server that ignores codes on iot-03 logs (the reference does not list the parameter)", () => {
+  let strict: Rig;
+  let loose: Rig;
+  const day = { start: T0 - 6 * HOUR, end: T0, now: T0 };
+  before(async () => {
+    strict = await rig({ now: () => T0 }, { family: "iot-03" });
+    loose = await rig({ now: () => T0, iot03LogCodes: "ignore" }, { family: "iot-03" });
+  });
+  after(async () => {
+    await strict.close();
+    await loose.close();
+  });
+
+  it("the client still returns only the codes asked for, the same entries a filtering server gives", async () => {
+    const path = `/v1.0/iot-03/devices/${loose.ids.climate}/logs`;
+    const raw = await loose.api.get<{ logs: TuyaLogEntry[] }>(path, { event_types: 7, start_time: day.start, end_time: day.end, size: 100, codes: "va_humidity" });
+    assert.ok(
+      raw.result.logs.some((e) => e.code !== "va_humidity"),
+      "the loose server sends other codes",
+    );
+    const got = await loose.devices.collectLogs(loose.ids.climate, { ...day, codes: ["va_humidity"] });
+    assert.ok(got.logs.length > 0);
+    assert.ok(got.logs.every((e) => e.code === "va_humidity"));
+    const want = await strict.devices.collectLogs(strict.ids.climate, { ...day, codes: ["va_humidity"] });
+    assert.deepEqual(keys(got.logs), keys(want.logs));
+  });
+});

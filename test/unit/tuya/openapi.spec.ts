@@ -52,6 +52,17 @@ describe("tuya openapi requests", () => {
       await assert.rejects(r.api.get("/v1.0/x", [1, 2] as unknown as Record<string, unknown>), InputError);
       assert.equal(r.emu.stats.requests, 0);
     });
+
+    it("refuses the token paths from callers; its own token calls still work", async () => {
+      for (const path of ["/v1.0/token?grant_type=1", "/v1.0/token/somerefreshtoken"]) {
+        const err = await rejection(r.api.get(path));
+        assert.ok(err instanceof InputError, path);
+        assert.doesNotMatch(err.message, /somerefreshtoken/);
+      }
+      assert.equal(r.emu.stats.requests, 0);
+      await r.api.get(`/v1.0/iot-03/devices/${r.ids.plug}`);
+      assert.equal(r.emu.stats.byPath["GET /v1.0/token"], 1, "the client fetched its own token");
+    });
   });
 
   describe("timeouts", () => {

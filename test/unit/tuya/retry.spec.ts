@@ -89,7 +89,6 @@ describe("tuya retry and backoff", () => {
 
     for (const [what, fault] of [
       ["a connection dropped before the answer", { drop: true }],
-      ["throttling (1199)", { code: 1199 }],
       ["an HTML 502", { html: true }],
     ] as [string, TuyaFault][]) {
       it(`a command is not retried after ${what}: it may have run`, async () => {
@@ -100,6 +99,30 @@ describe("tuya retry and backoff", () => {
         assert.equal(r.emu.stats.byPath[COMMANDS], 1);
       });
     }
+
+    for (const code of [1199, 1110, 1111]) {
+      it(`a command throttled once (${code}: the gateway refused it) is backed off and sent again, executing once`, async () => {
+        r = await rig();
+        await r.api.connect();
+        r.emu.faults.failNext(1, { code, path: "/commands" });
+        assert.equal((await command()).result, true);
+        assert.equal(r.emu.stats.byPath[COMMANDS], 2, "sent twice: refused, then run");
+        assert.equal(r.emu.stats.commandsExecuted, 1);
+        assert.equal(r.emu.status(r.ids.plug).find((s) => s.code === "switch_1")?.value, false);
+      });
+    }
+
+    it("a command throttled on every try fails with the code, and the hint's 'retried' is true", async () => {
+      r = await rig({}, { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 } });
+      await r.api.connect();
+      r.emu.faults.failNext(3, { code: 1199, path: "/commands" });
+      const err = await rejection(command());
+      assert.ok(err instanceof ApiError);
+      assert.equal(err.code, 1199);
+      assert.match(err.message, /backed off and retried/);
+      assert.equal(r.emu.stats.byPath[COMMANDS], 3);
+      assert.equal(r.emu.stats.commandsExecuted, 0);
+    });
 
     it("a command rejected for its token (1010) runs exactly once, with the new token", async () => {
       r = await rig();

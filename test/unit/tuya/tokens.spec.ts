@@ -129,7 +129,7 @@ describe("tuya tokens", () => {
     assert.equal(r.emu.stats.tokenRefreshes + r.emu.stats.tokenGrants, 2, "one refresh after the first grant");
   });
 
-  for (const code of [1010, 1011, 1012]) {
+  for (const code of [1002, 1010, 1011, 1012]) {
     it(`${code}: a new token and one retry; a second ${code} is the caller's error`, async () => {
       await status();
       const path = `/devices/${r.ids.plug}/status`;
