@@ -98,12 +98,20 @@ export = function (RED: NodeAPI): void {
     const fetchStatus = async (refs: DeviceRef[], signal: AbortSignal): Promise<{ results: DeviceStatus[]; missing: string[] }> => {
       const devices = attached.require().devices;
       const ids = refs.map((r) => r.id);
-      const batch = await devices.statusMany(ids, { signal });
-      const points = new Map(batch.map((b) => [b.id, b.status]));
+      const needInfo = def.includeInfo || def.includeOnline;
+      let points: Map<string, TuyaDataPoint[]>;
       let infos: Map<string, Record<string, unknown>> | undefined;
-      if (def.includeInfo || def.includeOnline) {
-        status.progress(`info of ${plural(ids.length, "device")}`);
-        infos = new Map((await devices.infoMany(ids, { signal })).map((i) => [String(i.id), i]));
+      if (needInfo && devices.family === "smart-home") {
+        // Smart Home reads status from the batch device details anyway: one call per 20 devices gives both.
+        const list = await devices.infoMany(ids, { signal });
+        infos = new Map(list.map((i) => [String(i.id), i]));
+        points = new Map(list.map((i) => [String(i.id), Array.isArray(i.status) ? (i.status as TuyaDataPoint[]) : []]));
+      } else {
+        points = new Map((await devices.statusMany(ids, { signal })).map((b) => [b.id, b.status]));
+        if (needInfo) {
+          status.progress(`info of ${plural(ids.length, "device")}`);
+          infos = new Map((await devices.infoMany(ids, { signal })).map((i) => [String(i.id), i]));
+        }
       }
       // Not an empty status: a device the batch left out (not in the project, another region) is reported.
       const missing = refs.filter((ref) => !points.has(ref.id)).map((ref) => ref.id);

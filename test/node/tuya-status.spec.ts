@@ -193,6 +193,19 @@ describe("tuya-status node", () => {
       assert.ok(used.length > 0 && used.every((k) => k.startsWith("GET /v1.0/devices")), used.join());
     });
 
+    it("on Smart Home, status with online state and info costs one batch call per 20 devices, not two", async () => {
+      await load({ devices: `${id("plug")},${id("offline")}`, devicesType: "str", format: "raw", includeOnline: true, includeInfo: true }, true, { family: "smart-home" });
+      const before = { ...emu.stats.byPath };
+      const { out } = await run();
+      const after = emu.stats.byPath;
+      const calls = Object.keys(after).filter((k) => !k.includes("/token")).reduce((n, k) => n + (after[k] ?? 0) - (before[k] ?? 0), 0);
+      assert.equal(calls, 1, JSON.stringify(after));
+      const [plug, offline] = out[0].payload as Entry[];
+      assert.ok(plug.status.length > 0, "the status comes from the batch details");
+      assert.deepEqual([plug.online, offline.online], [true, false]);
+      assert.equal(plug.info?.id, id("plug"));
+    });
+
     it("polls 200 devices in one message with batches of 20", async () => {
       assert.equal(emu.devices.length, 200);
       await load({ devices: "devices", devicesType: "msg" });

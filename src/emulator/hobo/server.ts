@@ -33,6 +33,12 @@ export interface HoboEmulatorOptions {
   licorRateLimit?: { requests: number; windowMs: number };
   /** Concurrent data requests above this get 509 SYS-001; default 75. */
   maxConcurrent?: number;
+  /**
+   * Send Retry-After with 429 (the seconds until the rate window frees) and 509 (1 s) answers.
+   * The reference documents none for either service (LI-COR sends RateLimit-* headers instead),
+   * so clients must cope without it: off by default [inference].
+   */
+  sendRetryAfter?: boolean;
   /** Clock for data ("now") and token expiry; default Date.now. */
   now?: () => number;
   /**
@@ -137,6 +143,7 @@ export class HoboEmulator {
   private readonly plan = new FaultPlan();
   private readonly maxResults: number;
   private readonly maxConcurrent: number;
+  private readonly sendRetryAfter: boolean;
   private uploadLagSec: number;
   private readonly unowned: "empty" | "error";
   private readonly strictFormat: boolean;
@@ -156,6 +163,7 @@ export class HoboEmulator {
     this.licor = { token: options.licorToken ?? DEFAULT_LICOR_TOKEN };
     this.maxResults = options.maxResults ?? 100000;
     this.maxConcurrent = options.maxConcurrent ?? 75;
+    this.sendRetryAfter = options.sendRetryAfter ?? false;
     this.uploadLagSec = options.uploadLagSec ?? 0;
     this.unowned = options.unownedLoggers ?? "empty";
     this.strictFormat = options.strictFormat ?? false;
@@ -343,7 +351,7 @@ export class HoboEmulator {
       };
       res.once("finish", release);
       res.once("close", release);
-      if (this.inFlight > this.maxConcurrent) return this.sendError(res, new ApiError(509, "SYS-001", "System is busy."), { "Retry-After": "1" });
+      if (this.inFlight > this.maxConcurrent) return this.sendError(res, new ApiError(509, "SYS-001", "System is busy."), this.retryAfterHeader(1));
     }
 
     const fault = this.plan.take(path);
@@ -391,7 +399,7 @@ export class HoboEmulator {
     const status = fault.status ?? 500;
     const code = fault.error ?? defaultFaultCode(status);
     const err = new ApiError(status, code, fault.message ?? ERROR_DESCRIPTIONS[code] ?? code);
-    return this.sendError(res, err, status === 429 || status === 509 ? { "Retry-After": "1" } : {});
+    return this.sendError(res, err, status === 429 || status === 509 ? this.retryAfterHeader(1) : {});
   }
 
   private preflight(res: ServerResponse): void {
@@ -466,7 +474,11 @@ export class HoboEmulator {
   }
 
   private tooMany(res: ServerResponse, d: RateDecision, headers: Record<string, string>): void {
-    return this.sendError(res, new ApiError(429, "SYS-002", "Too many requests."), { ...headers, "Retry-After": String(d.resetSec) });
+    return this.sendError(res, new ApiError(429, "SYS-002", "Too many requests."), { ...headers, ...this.retryAfterHeader(d.resetSec) });
+  }
+
+  private retryAfterHeader(seconds: number): Record<string, string> {
+    return this.sendRetryAfter ? { "Retry-After": String(seconds) } : {};
   }
 
   private handleV1(req: IncomingMessage, res: ServerResponse, url: URL): void {
