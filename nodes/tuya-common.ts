@@ -153,10 +153,15 @@ export interface SpecLookup {
 
 /**
  * Device specifications (data-point types, scales, units) remembered per node: a spec rarely
- * changes, so it is fetched once per device and reused by every later poll. A device whose spec
- * Tuya refuses (2009 "not support this device", ...) is reported in `failed` instead of failing
- * the whole run; the refusal is remembered too, unless it was transient (throttling, 5xx).
+ * changes, so it is fetched once per device and reused by every later poll. A device that has no
+ * spec (Tuya answers 2009 "not support this device", as tinytuya reads it) is reported in
+ * `failed` and remembered, instead of failing the whole run. Any other error (throttling, 5xx,
+ * permission or region codes the user fixes in the Tuya console) fails the run as it is, so no
+ * unscaled values are sent by accident and nothing wrong is remembered.
  */
+/** Tuya's answer for a device that has no specification to read. */
+const NO_SPEC_CODES = new Set([2009]);
+
 export class SpecCache {
   private readonly specs = new Map<string, Specification>();
   private readonly refused = new Map<string, string>();
@@ -169,11 +174,9 @@ export class SpecCache {
         try {
           this.specs.set(id, await devices.specification(id, { signal }));
         } catch (err) {
-          // Only a Tuya answer means "no spec"; aborts, bad input and lost connections still fail the run.
-          if (!(err instanceof ApiError) || typeof err.code !== "number" || isAbortError(err) || (signal?.aborted ?? false)) throw err;
-          const reason = err.message;
-          failed.set(id, reason);
-          if (!err.retryable) this.refused.set(id, reason);
+          if (!(err instanceof ApiError) || !NO_SPEC_CODES.has(Number(err.code)) || isAbortError(err) || (signal?.aborted ?? false)) throw err;
+          failed.set(id, err.message);
+          this.refused.set(id, err.message);
         }
       }),
     );

@@ -65,6 +65,11 @@ function withoutLocalKey(info: Record<string, unknown>): Record<string, unknown>
   return rest;
 }
 
+/** A data point entry of a status list (answers may hold nulls or junk, which are skipped). */
+function isDataPoint(v: unknown): boolean {
+  return typeof v === "object" && v !== null && typeof (v as { code?: unknown }).code === "string";
+}
+
 export = function (RED: NodeAPI): void {
   function TuyaStatus(this: Node, def: TuyaStatusDef): void {
     RED.nodes.createNode(this, def);
@@ -105,7 +110,7 @@ export = function (RED: NodeAPI): void {
         // Smart Home reads status from the batch device details anyway: one call per 20 devices gives both.
         const list = await devices.infoMany(ids, { signal });
         infos = new Map(list.map((i) => [String(i.id), i]));
-        points = new Map(list.map((i) => [String(i.id), Array.isArray(i.status) ? (i.status as TuyaDataPoint[]) : []]));
+        points = new Map(list.map((i) => [String(i.id), Array.isArray(i.status) ? (i.status.filter(isDataPoint) as TuyaDataPoint[]) : []]));
       } else {
         points = new Map((await devices.statusMany(ids, { signal })).map((b) => [b.id, b.status]));
         if (needInfo) {

@@ -69,7 +69,8 @@ const OAUTH_CODES = new Set(["invalid_client", "invalid_request", "invalid_grant
 export function isConnectionError(err: unknown): boolean {
   if (!(err instanceof ApiError)) return false;
   if (err.status === undefined) return true;
-  if (err.status === 401 || err.status === 403 || err.status >= 500) return true;
+  // 509 SYS-001 "System is busy" is throttling, not a broken connection.
+  if (err.status === 401 || err.status === 403 || (err.status >= 500 && err.status !== 509)) return true;
   return typeof err.code === "string" && OAUTH_CODES.has(err.code);
 }
 

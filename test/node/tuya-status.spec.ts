@@ -283,6 +283,17 @@ describe("tuya-status node", () => {
       assert.match(String(lastStatus()?.text), /without spec/);
     });
 
+    it("any other specification error (1106 permission deny) fails the run: no unscaled values sent, nothing remembered", async () => {
+      await load({ devices: JSON.stringify({ Climate: id("climate") }), devicesType: "json", format: "records", applySpec: true });
+      emu.faults.failNext(1, { code: 1106, msg: "permission deny", path: `/devices/${id("climate")}/specification` });
+      const failed = await first();
+      assert.equal(failed.out, undefined, "nothing sent");
+      assert.match(String((failed.caught?.error as { message?: string } | undefined)?.message), /1106/);
+      // Once the cause is fixed in the Tuya console, the next poll reads the spec and scales.
+      const { out } = await first();
+      assert.equal((out?.payload as Rec[]).find((r) => r.sensor === "va_temperature")?.unit, "℃");
+    });
+
     it("without a config node: red ring and an error per message", async () => {
       await load({ devices: id("plug"), devicesType: "str" }, false);
       const n1 = helper.getNode("n1");

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { AxiosResponse } from "axios";
 import { ApiError } from "../../../src/core/errors";
 import { hoboErrorHint } from "../../../src/hobo";
-import { errorFromResponse } from "../../../src/hobo/errors";
+import { errorFromResponse, isConnectionError } from "../../../src/hobo/errors";
 
 function res(status: number, body: unknown, headers: Record<string, string> = {}): AxiosResponse {
   const data = typeof body === "string" ? body : JSON.stringify(body);
@@ -18,6 +18,14 @@ describe("hobo errors", () => {
       assert.ok(hoboErrorHint(code), code);
     }
     assert.equal(hoboErrorHint("XYZ-999"), undefined);
+  });
+
+  it("tells connection failures (shown on every node of the account) from one request's own (throttling, bad values)", () => {
+    const of = (status: number, code: string) => isConnectionError(errorFromResponse(res(status, { error: code, message: code, error_description: code }), ctx));
+    assert.deepEqual(
+      [of(401, "ATH-001"), of(403, "ATH-002"), of(503, "SYS-000"), of(400, "invalid_client"), of(509, "SYS-001"), of(429, "SYS-002"), of(400, "VAL-006")],
+      [true, true, true, true, false, false, false],
+    );
   });
 
   it("turns a HOBOlink error body into an ApiError with code, server text and hint", () => {
