@@ -2,6 +2,7 @@
 // of 20 with bounded parallelism and input order, details, functions, specification, commands and
 // the paged project device list.
 import assert from "node:assert/strict";
+import { isDeepStrictEqual } from "node:util";
 import { ApiError, InputError } from "../../../src/core/errors";
 import { TuyaDevices, type TuyaApiFamily } from "../../../src/tuya";
 import { rejection, rig, type Rig } from "./helpers";
@@ -59,12 +60,15 @@ for (const f of FAMILIES) {
     it("status of 45 devices: 3 calls of at most 20 ids, 2 in flight, input order kept", async () => {
       const ids = shuffled(all);
       r.emu.faults.setLatency(40);
+      // Sensor values move on the emulator's report grid: the answer holds what was current around the call.
+      const before = r.emu.status(ids[3]);
       const rows = await dev.statusMany(ids);
       assert.deepEqual(
         rows.map((x) => x.id),
         ids,
       );
-      assert.deepEqual(rows[3].status, r.emu.status(ids[3]));
+      const after = r.emu.status(ids[3]);
+      assert.ok([before, after].some((seen) => isDeepStrictEqual(rows[3].status, seen)), JSON.stringify(rows[3].status));
       assert.equal(r.emu.stats.byPath[f.batchStatus], 3);
       assert.equal(r.emu.stats.peakInFlight, 2, "the default concurrency of 2 chunks");
     });
