@@ -8,7 +8,7 @@ import type { Node, NodeAPI } from "node-red";
 import { InputError } from "../src/core/errors";
 import { parseHoboTimestamp } from "../src/core/time";
 import type { HoboClient, HoboClientOptions, HoboFlavour, HoboRow } from "../src/hobo";
-import { getConfigNode, missingConfigError } from "./shared/config";
+import { attachConfig as attachShared, positiveSetting } from "./shared/config";
 import { requireHttpsUnlessLocal } from "./shared/endpoint";
 import type { ConfigUsers } from "./shared/config-users";
 import type { Status } from "./shared/status";
@@ -52,11 +52,6 @@ export function hoboTarget(settings: HoboSettings): string {
   return `${String(settings.flavour)} ${endpoint}`;
 }
 
-function positive(value: unknown): number | undefined {
-  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
-  return Number.isFinite(n) && n > 0 ? n : undefined;
-}
-
 /** Client options from settings and credentials; InputError (before any request) when unusable. */
 export function clientOptions(settings: HoboSettings, creds: HoboCredentials, logger?: HoboClientOptions["logger"]): HoboClientOptions {
   const flavour = flavourOf(settings.flavour);
@@ -71,9 +66,9 @@ export function clientOptions(settings: HoboSettings, creds: HoboCredentials, lo
   const common = {
     flavour,
     baseUrl: endpoint || undefined,
-    timeoutMs: (positive(settings.timeout) ?? 30) * 1000,
-    requestsPerMinute: positive(settings.rpm),
-    maxConcurrent: positive(settings.concurrency),
+    timeoutMs: (positiveSetting(settings.timeout) ?? 30) * 1000,
+    requestsPerMinute: positiveSetting(settings.rpm),
+    maxConcurrent: positiveSetting(settings.concurrency),
     logger,
   };
   if (flavour === "licor") {
@@ -86,23 +81,9 @@ export function clientOptions(settings: HoboSettings, creds: HoboCredentials, lo
   return { ...common, clientId: creds.clientId, clientSecret: creds.clientSecret, userId: creds.userId };
 }
 
-/**
- * Finds the flow node's hobo-config node and registers the node as its user (so connection
- * state is pushed to it); deregisters on close. Without one the node shows a red ring and
- * `require()` throws the missing-config error for each message.
- */
+/** Attaches a flow node to its hobo-config (see shared/config.ts attachConfig). */
 export function attachConfig(RED: NodeAPI, node: Node, configId: string | undefined, status: Status): { require(): HoboConfigNode } {
-  const config = getConfigNode<HoboConfigNode>(RED, configId, status);
-  if (config) {
-    config.users.register(node);
-    node.on("close", () => config.users.deregister(node));
-  }
-  return {
-    require() {
-      if (!config) throw missingConfigError("hobo-config");
-      return config;
-    },
-  };
+  return attachShared<HoboConfigNode>(RED, node, configId, status, "hobo-config");
 }
 
 /**

@@ -16,6 +16,7 @@ import { formatMessages } from "./shared/output";
 import { Status } from "./shared/status";
 import { Streamer } from "./shared/streamer";
 import { marksStore, readWindow, windowMode, type WindowDef } from "./shared/window";
+import { counted } from "./shared/text";
 import { advanceMarks, attachConfig, incrementalQueries, markSilentLoggers, unseenRows, type IncrementalQuery, type Marks } from "./hobo-common";
 
 interface LoggerEntry {
@@ -59,10 +60,6 @@ function unitSystemOf(value: unknown): HoboUnitSystem {
 function rawShape(flavour: HoboFlavour, rows: HoboRow[]): Record<string, unknown> {
   const message = `OK: Found: ${rows.length} results.`;
   return flavour === "legacy" ? { observation_list: rows, message, max_results: false } : { data: rows, message, max_results: false };
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 /** The dialog list as serials and a serial -> friendly name map. */
@@ -148,7 +145,7 @@ export = function (RED: NodeAPI): void {
       const fresh: HoboRow[] = [];
       const kept: HoboRow[] = [];
       const sender = new Streamer(send, msg._msgid, format !== "messages");
-      status.requesting(`${plural(serials.length, "logger")}`);
+      status.requesting(`${counted(serials.length, "logger")}`);
       try {
         for (const q of queries) {
           // Nothing to ask when the marks already reach the end (a window needs end > start).
@@ -159,7 +156,7 @@ export = function (RED: NodeAPI): void {
             const unseen = marks ? unseenRows(marks, w.rows, window.start) : w.rows;
             const rows = unseen.filter(keep);
             total += rows.length;
-            const done = `${plural(windows, "window")} · ${plural(total, "row")}`;
+            const done = `${counted(windows, "window")} · ${counted(total, "row")}`;
             // An empty window shows as a warning (yellow ring) until the next one arrives.
             if (rows.length === 0) {
               status.warning(`${done} · window empty`);
@@ -194,7 +191,7 @@ export = function (RED: NodeAPI): void {
       // A logger that sent nothing yet is marked at this poll's start, so a backlog it uploads later is still asked for.
       if (marks && markSilentLoggers(marks, serials, window.start)) await contextSet(ctx, MARKS_KEY, marks, store);
       if (total === 0) status.warning("no data");
-      else status.success(plural(total, "row"));
+      else status.success(counted(total, "row"));
     };
 
     // Incremental polls go one after the other (each reads its window and marks when it starts): two at once would send every reading twice.

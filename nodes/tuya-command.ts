@@ -11,6 +11,7 @@ import { normalizeCommands, validateCommands, type TuyaCommand, type TuyaDevices
 import { mapLimit } from "../src/tuya/util";
 import { errorDetails, evaluate, handleInput } from "./shared/input";
 import { Status } from "./shared/status";
+import { counted } from "./shared/text";
 import { attachConfig, deviceLabel, readDevices, SpecCache, type DeviceRef } from "./tuya-common";
 
 interface TuyaCommandDef extends NodeDef {
@@ -43,14 +44,10 @@ const SEND_CONCURRENCY = 4;
 const UNKNOWN_OUTCOME_HINT =
   "the outcome is unknown: the connection broke after the command was sent, so it was not repeated; read the device's status before sending it again";
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
 /** "switch_1=true" for one command, "3 commands" for more: what the status shows. */
 function summary(commands: TuyaCommand[]): string {
   const [first] = commands;
-  return commands.length === 1 ? `${first.code}=${JSON.stringify(first.value)}` : plural(commands.length, "command");
+  return commands.length === 1 ? `${first.code}=${JSON.stringify(first.value)}` : counted(commands.length, "command");
 }
 
 function named(ref: DeviceRef): string {
@@ -138,7 +135,7 @@ export = function (RED: NodeAPI): void {
       const devices = attached.require().devices;
       const refs = await readDevices(RED, this, msg, devicesType, devicesValue);
       const commands = await readCommands(msg);
-      const target = refs.length === 1 ? deviceLabel(refs[0]) : plural(refs.length, "device");
+      const target = refs.length === 1 ? deviceLabel(refs[0]) : counted(refs.length, "device");
       if (refs.length === 1) msg.topic = target;
       if (validate) {
         status.progress(`checking ${summary(commands)}`);
@@ -159,7 +156,7 @@ export = function (RED: NodeAPI): void {
       if (refs.length === 1) throw failed[0].err;
       const ok = refs.length - failed.length;
       throw new Error(
-        `Tuya commands failed for ${failed.length} of ${plural(refs.length, "device")} (${ok} succeeded; msg.payload has each result): ` +
+        `Tuya commands failed for ${failed.length} of ${counted(refs.length, "device")} (${ok} succeeded; msg.payload has each result): ` +
           failed.map((f) => `${named(f.ref)}: ${f.err.message}`).join("; "),
       );
     });

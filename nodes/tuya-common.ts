@@ -6,7 +6,7 @@
 import type { Node, NodeAPI, NodeMessage } from "node-red";
 import { ApiError, InputError, isAbortError } from "../src/core/errors";
 import { evaluate } from "./shared/input";
-import { getConfigNode, missingConfigError } from "./shared/config";
+import { attachConfig as attachShared } from "./shared/config";
 import type { ConfigUsers } from "./shared/config-users";
 import type { Status } from "./shared/status";
 import type { TuyaDevices, TuyaOpenApi } from "../src/tuya";
@@ -123,24 +123,9 @@ export function deviceLabel(ref: DeviceRef): string {
   return ref.name || ref.id;
 }
 
-/**
- * Finds the flow node's tuya-config node and registers the node as its user (so connection
- * state is pushed to it); deregisters on close. Without one the node shows a red ring and
- * `require()` throws the missing-config error for each message.
- */
+/** Attaches a flow node to its tuya-config (see shared/config.ts attachConfig). */
 export function attachConfig(RED: NodeAPI, node: Node, configId: string | undefined, status: Status): { config?: TuyaConfigNode; require(): TuyaConfigNode } {
-  const config = getConfigNode<TuyaConfigNode>(RED, configId, status);
-  if (config) {
-    config.users.register(node);
-    node.on("close", () => config.users.deregister(node));
-  }
-  return {
-    config,
-    require() {
-      if (!config) throw missingConfigError("tuya-config");
-      return config;
-    },
-  };
+  return attachShared<TuyaConfigNode>(RED, node, configId, status, "tuya-config");
 }
 
 type Specification = Awaited<ReturnType<TuyaDevices["specification"]>>;

@@ -10,7 +10,7 @@ import { AbortError, InputError } from "../src/core/errors";
 import { TuyaDevices, TuyaOpenApi, type TuyaApiFamily, type TuyaClientState, type TuyaFunctionSet, type TuyaOpenApiOptions } from "../src/tuya";
 import { specValues } from "../src/tuya/model";
 import { adminRoute, CREDENTIAL_TARGET, dialogCredentials, dialogSecrets } from "./shared/admin";
-import { closeClientOnClose } from "./shared/config";
+import { closeClientOnClose, positiveSetting } from "./shared/config";
 import { requireHttpsUnlessLocal } from "./shared/endpoint";
 import { ConfigUsers } from "./shared/config-users";
 import type { TuyaConfigNode } from "./tuya-common";
@@ -36,11 +36,6 @@ type Logger = NonNullable<TuyaOpenApiOptions["logger"]>;
 
 const CREDENTIAL_FIELDS = ["accessId", "accessSecret"] as const;
 const SECRET_FIELDS = ["accessSecret"] as const;
-
-function positive(value: unknown, fallback: number | undefined): number | undefined {
-  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
-  return Number.isFinite(n) && n > 0 ? n : fallback;
-}
 
 /** The endpoint the settings name: the custom URL in custom mode, else the region code. */
 function endpointOf(settings: { endpointMode?: unknown; region?: unknown; endpoint?: unknown }): string {
@@ -72,10 +67,10 @@ function clientOptions(settings: TuyaConfigDef, creds: TuyaCredentials, logger?:
     accessSecret: creds.accessSecret,
     family: settings.family === "smart-home" ? "smart-home" : ("iot-03" satisfies TuyaApiFamily),
     lang: settings.lang || "en",
-    timeoutMs: (positive(settings.timeout, 10) ?? 10) * 1000,
-    requestsPerSecond: positive(settings.rps, undefined),
-    maxConcurrent: positive(settings.concurrency, undefined),
-    monthlyBudget: positive(settings.budget, undefined),
+    timeoutMs: (positiveSetting(settings.timeout) ?? 10) * 1000,
+    requestsPerSecond: positiveSetting(settings.rps),
+    maxConcurrent: positiveSetting(settings.concurrency),
+    monthlyBudget: positiveSetting(settings.budget),
     logger,
   };
 }
@@ -160,7 +155,7 @@ export = function (RED: NodeAPI): void {
         client.on("state", onState);
         const api = client;
         client.on("call", checkBudget);
-        devices = new TuyaDevices(api, { family: api.family, concurrency: positive(def.concurrency, undefined) });
+        devices = new TuyaDevices(api, { family: api.family, concurrency: positiveSetting(def.concurrency) });
       }
       return { client, devices };
     };

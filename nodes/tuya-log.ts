@@ -16,6 +16,7 @@ import { oneAtATime } from "./shared/one-at-a-time";
 import { Status } from "./shared/status";
 import { Streamer } from "./shared/streamer";
 import { marksStore, readWindow, windowMode, type WindowDef } from "./shared/window";
+import { counted } from "./shared/text";
 import { attachConfig, deviceLabel, readDevices, SpecCache, type DeviceRef } from "./tuya-common";
 import { type LogMarks, type Walk, entryKey, Coverage, walksFor, settle } from "./tuya-log-marks";
 
@@ -55,10 +56,6 @@ const DP_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
 const MARKS_KEY = "tuyaLogMarks";
 /** Relative span and first incremental look-back when the dialog leaves them empty. */
 const DEFAULT_SPAN = "-24h";
-
-function counted(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 /** A comma text, a JSON array text, an array or a single value, as a list of items. */
 function listOf(value: unknown): unknown[] {

@@ -10,6 +10,7 @@ import { contextGet, contextSet } from "./shared/context";
 import { handleInput } from "./shared/input";
 import { formatMessages, withParts } from "./shared/output";
 import { Status } from "./shared/status";
+import { counted } from "./shared/text";
 import { attachConfig, deviceLabel, readDevices, SpecCache, type DeviceRef, type TuyaConfigNode } from "./tuya-common";
 
 interface TuyaStatusDef extends NodeDef {
@@ -38,10 +39,6 @@ interface DeviceStatus {
 type LastValues = Record<string, Record<string, string>>;
 const LAST_VALUES_KEY = "lastValues";
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
 /** Keeps only the data points whose value differs from the last poll, and updates the memory. */
 function onlyChanged(results: DeviceStatus[], last: LastValues): DeviceStatus[] {
   const out: DeviceStatus[] = [];
@@ -63,11 +60,6 @@ function onlyChanged(results: DeviceStatus[], last: LastValues): DeviceStatus[] 
 function withoutLocalKey(info: Record<string, unknown>): Record<string, unknown> {
   const { local_key: _secret, ...rest } = info;
   return rest;
-}
-
-/** A data point entry of a status list (answers may hold nulls or junk, which are skipped). */
-function isDataPoint(v: unknown): boolean {
-  return typeof v === "object" && v !== null && typeof (v as { code?: unknown }).code === "string";
 }
 
 export = function (RED: NodeAPI): void {
@@ -103,20 +95,14 @@ export = function (RED: NodeAPI): void {
     const fetchStatus = async (refs: DeviceRef[], signal: AbortSignal): Promise<{ results: DeviceStatus[]; missing: string[] }> => {
       const devices = attached.require().devices;
       const ids = refs.map((r) => r.id);
-      const needInfo = def.includeInfo || def.includeOnline;
       let points: Map<string, TuyaDataPoint[]>;
       let infos: Map<string, Record<string, unknown>> | undefined;
-      if (needInfo && devices.family === "smart-home") {
-        // Smart Home reads status from the batch device details anyway: one call per 20 devices gives both.
-        const list = await devices.infoMany(ids, { signal });
-        infos = new Map(list.map((i) => [String(i.id), i]));
-        points = new Map(list.map((i) => [String(i.id), Array.isArray(i.status) ? (i.status.filter(isDataPoint) as TuyaDataPoint[]) : []]));
+      if (def.includeInfo || def.includeOnline) {
+        const both = await devices.statusWithInfoMany(ids, { signal });
+        points = new Map(both.status.map((b) => [b.id, b.status]));
+        infos = new Map(both.info.map((i) => [String(i.id), i]));
       } else {
         points = new Map((await devices.statusMany(ids, { signal })).map((b) => [b.id, b.status]));
-        if (needInfo) {
-          status.progress(`info of ${plural(ids.length, "device")}`);
-          infos = new Map((await devices.infoMany(ids, { signal })).map((i) => [String(i.id), i]));
-        }
       }
       // Not an empty status: a device the batch left out (not in the project, another region) is reported.
       const missing = refs.filter((ref) => !points.has(ref.id)).map((ref) => ref.id);
@@ -136,7 +122,7 @@ export = function (RED: NodeAPI): void {
     handleInput(this, status, async ({ msg, send, signal }) => {
       const config = attached.require();
       const refs = await readDevices(RED, this, msg, devicesType, devicesValue);
-      status.requesting(`status of ${plural(refs.length, "device")}`);
+      status.requesting(`status of ${counted(refs.length, "device")}`);
       const fetched = await fetchStatus(refs, signal);
       let results = fetched.results;
       const { missing } = fetched;
@@ -166,10 +152,10 @@ export = function (RED: NodeAPI): void {
       if (last) await contextSet(this.context(), LAST_VALUES_KEY, last);
       if (out.length > 0) send([out]);
       for (const w of warnings) this.warn(w);
-      if (missing.length) status.warning(`${missing.length} of ${plural(refs.length, "device")} missing`);
-      else if (warnings.length) status.warning(`${plural(results.length, "device")} · ${warnings.length} without spec`);
+      if (missing.length) status.warning(`${missing.length} of ${counted(refs.length, "device")} missing`);
+      else if (warnings.length) status.warning(`${counted(results.length, "device")} · ${warnings.length} without spec`);
       else if (def.changesOnly && results.length === 0) status.success("no change");
-      else status.success(def.changesOnly ? `${plural(results.length, "device")} changed` : plural(results.length, "device"));
+      else status.success(def.changesOnly ? `${counted(results.length, "device")} changed` : counted(results.length, "device"));
     });
   }
 

@@ -1,8 +1,10 @@
 /**
- * Finding a flow node's config node. A missing or disabled config node is not a crash: the node
- * shows a red ring and every message it gets ends in a clear done(err).
+ * Config nodes and their users: finding a flow node's config node (a missing or disabled one is
+ * not a crash: the node shows a red ring and every message it gets ends in a clear done(err)),
+ * reading a config's number settings, and closing its client on redeploy.
  */
 import type { Node, NodeAPI } from "node-red";
+import type { ConfigUsers } from "./config-users";
 import { Status } from "./status";
 
 export function getConfigNode<T extends Node>(RED: NodeAPI, id: string | undefined, status: Status): T | undefined {
@@ -14,6 +16,38 @@ export function getConfigNode<T extends Node>(RED: NodeAPI, id: string | undefin
 /** The error for a message that reached a node without a usable config node. */
 export function missingConfigError(configType: string): Error {
   return new Error(`No ${configType} node is selected (or it is disabled): open this node and choose or create a ${configType}`);
+}
+
+/**
+ * Finds the flow node's config node and registers the node as its user (so connection state is
+ * pushed to it); deregisters on close. Without one the node shows a red ring and `require()`
+ * throws the missing-config error for each message.
+ */
+export function attachConfig<T extends Node & { readonly users: ConfigUsers }>(
+  RED: NodeAPI,
+  node: Node,
+  configId: string | undefined,
+  status: Status,
+  configType: string,
+): { config?: T; require(): T } {
+  const config = getConfigNode<T>(RED, configId, status);
+  if (config) {
+    config.users.register(node);
+    node.on("close", () => config.users.deregister(node));
+  }
+  return {
+    config,
+    require() {
+      if (!config) throw missingConfigError(configType);
+      return config;
+    },
+  };
+}
+
+/** A number setting from the dialog (number or text); undefined unless it is a positive number. */
+export function positiveSetting(value: unknown): number | undefined {
+  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+  return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
 interface ClosableClient {

@@ -100,6 +100,16 @@ export class TuyaDevices {
     return inOrder(list, rows).map((r) => ({ id: String(r.id), status: dataPoints(r.status) }));
   }
 
+  /**
+   * Status and device details of many devices. Smart Home reads status from the batch details
+   * anyway, so there one call per 20 devices gives both; iot-03 needs both batch calls.
+   */
+  async statusWithInfoMany(ids: string[], opts: RequestOptions = {}): Promise<{ status: { id: string; status: TuyaDataPoint[] }[]; info: Record<string, unknown>[] }> {
+    if (this.paths.statusMany) return { status: await this.statusMany(ids, opts), info: await this.infoMany(ids, opts) };
+    const info = await this.infoMany(ids, opts);
+    return { status: info.map((r) => ({ id: String(r.id), status: dataPoints(r.status) })), info };
+  }
+
   async info(id: string, opts: RequestOptions = {}): Promise<Record<string, unknown>> {
     const res = await this.api.get(this.paths.info(checkId(id)), undefined, opts);
     return isRecord(res.result) ? res.result : {};
