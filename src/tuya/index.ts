@@ -22,3 +22,16 @@ export { LOG_RETENTION_MS, MAX_LOG_PAGE_SIZE, sliceWindow, type TuyaLogQuery, ty
 export { TuyaDevices, MAX_BATCH_IDS, type TuyaDevicesOptions, type TuyaFunctionSet, type TuyaSpecification, type SendCommandOptions } from "./devices";
 export { TuyaDeviceManager, type TuyaDeviceSet, type TuyaCommandOutcome } from "./manager";
 export { statusToRecords, logsToRecords, type TuyaRecordOptions } from "./records";
+export {
+  TuyaEventConsumer,
+  eventToRecords,
+  normaliseEvent,
+  mqPassword,
+  resolveMqEndpoint,
+  MQ_ENVIRONMENTS,
+  type TuyaEventConsumerOptions,
+  type ConsumerState,
+  type TuyaEvent,
+  type TuyaEventType,
+  type MqEnvironment,
+} from "./events";
