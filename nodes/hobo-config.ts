@@ -7,8 +7,9 @@
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import type { Request } from "express";
+import type { ClientState } from "../src/core/client";
 import { AbortError } from "../src/core/errors";
-import { createHoboClient, type HoboClient, type HoboClientOptions, type HoboClientState } from "../src/hobo";
+import { createHoboClient, type HoboClient, type HoboClientOptions } from "../src/hobo";
 import { adminRoute, CREDENTIAL_TARGET, dialogCredentials, dialogSecrets } from "./shared/admin";
 import { closeClientOnClose } from "./shared/config";
 import { ConfigUsers } from "./shared/config-users";
@@ -47,7 +48,7 @@ export = function (RED: NodeAPI): void {
         this.warn(text);
       },
     };
-    const onState = (state: HoboClientState) => users.update(state, "HOBOlink");
+    const onState = (state: ClientState) => users.update(state, "HOBOlink");
 
     const ensure = (): HoboClient => {
       // A late caller after close must not open a new client that nothing would close.

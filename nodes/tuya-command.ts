@@ -8,7 +8,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
 import { ApiError, InputError, isAbortError } from "../src/core/errors";
 import { normalizeCommands, validateCommands, type TuyaCommand, type TuyaDevices } from "../src/tuya";
-import { mapLimit } from "../src/tuya/util";
+import { mapLimit } from "../src/core";
 import { errorDetails, evaluate, handleInput } from "./shared/input";
 import { Status } from "./shared/status";
 import { counted } from "./shared/text";

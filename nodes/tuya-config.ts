@@ -6,9 +6,9 @@
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import type { Request } from "express";
+import type { ClientState } from "../src/core/client";
 import { AbortError, InputError } from "../src/core/errors";
-import { TuyaDevices, TuyaOpenApi, type TuyaApiFamily, type TuyaClientState, type TuyaFunctionSet, type TuyaOpenApiOptions } from "../src/tuya";
-import { specValues } from "../src/tuya/model";
+import { specValues, TuyaDevices, TuyaOpenApi, type TuyaApiFamily, type TuyaFunctionSet, type TuyaOpenApiOptions } from "../src/tuya";
 import { adminRoute, CREDENTIAL_TARGET, dialogCredentials, dialogSecrets } from "./shared/admin";
 import { closeClientOnClose, positiveSetting } from "./shared/config";
 import { requireHttpsUnlessLocal } from "./shared/endpoint";
@@ -134,7 +134,7 @@ export = function (RED: NodeAPI): void {
     };
     const logger: Logger = { debug: (text: string) => this.debug(text), warn: (text: string) => warnOnce(text, text) };
 
-    const onState = (state: TuyaClientState) => {
+    const onState = (state: ClientState) => {
       users.update(state, "Tuya");
       checkBudget();
     };

@@ -5,7 +5,7 @@
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import { InputError } from "../src/core/errors";
-import { isTokenPath } from "../src/tuya/sign";
+import { isTokenPath } from "../src/tuya";
 import { handleInput } from "./shared/input";
 import { Status } from "./shared/status";
 import { attachConfig } from "./tuya-common";

@@ -6,7 +6,8 @@
  * config itself pushed (or none yet), never a node's own error, warning or result.
  */
 import type { Node, NodeStatus } from "node-red";
-import { showStatus, shownStatus, statusForState, type ClientState } from "./status";
+import type { ClientState } from "../../src/core/client";
+import { showStatus, shownStatus, statusForState } from "./status";
 
 type User = Pick<Node, "id" | "status">;
 

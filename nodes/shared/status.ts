@@ -4,6 +4,7 @@
  * for errors (with the service code), red ring when the config node is missing.
  */
 import type { Node, NodeStatus } from "node-red";
+import type { ClientState } from "../../src/core/client";
 import { ApiError } from "../../src/core/errors";
 
 const MAX_TEXT = 32;
@@ -73,14 +74,7 @@ export class Status {
   }
 }
 
-/** The shared client states (both clouds emit these) as a status. */
-export type ClientState =
-  | { state: "connecting" }
-  | { state: "connected" }
-  | { state: "token-refreshed" }
-  | { state: "error"; code?: number | string; message: string }
-  | { state: "closed" };
-
+/** A client state (both clouds emit the same ones) as a status. */
 export function statusForState(s: ClientState, platform: "Tuya" | "HOBOlink"): NodeStatus {
   switch (s.state) {
     case "connecting":

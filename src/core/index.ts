@@ -8,3 +8,5 @@ export * from "./rate-limit";
 export * from "./time";
 export * from "./records";
 export * from "./signals";
+export * from "./client";
+export * from "./util";

@@ -6,9 +6,10 @@
  * max_results false instead of returning a cut answer; errors are the core ApiError (statusCode and
  * responseText as bestlab's ResponseError); the secret is never logged.
  */
+import type { ClientLogger } from "../core/client";
 import { HoboClientImpl } from "./client";
 import type { HoboTokenInfo } from "./token-info";
-import type { HoboClientOptions, HoboLogger, HoboRow } from "./types";
+import type { HoboClientOptions, HoboRow } from "./types";
 
 export interface HoboGetDataResult {
   observation_list: HoboRow[];
@@ -17,11 +18,11 @@ export interface HoboGetDataResult {
 }
 
 /** bestlab's logger prints warnings to the console and keeps debug quiet unless asked. */
-const consoleLogger: HoboLogger = { debug: () => undefined, warn: (msg) => console.warn(`[hobo] ${msg}`) };
+const consoleLogger: ClientLogger = { debug: () => undefined, warn: (msg) => console.warn(`[hobo] ${msg}`) };
 
 export class HoboApi {
   private readonly client: HoboClientImpl;
-  private readonly logger: HoboLogger;
+  private readonly logger: ClientLogger;
 
   constructor(clientId: string, clientSecret: string, userId: string | number, endpoint?: string, options: Partial<HoboClientOptions> = {}) {
     this.logger = options.logger ?? consoleLogger;

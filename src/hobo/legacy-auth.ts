@@ -4,13 +4,13 @@
  * rejected is dropped only if it is still the cached one, so a burst of 401s fetches once.
  * The secret goes into the form body and nowhere else (bestlab logs it at debug; we do not).
  */
+import type { ClientLogger } from "../core/client";
 import type { AxiosInstance } from "axios";
 import { parseJsonBody, transportError } from "../core/http";
 import { TokenCache, type Token } from "../core/token-cache";
 import { errorFromResponse, shapeError, type ErrorContext } from "./errors";
 import { abortable } from "../core/signals";
 import { HoboTokenInfo, type HoboTokenResponse } from "./token-info";
-import type { HoboLogger } from "./types";
 
 export const TOKEN_PATH = "/ws/auth/token";
 
@@ -19,7 +19,7 @@ export interface LegacyAuthOptions {
   clientId: string;
   clientSecret: string;
   marginMs: number;
-  logger: HoboLogger;
+  logger: ClientLogger;
   /** Fires on close, cancelling a token fetch under way. */
   closeSignal: AbortSignal;
   /** Called after each fetched token; `renewed` is false for the first. */

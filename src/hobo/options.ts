@@ -2,8 +2,9 @@
  * Client options with their defaults filled in and the credentials checked up front, so a
  * missing token or secret is an InputError at construction rather than a 401 later.
  */
+import type { ClientLogger, ClientRetryOptions } from "../core/client";
 import { InputError } from "../core/errors";
-import type { HoboClientOptions, HoboFlavour, HoboLogger, HoboRetryOptions } from "./types";
+import type { HoboClientOptions, HoboFlavour } from "./types";
 
 export const DEFAULT_BASE_URL: Readonly<Record<HoboFlavour, string>> = {
   licor: "https://api.licor.cloud",
@@ -26,13 +27,13 @@ export interface ResolvedHoboOptions {
   windowMs: number;
   maxConcurrent: number;
   tokenMarginMs: number;
-  retry: HoboRetryOptions;
+  retry: ClientRetryOptions;
   rowCap: number;
   targetFill: number;
-  logger: HoboLogger;
+  logger: ClientLogger;
 }
 
-const quietLogger: HoboLogger = { debug: () => undefined, warn: (msg) => console.warn(`[hobolink] ${msg}`) };
+const quietLogger: ClientLogger = { debug: () => undefined, warn: (msg) => console.warn(`[hobolink] ${msg}`) };
 
 function text(value: unknown): string {
   return typeof value === "string" ? value.trim() : typeof value === "number" && Number.isFinite(value) ? String(value) : "";

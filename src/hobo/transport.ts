@@ -5,6 +5,7 @@
  * reads), pausing every queued request when the server says to wait (Retry-After, or LI-COR's
  * RateLimit-Remaining reaching 0). It also reports the connection state.
  */
+import type { ClientState } from "../core/client";
 import type { AxiosInstance, AxiosResponse } from "axios";
 import { ApiError, isAbortError } from "../core/errors";
 import { createHttpClient, parseJsonBody, transportError } from "../core/http";
@@ -15,7 +16,6 @@ import { errorFromResponse, headerText, isConnectionError, type ErrorContext } f
 import { LegacyAuth } from "./legacy-auth";
 import { secretsOf, type ResolvedHoboOptions } from "./options";
 import { linkSignals, sharedController } from "../core/signals";
-import type { HoboClientState } from "./types";
 
 export interface HoboRequest<T> {
   method: "GET" | "POST";
@@ -37,11 +37,11 @@ export class HoboTransport {
   readonly limiter: RateLimiter;
   readonly auth?: LegacyAuth;
   private readonly closer = sharedController();
-  private state?: HoboClientState["state"];
+  private state?: ClientState["state"];
 
   constructor(
     private readonly o: ResolvedHoboOptions,
-    private readonly emit: (state: HoboClientState) => void,
+    private readonly emit: (state: ClientState) => void,
   ) {
     this.http = createHttpClient({ baseURL: o.baseUrl, timeoutMs: o.timeoutMs });
     this.limiter = new RateLimiter({ requestsPerWindow: o.requestsPerWindow, windowMs: o.windowMs, maxConcurrent: o.maxConcurrent });
@@ -110,7 +110,7 @@ export class HoboTransport {
     if (err instanceof ApiError && isConnectionError(err)) this.setState({ state: "error", code: err.code ?? err.status, message: err.message });
   }
 
-  setState(state: HoboClientState): void {
+  setState(state: ClientState): void {
     // "token-refreshed" is an event worth repeating; the others only on change.
     if (state.state === this.state && state.state !== "token-refreshed" && state.state !== "error") return;
     this.state = state.state;

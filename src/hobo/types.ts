@@ -3,21 +3,14 @@
  * the windows a query streams as. Both flavours (LI-COR Cloud v1 and legacy Onset V3) share them.
  */
 import type { EventEmitter } from "node:events";
+import type { ClientLogger, ClientRetryOptions, ClientState } from "../core/client";
 
 export type HoboFlavour = "licor" | "legacy";
 
-export interface HoboLogger {
-  debug(msg: string): void;
-  warn(msg: string): void;
-}
-
-export interface HoboRetryOptions {
-  /** Total tries including the first (default 4). */
-  attempts?: number;
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  maxTotalMs?: number;
-}
+/** @deprecated Use ClientLogger (src/core): both clients share one logger shape. */
+export type HoboLogger = ClientLogger;
+/** @deprecated Use ClientRetryOptions (src/core). */
+export type HoboRetryOptions = ClientRetryOptions;
 
 export interface HoboClientOptions {
   flavour: HoboFlavour;
@@ -38,20 +31,16 @@ export interface HoboClientOptions {
   maxConcurrent?: number;
   /** Renew a legacy token this long before it expires (default 60 s, as bestlab). */
   tokenMarginMs?: number;
-  retry?: HoboRetryOptions;
+  retry?: ClientRetryOptions;
   /** The server's row cap per answer, used to size windows (default 100000). */
   rowCap?: number;
   /** Fraction of the cap a window aims at (default 0.8). */
   targetFill?: number;
-  logger?: HoboLogger;
+  logger?: ClientLogger;
 }
 
-export type HoboClientState =
-  | { state: "connecting" }
-  | { state: "connected" }
-  | { state: "token-refreshed" }
-  | { state: "error"; code?: number | string; message: string }
-  | { state: "closed" };
+/** @deprecated Use ClientState (src/core): both clients emit the same states. */
+export type HoboClientState = ClientState;
 
 /** One observation as the API sends it (legacy V3 fields, LI-COR v1 fields, or both). */
 export interface HoboRow {

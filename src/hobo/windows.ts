@@ -9,13 +9,14 @@
  * one timestamp's rows (the partial timestamp is asked again; rows are de-duplicated). Windows are handed on as they arrive, and up to
  * `lookahead` spans are fetched ahead, so a year of data streams without being held in memory.
  */
+import type { ClientLogger } from "../core/client";
 import { ApiError } from "../core/errors";
 import { parseHoboTimestamp, toHoboUtc } from "../core/time";
 import { sortUnique } from "./dedupe";
 import { linkSignals } from "../core/signals";
 import { SpanTask } from "./span-task";
 import type { WindowSizer } from "./window-sizer";
-import type { HoboDataAnswer, HoboLogger, HoboRow, HoboWindow } from "./types";
+import type { HoboDataAnswer, HoboRow, HoboWindow } from "./types";
 
 export type DataFetcher = (loggers: string[], start: Date, end: Date, signal: AbortSignal) => Promise<HoboDataAnswer>;
 
@@ -32,7 +33,7 @@ export interface WindowRunner {
   sizer: WindowSizer;
   /** Spans fetched at once (after the first answer has sized them). */
   lookahead: number;
-  logger: HoboLogger;
+  logger: ClientLogger;
 }
 
 type Piece = Omit<HoboWindow, "index">;

@@ -5,7 +5,7 @@
  */
 import { InputError } from "../core/errors";
 import { specValues, type TuyaFunction } from "./model";
-import { isRecord } from "./util";
+import { isRecord } from "../core/util";
 
 export interface TuyaCommand {
   code: string;

@@ -9,7 +9,7 @@ import { collectLogPages, logPages, type TuyaLogPage, type TuyaLogQuery, type Tu
 import type { TuyaDataPoint, TuyaFunction } from "./model";
 import type { RequestOptions, TuyaApiFamily, TuyaOpenApi } from "./openapi";
 import { FAMILY_PATHS, type FamilyPaths } from "./paths";
-import { chunk, isRecord, mapLimit } from "./util";
+import { chunk, isRecord, mapLimit } from "../core/util";
 
 /** Tuya's documented maximum of device ids per batch call. */
 export const MAX_BATCH_IDS = 20;

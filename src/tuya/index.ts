@@ -16,7 +16,7 @@ export {
   type TuyaLogger,
   type RequestOptions,
 } from "./openapi";
-export type { TuyaDataPoint, TuyaFunction, TuyaLogEntry, TuyaSpec } from "./model";
+export { specValues, type TuyaDataPoint, type TuyaFunction, type TuyaLogEntry, type TuyaSpec } from "./model";
 export { normalizeCommands, validateCommands, type TuyaCommand } from "./commands";
 export { LOG_RETENTION_MS, MAX_LOG_PAGE_SIZE, sliceWindow, type TuyaLogQuery, type TuyaLogPage, type TuyaLogResult } from "./logs";
 export { TuyaDevices, MAX_BATCH_IDS, type TuyaDevicesOptions, type TuyaFunctionSet, type TuyaSpecification, type SendCommandOptions } from "./devices";

@@ -11,7 +11,7 @@ import { parseWindow, toTuyaMs } from "../core/time";
 import type { TuyaLogEntry } from "./model";
 import type { TuyaOpenApi } from "./openapi";
 import type { FamilyPaths } from "./paths";
-import { isRecord, mapLimit } from "./util";
+import { isRecord, mapLimit } from "../core/util";
 
 export interface TuyaLogQuery {
   /** Any form parseTime accepts: Date, ISO text, 10- or 13-digit epoch, "-24h", "now". */

@@ -9,7 +9,7 @@ import { TuyaDevices } from "./devices";
 import type { TuyaLogQuery } from "./logs";
 import type { TuyaDataPoint, TuyaLogEntry } from "./model";
 import type { TuyaApiFamily, TuyaOpenApi } from "./openapi";
-import { mapLimit } from "./util";
+import { mapLimit } from "../core/util";
 
 export interface TuyaDeviceSet {
   deviceMap?: Record<string, string>;

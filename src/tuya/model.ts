@@ -1,5 +1,5 @@
 /** The shapes Tuya returns for data points, function specs and log entries, and spec lookups. */
-import { isRecord } from "./util";
+import { isRecord } from "../core/util";
 
 export interface TuyaDataPoint {
   code: string;

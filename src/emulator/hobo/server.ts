@@ -8,7 +8,7 @@ import { defaultFaultCode, FaultPlan, proxyErrorPage, type HoboFault } from "./f
 import { collectRows, countRows, legacyBody, v1Body } from "./observations";
 import { SlidingWindowLimiter, type RateDecision } from "./ratelimit";
 import { defaultStations, extraWeatherStations, formatUtc, parseLenientUtc, resolveStation, type HoboEmulatorStation, type StationModel } from "./stations";
-import { ApiError, ERROR_DESCRIPTIONS, validateLegacy, validateV1, type DataQuery } from "./validate";
+import { HoboErrorReply, ERROR_DESCRIPTIONS, validateLegacy, validateV1, type DataQuery } from "./validate";
 
 export interface HoboEmulatorOptions {
   /** Default 127.0.0.1. */
@@ -309,7 +309,7 @@ export class HoboEmulator {
     this.sendText(res, status, typeof body === "string" ? body : JSON.stringify(body), "application/json;charset=UTF-8", headers);
   }
 
-  private sendError(res: ServerResponse, err: ApiError, headers: Record<string, string> = {}): void {
+  private sendError(res: ServerResponse, err: HoboErrorReply, headers: Record<string, string> = {}): void {
     this.sendJson(res, err.status, err.body(), headers);
   }
 
@@ -351,7 +351,7 @@ export class HoboEmulator {
       };
       res.once("finish", release);
       res.once("close", release);
-      if (this.inFlight > this.maxConcurrent) return this.sendError(res, new ApiError(509, "SYS-001", "System is busy."), this.retryAfterHeader(1));
+      if (this.inFlight > this.maxConcurrent) return this.sendError(res, new HoboErrorReply(509, "SYS-001", "System is busy."), this.retryAfterHeader(1));
     }
 
     const fault = this.plan.take(path);
@@ -398,7 +398,7 @@ export class HoboEmulator {
     }
     const status = fault.status ?? 500;
     const code = fault.error ?? defaultFaultCode(status);
-    const err = new ApiError(status, code, fault.message ?? ERROR_DESCRIPTIONS[code] ?? code);
+    const err = new HoboErrorReply(status, code, fault.message ?? ERROR_DESCRIPTIONS[code] ?? code);
     return this.sendError(res, err, status === 429 || status === 509 ? this.retryAfterHeader(1) : {});
   }
 
@@ -439,8 +439,8 @@ export class HoboEmulator {
 
   private async handleLegacy(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const info = this.tokens.lookup(bearerToken(req.headers.authorization));
-    if (!info) return this.sendError(res, new ApiError(401, "ATH-001", "Invalid token."), { "WWW-Authenticate": 'Bearer error="invalid_token"' });
-    if (req.method !== "GET") return this.sendError(res, new ApiError(405, "VAL-034", `Request method '${req.method ?? ""}' not supported.`), { Allow: "GET" });
+    if (!info) return this.sendError(res, new HoboErrorReply(401, "ATH-001", "Invalid token."), { "WWW-Authenticate": 'Bearer error="invalid_token"' });
+    if (req.method !== "GET") return this.sendError(res, new HoboErrorReply(405, "VAL-034", `Request method '${req.method ?? ""}' not supported.`), { Allow: "GET" });
     const decision = this.legacyLimiter.take(`${info.clientId} ${url.pathname}`);
     if (!decision.allowed) return this.tooMany(res, decision, {});
 
@@ -457,7 +457,7 @@ export class HoboEmulator {
       const { rows, more } = collectRows(this.ownedStations(query), query.startSec, Math.min(query.endSec, this.visibleUntilSec()), this.maxResults);
       return this.sendJson(res, 200, legacyBody(rows, more));
     } catch (err) {
-      if (err instanceof ApiError) return this.sendError(res, err);
+      if (err instanceof HoboErrorReply) return this.sendError(res, err);
       throw err;
     }
   }
@@ -474,7 +474,7 @@ export class HoboEmulator {
   }
 
   private tooMany(res: ServerResponse, d: RateDecision, headers: Record<string, string>): void {
-    return this.sendError(res, new ApiError(429, "SYS-002", "Too many requests."), { ...headers, ...this.retryAfterHeader(d.resetSec) });
+    return this.sendError(res, new HoboErrorReply(429, "SYS-002", "Too many requests."), { ...headers, ...this.retryAfterHeader(d.resetSec) });
   }
 
   private retryAfterHeader(seconds: number): Record<string, string> {
@@ -487,15 +487,15 @@ export class HoboEmulator {
     const decision = this.licorLimiter.take(this.v1Key(req, url.pathname));
     this.setRateHeaders(res, decision, this.licorLimiter.windowMs);
     if (!decision.allowed) return this.tooMany(res, decision, {});
-    if (bearerToken(req.headers.authorization) !== this.licor.token) return this.sendError(res, new ApiError(401, "ATH-001", "Invalid token."));
-    if (req.method !== "GET") return this.sendError(res, new ApiError(405, "VAL-034", `Request method '${req.method ?? ""}' not supported.`), { Allow: "GET, OPTIONS" });
+    if (bearerToken(req.headers.authorization) !== this.licor.token) return this.sendError(res, new HoboErrorReply(401, "ATH-001", "Invalid token."));
+    if (req.method !== "GET") return this.sendError(res, new HoboErrorReply(405, "VAL-034", `Request method '${req.method ?? ""}' not supported.`), { Allow: "GET, OPTIONS" });
     try {
       const query = validateV1(url.searchParams, this.nowSec());
       this.logQuery("licor", query);
       const { rows, more } = collectRows(this.ownedStations(query), query.startSec, Math.min(query.endSec, this.visibleUntilSec()), this.maxResults);
       return this.sendJson(res, 200, v1Body(rows, more));
     } catch (err) {
-      if (err instanceof ApiError) return this.sendError(res, err);
+      if (err instanceof HoboErrorReply) return this.sendError(res, err);
       throw err;
     }
   }
@@ -506,7 +506,7 @@ export class HoboEmulator {
     for (const serial of query.loggers) {
       const st = this.stations.get(serial);
       if (st && st.owned) out.push(st);
-      else if (this.unowned === "error") throw new ApiError(400, "ATH-008", `Device not owned by respective user: ${serial}.`);
+      else if (this.unowned === "error") throw new HoboErrorReply(400, "ATH-008", `Device not owned by respective user: ${serial}.`);
     }
     return out;
   }

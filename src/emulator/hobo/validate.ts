@@ -30,7 +30,8 @@ export interface ErrorBody {
   error_description: string;
 }
 
-export class ApiError extends Error {
+/** An error the emulated server answers with (status, code, message); unrelated to the client's ApiError. */
+export class HoboErrorReply extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
@@ -72,31 +73,31 @@ function parseLoggers(params: URLSearchParams): string[] {
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s !== "");
-  if (list.length === 0) throw new ApiError(400, "VAL-004", "Device serial number or user name is required.");
+  if (list.length === 0) throw new HoboErrorReply(400, "VAL-004", "Device serial number or user name is required.");
   const distinct = [...new Set(list)];
-  if (distinct.length > MAX_LOGGERS) throw new ApiError(400, "VAL-034", `Too many loggers (max ${MAX_LOGGERS})`);
+  if (distinct.length > MAX_LOGGERS) throw new HoboErrorReply(400, "VAL-034", `Too many loggers (max ${MAX_LOGGERS})`);
   return distinct;
 }
 
 function parseDate(params: URLSearchParams, name: string): number {
   const text = params.get(name) ?? "";
   const sec = parseQueryDate(text);
-  if (sec === undefined) throw new ApiError(400, "VAL-006", `Bad query date format: ${name}=${text}. Expected yyyy-MM-dd HH:mm:ss (UTC).`);
+  if (sec === undefined) throw new HoboErrorReply(400, "VAL-006", `Bad query date format: ${name}=${text}. Expected yyyy-MM-dd HH:mm:ss (UTC).`);
   return sec;
 }
 
 /** Steps after the loggers: start (missing/format/future), end (format, after start). */
 function parseWindow(params: URLSearchParams, nowSec: number, endRequired: boolean): { startSec: number; endSec: number } {
-  if (!params.get("start_date_time")) throw new ApiError(400, "VAL-001", "Time period start time is null.");
+  if (!params.get("start_date_time")) throw new HoboErrorReply(400, "VAL-001", "Time period start time is null.");
   const startSec = parseDate(params, "start_date_time");
   let endSec: number;
   if (params.get("end_date_time")) endSec = parseDate(params, "end_date_time");
-  else if (endRequired) throw new ApiError(400, "VAL-008", "Time period end time is null.");
+  else if (endRequired) throw new HoboErrorReply(400, "VAL-008", "Time period end time is null.");
   // [inference] Legacy time frame without an end: everything up to now.
   else endSec = Math.max(nowSec, startSec + 1);
-  if (startSec > nowSec) throw new ApiError(400, "VAL-002", "Time period start time is in the future.");
+  if (startSec > nowSec) throw new HoboErrorReply(400, "VAL-002", "Time period start time is in the future.");
   // The real server reportedly hangs here (reference §3.4); an error is kinder and testable.
-  if (endSec <= startSec) throw new ApiError(400, "VAL-006", "End time must be after start time.");
+  if (endSec <= startSec) throw new HoboErrorReply(400, "VAL-006", "End time must be after start time.");
   return { startSec, endSec };
 }
 
@@ -111,15 +112,15 @@ export interface LegacyRequest {
   strictFormat: boolean;
 }
 
-/** Legacy V3 validation after the token check: format, user id, loggers, dates. Throws ApiError. */
+/** Legacy V3 validation after the token check: format, user id, loggers, dates. Throws HoboErrorReply. */
 export function validateLegacy(req: LegacyRequest): DataQuery {
   const formatOk = req.strictFormat ? req.format === "JSON" : req.format.toUpperCase() === "JSON";
-  if (!formatOk) throw new ApiError(400, "VAL-033", `Invalid format: ${req.format}. Currently only JSON is supported.`);
-  if (req.userId === undefined || req.userId === "") throw new ApiError(400, "VAL-034", "No user ID provided.");
-  if (!/^\d+$/.test(req.userId)) throw new ApiError(400, "VAL-034", `Invalid user ID: ${req.userId}.`);
-  if (req.userId !== req.tokenUserId) throw new ApiError(403, "ATH-002", "Invalid user.");
+  if (!formatOk) throw new HoboErrorReply(400, "VAL-033", `Invalid format: ${req.format}. Currently only JSON is supported.`);
+  if (req.userId === undefined || req.userId === "") throw new HoboErrorReply(400, "VAL-034", "No user ID provided.");
+  if (!/^\d+$/.test(req.userId)) throw new HoboErrorReply(400, "VAL-034", `Invalid user ID: ${req.userId}.`);
+  if (req.userId !== req.tokenUserId) throw new HoboErrorReply(403, "ATH-002", "Invalid user.");
   if (req.params.get("only_new_data")?.toLowerCase() === "true") {
-    throw new ApiError(400, "VAL-034", "Managed data tracking (only_new_data=true) is not supported by the emulator.");
+    throw new HoboErrorReply(400, "VAL-034", "Managed data tracking (only_new_data=true) is not supported by the emulator.");
   }
   const loggers = parseLoggers(req.params);
   return { loggers, ...parseWindow(req.params, req.nowSec, false) };

@@ -22,7 +22,7 @@ function checkInt(v: unknown, r: IntRange): number {
   return v;
 }
 
-/** Returns the value to store in the device state; throws TuyaApiError 1104 / 2008. */
+/** Returns the value to store in the device state; throws TuyaErrorReply 1104 / 2008. */
 function normalise(spec: DpSpec, value: unknown): unknown {
   switch (spec.type) {
     case "Boolean":

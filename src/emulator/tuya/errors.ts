@@ -41,7 +41,7 @@ export function messageFor(code: number): string {
 }
 
 /** Thrown by handlers; the server turns it into a success:false envelope. */
-export class TuyaApiError extends Error {
+export class TuyaErrorReply extends Error {
   constructor(
     readonly code: number,
     msg?: string,
@@ -51,5 +51,5 @@ export class TuyaApiError extends Error {
 }
 
 export function fail(code: number, msg?: string): never {
-  throw new TuyaApiError(code, msg);
+  throw new TuyaErrorReply(code, msg);
 }

@@ -2,7 +2,7 @@
 // envelope, fault injection and the unsigned /_emulator/ admin paths.
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { fail, messageFor, TuyaApiError } from "./errors";
+import { fail, messageFor, TuyaErrorReply } from "./errors";
 import type { FaultQueue, TuyaFault } from "./faults";
 import type { Project } from "./project";
 import { matchRoute, type Family, type Route } from "./routes";
@@ -126,7 +126,7 @@ export class Gateway {
       const result = this.process({ method, path, query, q, body, headers, template, route: match?.route, params: match?.params ?? {}, known });
       outcome = { ok: true, result };
     } catch (e) {
-      outcome = e instanceof TuyaApiError ? { ok: false, code: e.code, msg: e.message } : { ok: false, code: 500, msg: messageFor(500) };
+      outcome = e instanceof TuyaErrorReply ? { ok: false, code: e.code, msg: e.message } : { ok: false, code: 500, msg: messageFor(500) };
     }
     if (fault?.dropAfterExecute) {
       req.socket.destroy();

@@ -1,6 +1,7 @@
 // Shared set-up for the HOBOlink client specs that run against the local emulator.
+import type { ClientState } from "../../../src/core";
 import { HoboEmulator, type HoboEmulatorOptions, type HoboEmulatorStation } from "../../../src/emulator/hobo";
-import { createHoboClient, type HoboClient, type HoboClientOptions, type HoboClientState } from "../../../src/hobo";
+import { createHoboClient, type HoboClient, type HoboClientOptions } from "../../../src/hobo";
 
 /** The emulator's data clock: fixed, so rows are deterministic. */
 export const NOW = Date.UTC(2025, 5, 15, 12, 0, 0);
@@ -11,7 +12,7 @@ export const MX = "21309641";
 export interface Captured {
   lines: string[];
   warnings: string[];
-  states: HoboClientState[];
+  states: ClientState[];
 }
 
 export async function startEmulator(options: HoboEmulatorOptions = {}): Promise<{ emu: HoboEmulator; url: string }> {
@@ -33,7 +34,7 @@ export function clientFor(emu: HoboEmulator, flavour: "legacy" | "licor", option
     logger: { debug: (m) => log.lines.push(m), warn: (m) => log.warnings.push(m) },
     ...options,
   });
-  client.on("state", (s: HoboClientState) => log.states.push(s));
+  client.on("state", (s: ClientState) => log.states.push(s));
   return { client, log };
 }
 

@@ -1,11 +1,12 @@
 // Shared set-up for the Tuya client specs that run against the local emulator.
+import type { ClientState } from "../../../src/core";
 import { TuyaEmulator, type TuyaEmulatorOptions } from "../../../src/emulator/tuya";
-import { TuyaDevices, TuyaOpenApi, type TuyaClientState, type TuyaOpenApiOptions } from "../../../src/tuya";
+import { TuyaDevices, TuyaOpenApi, type TuyaOpenApiOptions } from "../../../src/tuya";
 
 export interface Captured {
   debug: string[];
   warnings: string[];
-  states: TuyaClientState[];
+  states: ClientState[];
 }
 
 export interface Rig {
@@ -33,7 +34,7 @@ export async function rig(emuOptions: TuyaEmulatorOptions = {}, apiOptions: Part
     logger: { debug: (m) => log.debug.push(m), warn: (m) => log.warnings.push(m) },
     ...apiOptions,
   });
-  api.on("state", (s: TuyaClientState) => log.states.push(s));
+  api.on("state", (s: ClientState) => log.states.push(s));
   const [plug, pir, climate, light, offline] = emu.devices.map((d) => d.id);
   return {
     emu,

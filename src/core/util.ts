@@ -1,4 +1,6 @@
-/** Small helpers for the Tuya client: batching and bounded parallel maps. */
+/** Small helpers of both clients: a plain-object test, batching and bounded parallel maps. */
+
+/** A plain object (not null, not an array). */
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
