@@ -6,6 +6,7 @@
  */
 import type { Node, NodeAPI } from "node-red";
 import { InputError } from "../src/core/errors";
+import { NotConfiguredError } from "./shared/not-configured";
 import { parseHoboTimestamp } from "../src/core/time";
 import type { HoboClient, HoboClientOptions, HoboFlavour, HoboRow } from "../src/hobo";
 import { attachConfig as attachShared, positiveSetting } from "./shared/config";
@@ -72,11 +73,11 @@ export function clientOptions(settings: HoboSettings, creds: HoboCredentials, lo
     logger,
   };
   if (flavour === "licor") {
-    if (!creds.token) throw new InputError("The hobo-config has no API token: create one in LI-COR Cloud (Data > API > Add Token) and enter it in the hobo-config");
+    if (!creds.token) throw new NotConfiguredError("The hobo-config has no API token: create one in LI-COR Cloud (Data > API > Add Token) and enter it in the hobo-config");
     return { ...common, token: creds.token };
   }
   if (!creds.clientId || !creds.clientSecret || !creds.userId) {
-    throw new InputError("The hobo-config is missing the client id, client secret or user id: enter the HOBOlink web services credentials Onset issued for your account");
+    throw new NotConfiguredError("The hobo-config is missing the client id, client secret or user id: enter the HOBOlink web services credentials Onset issued for your account");
   }
   return { ...common, clientId: creds.clientId, clientSecret: creds.clientSecret, userId: creds.userId };
 }

@@ -13,6 +13,7 @@ import { createHoboClient, type HoboClient, type HoboClientOptions } from "../sr
 import { adminRoute, CREDENTIAL_TARGET, dialogCredentials, dialogSecrets } from "./shared/admin";
 import { closeClientOnClose } from "./shared/config";
 import { ConfigUsers } from "./shared/config-users";
+import { hasCredentials } from "./shared/not-configured";
 import { clientOptions, CREDENTIAL_FIELDS, flavourOf, hoboTarget, SECRET_FIELDS, type HoboCredentials, type HoboSettings } from "./hobo-common";
 
 type HoboConfigDef = NodeDef & HoboSettings;
@@ -35,7 +36,7 @@ async function testDialogValues(RED: NodeAPI, req: Request): Promise<{ ok: true;
 export = function (RED: NodeAPI): void {
   function HoboConfig(this: Node<HoboCredentials>, def: HoboConfigDef): void {
     RED.nodes.createNode(this, def);
-    const users = new ConfigUsers();
+    const users = new ConfigUsers(hasCredentials(() => clientOptions(def, this.credentials ?? {})));
     let client: HoboClient | undefined;
     let closed = false;
     const warned = new Set<string>();

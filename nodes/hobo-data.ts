@@ -12,7 +12,7 @@ import { compareRows, normalizeLoggers, rowsToRecords, type HoboFlavour, type Ho
 import { contextGet, contextSet } from "./shared/context";
 import { evaluate, handleInput, type InputContext } from "./shared/input";
 import { oneAtATime } from "./shared/one-at-a-time";
-import { formatMessages } from "./shared/output";
+import { formatMessages, timeSetting } from "./shared/output";
 import { Status } from "./shared/status";
 import { Streamer } from "./shared/streamer";
 import { marksStore, readWindow, windowMode, type WindowDef } from "./shared/window";
@@ -25,6 +25,7 @@ interface LoggerEntry {
 }
 
 interface HoboDataDef extends NodeDef, WindowDef {
+  timeAs?: string;
   hobo?: string;
   /** The dialog's list of loggers (serial, optional friendly name). */
   loggers?: LoggerEntry[];
@@ -136,7 +137,7 @@ export = function (RED: NodeAPI): void {
       const toMessages = (rows: HoboRow[], info: Record<string, unknown>): NodeMessage[] => {
         const records = format === "raw" ? [] : rowsToRecords(rows, { unitSystem: units, loggerNames: dialog.names });
         const base = { ...msg, topic, hobo: info } as NodeMessageInFlow;
-        return formatMessages(base, rawShape(client.flavour, rows), records, { format, measurement: def.measurement || undefined, topic });
+        return formatMessages(base, rawShape(client.flavour, rows), records, { format, measurement: def.measurement || undefined, topic, timeAs: timeSetting(def.timeAs) });
       };
 
       let windows = 0;

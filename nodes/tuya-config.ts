@@ -13,6 +13,7 @@ import { adminRoute, CREDENTIAL_TARGET, dialogCredentials, dialogSecrets } from 
 import { closeClientOnClose, positiveSetting } from "./shared/config";
 import { requireHttpsUnlessLocal } from "./shared/endpoint";
 import { ConfigUsers } from "./shared/config-users";
+import { hasCredentials, NotConfiguredError } from "./shared/not-configured";
 import type { TuyaConfigNode } from "./tuya-common";
 
 interface TuyaConfigDef extends NodeDef {
@@ -59,7 +60,7 @@ function tuyaTarget(settings: { endpointMode?: unknown; region?: unknown; endpoi
 /** Client options from the config's (or the dialog's) settings and credentials. */
 function clientOptions(settings: TuyaConfigDef, creds: TuyaCredentials, logger?: Logger): TuyaOpenApiOptions {
   if (!creds.accessId || !creds.accessSecret) {
-    throw new InputError("The tuya-config has no access id or access secret: open it and enter the Access ID/Client ID and Access Secret/Client Secret of your Tuya cloud project");
+    throw new NotConfiguredError("The tuya-config has no access id or access secret: open it and enter the Access ID/Client ID and Access Secret/Client Secret of your Tuya cloud project");
   }
   return {
     endpoint: endpointOf(settings),
@@ -123,7 +124,7 @@ function registerAdminRoutes(RED: NodeAPI): void {
 export = function (RED: NodeAPI): void {
   function TuyaConfig(this: Node<TuyaCredentials>, def: TuyaConfigDef): void {
     RED.nodes.createNode(this, def);
-    const users = new ConfigUsers();
+    const users = new ConfigUsers(hasCredentials(() => clientOptions(def, this.credentials ?? {})));
     let client: TuyaOpenApi | undefined;
     let devices: TuyaDevices | undefined;
     const warned = new Set<string>();

@@ -11,7 +11,7 @@ import { isOutputFormat, type OutputFormat, type ReadingRecord } from "../src/co
 import { logsToRecords, MAX_LOG_PAGE_SIZE, type TuyaLogEntry } from "../src/tuya";
 import { contextGet, contextSet } from "./shared/context";
 import { evaluate, handleInput, type InputContext } from "./shared/input";
-import { formatMessages } from "./shared/output";
+import { formatMessages, timeSetting } from "./shared/output";
 import { oneAtATime } from "./shared/one-at-a-time";
 import { Status } from "./shared/status";
 import { Streamer } from "./shared/streamer";
@@ -21,6 +21,7 @@ import { attachConfig, deviceLabel, readDevices, SpecCache, type DeviceRef } fro
 import { type LogMarks, type Walk, entryKey, Coverage, walksFor, settle } from "./tuya-log-marks";
 
 interface TuyaLogDef extends NodeDef, WindowDef {
+  timeAs?: string;
   tuya?: string;
   devices?: string;
   devicesType?: string;
@@ -185,7 +186,7 @@ export = function (RED: NodeAPI): void {
           for (const [r, logs] of entries) for (const rec of logsToRecords(r.id, logs, { deviceName: r.name, spec: bySpec?.get(r.id) })) records.push(rec);
         }
         const topic = ref ? deviceLabel(ref) : msg.topic;
-        return formatMessages({ ...msg, tuyaLog: info } as NodeMessageInFlow, raw, records, { format, measurement: def.measurement || undefined, topic });
+        return formatMessages({ ...msg, tuyaLog: info } as NodeMessageInFlow, raw, records, { format, measurement: def.measurement || undefined, topic, timeAs: timeSetting(def.timeAs) });
       };
 
       const states: WalkState[] = [];

@@ -8,12 +8,13 @@ import { isOutputFormat, type OutputFormat, type ReadingRecord } from "../src/co
 import { statusToRecords, type TuyaDataPoint } from "../src/tuya";
 import { contextGet, contextSet } from "./shared/context";
 import { handleInput } from "./shared/input";
-import { formatMessages, withParts } from "./shared/output";
+import { formatMessages, withParts, timeSetting } from "./shared/output";
 import { Status } from "./shared/status";
 import { counted } from "./shared/text";
 import { attachConfig, deviceLabel, readDevices, SpecCache, type DeviceRef, type TuyaConfigNode } from "./tuya-common";
 
 interface TuyaStatusDef extends NodeDef {
+  timeAs?: string;
   tuya?: string;
   devices?: string;
   devicesType?: string;
@@ -138,7 +139,7 @@ export = function (RED: NodeAPI): void {
       const m = msg as NodeMessageInFlow & { missing?: string[]; warnings?: string[] };
       if (missing.length) m.missing = missing;
       if (warnings.length) m.warnings = warnings;
-      const options = { format, measurement: def.measurement || undefined };
+      const options = { format, measurement: def.measurement || undefined, timeAs: timeSetting(def.timeAs) };
       let out: NodeMessage[];
       if (def.output === "each") {
         out = results.flatMap((r, i) => {

@@ -3,11 +3,12 @@
  * deregister on close, and the connection state is pushed to them. A connection error goes to
  * every user (it is everyone's problem) and is shown to a node that registers while it lasts;
  * the other states (connecting, connected, token refreshed, closed) only replace a status the
- * config itself pushed (or none yet), never a node's own error, warning or result.
+ * config itself pushed (or none yet), never a node's own error, warning or result. A config
+ * without credentials shows its users a grey "not configured" ring as they register.
  */
 import type { Node, NodeStatus } from "node-red";
 import type { ClientState } from "../../src/core/client";
-import { showStatus, shownStatus, statusForState } from "./status";
+import { NOT_CONFIGURED, showStatus, shownStatus, statusForState } from "./status";
 
 type User = Pick<Node, "id" | "status">;
 
@@ -18,9 +19,13 @@ export class ConfigUsers {
   /** The connection error while it lasts (replayed on register). */
   private lastError?: NodeStatus;
 
+  /** @param configured false while the config node's credentials are empty */
+  constructor(private readonly configured = true) {}
+
   register(node: User): void {
     this.users.set(node.id, node);
     if (this.lastError) showStatus(node, this.lastError);
+    else if (!this.configured) showStatus(node, NOT_CONFIGURED);
   }
 
   deregister(node: Pick<Node, "id">): void {

@@ -5,7 +5,7 @@
  * reassemble them.
  */
 import type { NodeMessage, NodeMessageInFlow } from "node-red";
-import { toInfluxPoints, toReadingMessages, type OutputFormat, type ReadingRecord } from "../../src/core/records";
+import { formatTime, isTimeFormat, recordsWithTime, toInfluxPoints, toReadingMessages, DEFAULT_TIME_FORMAT, type OutputFormat, type ReadingRecord, type TimeFormat } from "../../src/core/records";
 
 export interface FormatOptions {
   format: OutputFormat;
@@ -13,6 +13,13 @@ export interface FormatOptions {
   measurement?: string;
   /** msg.topic for whole-payload formats. */
   topic?: string;
+  /** How records (and msg.record) carry their time: ISO text (default), epoch ms or Date. */
+  timeAs?: TimeFormat;
+}
+
+/** The node's "time as" setting; older flows without one get the default (ISO text). */
+export function timeSetting(value: unknown): TimeFormat {
+  return isTimeFormat(value) ? value : DEFAULT_TIME_FORMAT;
 }
 
 /** The messages for one batch of results: one message, or one per reading for format "messages". */
@@ -22,11 +29,11 @@ export function formatMessages(base: NodeMessageInFlow, raw: unknown, records: R
     case "raw":
       return [{ ...base, topic, payload: raw }];
     case "records":
-      return [{ ...base, topic, payload: records }];
+      return [{ ...base, topic, payload: recordsWithTime(records, options.timeAs) }];
     case "influx":
       return [{ ...base, topic, payload: toInfluxPoints(records, options.measurement) }];
     case "messages":
-      return toReadingMessages(records).map((m) => ({ ...base, topic: m.topic, payload: m.payload, timestamp: m.timestamp, params: m.params, record: m.record }));
+      return toReadingMessages(records).map((m) => ({ ...base, topic: m.topic, payload: m.payload, timestamp: m.timestamp, params: m.params, record: { ...m.record, time: formatTime(m.record.time, options.timeAs ?? DEFAULT_TIME_FORMAT) } }));
   }
 }
 

@@ -1,11 +1,13 @@
 /**
  * One status style for every node: blue ring while connecting, yellow dot while requesting or
  * walking pages, green dot with the time of the last success, yellow ring for warnings, red ring
- * for errors (with the service code), red ring when the config node is missing.
+ * for errors (with the service code), red ring when the config node is missing, grey ring while
+ * the config node's credentials are empty ("not configured": nothing is wrong yet).
  */
 import type { Node, NodeStatus } from "node-red";
 import type { ClientState } from "../../src/core/client";
 import { ApiError } from "../../src/core/errors";
+import { NotConfiguredError } from "./not-configured";
 
 const MAX_TEXT = 32;
 
@@ -42,6 +44,9 @@ export function shownStatus(node: Pick<Node, "status">): NodeStatus | undefined 
   return shown.get(node);
 }
 
+/** The neutral status of a node whose config node has no credentials yet. */
+export const NOT_CONFIGURED: NodeStatus = { fill: "grey", shape: "ring", text: "not configured" };
+
 export class Status {
   constructor(private readonly node: Pick<Node, "status">) {}
 
@@ -64,7 +69,11 @@ export class Status {
     this.set({ fill: "yellow", shape: "ring", text: short(text) });
   }
   error(err: unknown): void {
+    if (err instanceof NotConfiguredError) return this.notConfigured();
     this.set({ fill: "red", shape: "ring", text: errorLabel(err) });
+  }
+  notConfigured(): void {
+    this.set(NOT_CONFIGURED);
   }
   noConfig(): void {
     this.set({ fill: "red", shape: "ring", text: "no config node" });

@@ -30,6 +30,34 @@ export function isOutputFormat(value: unknown): value is OutputFormat {
   return typeof value === "string" && (OUTPUT_FORMATS as readonly string[]).includes(value);
 }
 
+/**
+ * How a record's time leaves the node: ISO 8601 text (the default: the core csv node, JSON,
+ * files and databases take it as it is), epoch milliseconds (charts, numeric stores), or the Date
+ * object itself (for function nodes written against older versions; csv writes it badly).
+ */
+export const TIME_FORMATS = ["iso", "epoch", "date"] as const;
+export type TimeFormat = (typeof TIME_FORMATS)[number];
+export const DEFAULT_TIME_FORMAT: TimeFormat = "iso";
+
+export function isTimeFormat(value: unknown): value is TimeFormat {
+  return typeof value === "string" && (TIME_FORMATS as readonly string[]).includes(value);
+}
+
+/** A record as sent: its time in the chosen form. */
+export type OutputRecord = Omit<ReadingRecord, "time"> & { time: string | number | Date };
+
+/** The time in the chosen form (an invalid date as empty text rather than a throw). */
+export function formatTime(time: Date, as: TimeFormat): string | number | Date {
+  if (as === "date") return time;
+  if (as === "epoch") return time.getTime();
+  return Number.isNaN(time.getTime()) ? "" : time.toISOString();
+}
+
+/** The records with their time in the chosen form (new objects; the input is left as it is). */
+export function recordsWithTime(records: readonly ReadingRecord[], as: TimeFormat = DEFAULT_TIME_FORMAT): OutputRecord[] {
+  return records.map((r) => ({ ...r, time: formatTime(r.time, as) }));
+}
+
 export interface InfluxPoint {
   measurement: string;
   tags: Record<string, string>;

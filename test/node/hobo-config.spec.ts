@@ -55,6 +55,21 @@ describe("hobo-config node", () => {
     assert.equal(cfg.client, client, "the same client every time");
   });
 
+  for (const flavour of ["licor", "legacy"]) {
+    it(`${flavour} without credentials: its users show a grey 'not configured' ring from deploy on, and a message still fails with what to enter`, async () => {
+      const requests = emu.stats.requests;
+      await load(flavour, {}, true);
+      const grey = { fill: "grey", shape: "ring", text: "not configured" };
+      assert.deepEqual(statusesOf(helper.getNode("n1")).at(-1), grey);
+      const n1 = helper.getNode("n1") as Node & { error: sinon.SinonSpy };
+      const failed = new Promise<unknown>((resolve) => n1.on("call:error", (call: { args: unknown[] }) => resolve(call.args[0])));
+      n1.receive({ payload: 1 } as NodeMessage);
+      assert.match(String(await failed), flavour === "licor" ? /no API token/ : /client id, client secret or user id/);
+      assert.deepEqual(statusesOf(helper.getNode("n1")).at(-1), grey);
+      assert.equal(emu.stats.requests, requests, "nothing was requested");
+    });
+  }
+
   it("an unknown flavour: flavour undefined and the client getter throws a clear error", async () => {
     await load("soap", { token: "x" });
     const cfg = helper.getNode("cfg") as ConfigNode;

@@ -130,8 +130,24 @@ describe("hobo-data node", function () {
       assert.equal(temp.unit, "°F");
       assert.equal(temp.deviceName, "Greenhouse");
       assert.equal(temp.device, GREENHOUSE);
-      assert.ok(recs.every((r) => r.time instanceof Date));
+      assert.ok(recs.every((r) => typeof r.time === "string" && new Date(r.time).toISOString() === (r.time as unknown)), "times are ISO text by default");
     });
+
+    for (const [timeAs, check] of [
+      ["iso", (t: unknown) => typeof t === "string" && new Date(t).toISOString() === t],
+      ["epoch", (t: unknown) => typeof t === "number" && Number.isInteger(t)],
+      ["date", (t: unknown) => t instanceof Date],
+    ] as const) {
+      it(`time as ${timeAs}: records and msg.record carry it so; msg.timestamp stays epoch ms`, async () => {
+        await load({ format: "records", timeAs }, { flavour: "legacy" });
+        const recs = (await run()).out[0].payload as Rec[];
+        assert.ok(recs.length > 0 && recs.every((r) => check(r.time)), `records: ${JSON.stringify(recs[0])}`);
+        await helper.unload();
+        await load({ format: "messages", timeAs }, { flavour: "legacy" });
+        const msgs = (await run()).out as unknown as { timestamp: number; record: Rec }[];
+        assert.ok(msgs.length > 0 && msgs.every((m) => check(m.record.time) && new Date(m.record.time).getTime() === m.timestamp));
+      });
+    }
 
     it("records in SI units by default", async () => {
       await load({ format: "records" }, { flavour: "legacy" });

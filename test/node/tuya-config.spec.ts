@@ -110,11 +110,16 @@ describe("tuya-config node", () => {
     registerSecrets("wrongsecret0000000000000000000xx");
   });
 
-  it("tells a node without access id or secret what to enter", async () => {
+  it("tells a node without access id or secret what to enter, and shows it a grey 'not configured' ring, not a red one", async () => {
     await helper.load([tuyaConfig, tuyaStatus], statusFlow(), { cfg: {} });
+    const n1 = helper.getNode("n1") as unknown as { status: { getCalls(): { args: [NodeStatus] }[] } };
+    const shown = () => n1.status.getCalls().map((c) => c.args[0]);
+    assert.deepEqual(shown().at(-1), { fill: "grey", shape: "ring", text: "not configured" }, "after deploy");
     const caught = new Promise<Record<string, unknown>>((resolve) => helper.getNode("h2").on("input", resolve));
     helper.getNode("n1").receive({ payload: 1 });
     assert.match(String(((await caught).error as { message: string }).message), /no access id or access secret/);
+    assert.deepEqual(shown().at(-1), { fill: "grey", shape: "ring", text: "not configured" }, "after a message");
+    assert.ok(!shown().some((s) => s.fill === "red"), `a red status: ${JSON.stringify(shown())}`);
   });
 
   it("warns once, without secrets, when the monthly budget is nearly used or exceeded", async () => {

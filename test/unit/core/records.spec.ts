@@ -2,7 +2,7 @@
 // every storable reading, its value, time and series, and skip what a store cannot take.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { OUTPUT_FORMATS, isOutputFormat, seriesTopic, sortRecords, toInfluxPoints, toReadingMessages, type ReadingRecord, type ReadingValue } from "../../../src/core/records";
+import { OUTPUT_FORMATS, DEFAULT_TIME_FORMAT, TIME_FORMATS, isOutputFormat, isTimeFormat, recordsWithTime, seriesTopic, sortRecords, toInfluxPoints, toReadingMessages, type ReadingRecord, type ReadingValue } from "../../../src/core/records";
 
 const text = fc.string({ minLength: 0, maxLength: 12 });
 const value: fc.Arbitrary<ReadingValue> = fc.oneof(fc.double(), fc.integer(), fc.boolean(), text, fc.constant(null));
@@ -34,6 +34,33 @@ describe("core/records", () => {
     assert.deepEqual([...OUTPUT_FORMATS], ["raw", "records", "influx", "messages"]);
     for (const f of OUTPUT_FORMATS) assert.equal(isOutputFormat(f), true);
     for (const f of ["", "Influx", "json", 1, null, undefined]) assert.equal(isOutputFormat(f), false);
+  });
+
+  describe("recordsWithTime", () => {
+    it("gives ISO text by default (what the core csv node and JSON take as they are), epoch ms or the Date on request", () => {
+      assert.equal(DEFAULT_TIME_FORMAT, "iso");
+      assert.deepEqual([...TIME_FORMATS], ["iso", "epoch", "date"]);
+      for (const f of ["", "ISO", "ms", 1, undefined]) assert.equal(isTimeFormat(f), false);
+      const r = rec();
+      assert.equal(recordsWithTime([r])[0]!.time, "2025-06-10T06:30:00.000Z");
+      assert.equal(recordsWithTime([r], "epoch")[0]!.time, Date.parse("2025-06-10T06:30:00Z"));
+      assert.equal(recordsWithTime([r], "date")[0]!.time, r.time);
+      assert.ok(r.time instanceof Date, "the input record is left as it was");
+    });
+
+    it("keeps every other field and the instant, for any record and form", () => {
+      fc.assert(
+        fc.property(fc.array(record, { maxLength: 5 }), fc.constantFrom(...TIME_FORMATS), (records, as) => {
+          const out = recordsWithTime(records, as);
+          assert.equal(out.length, records.length);
+          out.forEach((o, i) => {
+            const { time, ...rest } = records[i]!;
+            assert.deepEqual({ ...o, time: undefined }, { ...rest, time: undefined });
+            assert.equal(new Date(o.time).getTime(), time.getTime());
+          });
+        }),
+      );
+    });
   });
 
   describe("toInfluxPoints", () => {
