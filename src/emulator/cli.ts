@@ -1,5 +1,5 @@
 /**
- * `npm run emulator`: starts the Tuya and HOBOlink emulators on 127.0.0.1 and prints one JSON
+ * `npm run emulator`: starts the Tuya (OpenAPI and message service) and HOBOlink emulators on 127.0.0.1 and prints one JSON
  * line with their URLs, demo credentials and devices/loggers, then runs until SIGINT/SIGTERM.
  *   --tuya-port N   fixed port for the Tuya emulator (default: a free port)
  *   --hobo-port N   fixed port for the HOBOlink emulator (default: a free port)
@@ -19,7 +19,8 @@ function port(value: string | undefined, flag: string): number {
 
 export async function main(argv = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { "tuya-port": { type: "string" }, "hobo-port": { type: "string" } } });
-  const tuya = new TuyaEmulator({ port: port(values["tuya-port"] ?? env.npm_config_tuya_port, "--tuya-port") });
+  // Sensors push their changed readings to the message service every 15 s, so tuya-events has something to show.
+  const tuya = new TuyaEmulator({ port: port(values["tuya-port"] ?? env.npm_config_tuya_port, "--tuya-port"), sensorReportMs: 15_000 });
   const hobo = new HoboEmulator({ port: port(values["hobo-port"] ?? env.npm_config_hobo_port, "--hobo-port") });
   await tuya.start();
   await hobo.start();

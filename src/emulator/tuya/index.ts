@@ -10,9 +10,12 @@ import { buildRoutes, type Family } from "./routes";
 import type { SignAlgorithm } from "./sign";
 import { EmulatorStats } from "./stats";
 import { Quota, Throttle } from "./throttle";
+import { MessageService, type MessageServiceOptions } from "./mq/service";
+import { EventSources } from "./mq/sources";
 
 export type { TuyaFault } from "./faults";
 export { EmulatorStats } from "./stats";
+export type { MessageServiceOptions } from "./mq/service";
 
 export interface TuyaEmulatorDevice {
   id: string;
@@ -59,6 +62,10 @@ export interface TuyaEmulatorOptions {
   deviceIds?: string[];
   /** Which signature algorithms the project accepts; default "any" (new and legacy). */
   signAlgorithm?: SignAlgorithm;
+  /** The message service (realtime events) on the same server: environments, encryption, families, retention, idle timeout. */
+  mq?: Omit<MessageServiceOptions, "accessId" | "accessSecret" | "now">;
+  /** Publish the simulated sensors' changed readings as events this often (ms; default 0 = only on demand). */
+  sensorReportMs?: number;
 }
 
 export class TuyaEmulator {
@@ -79,6 +86,11 @@ export class TuyaEmulator {
   private readonly serverNow: () => number;
   private readonly project: Project;
   private readonly gateway: Gateway;
+  /** The message service: faults, switches and stats (see mq/service.ts). */
+  readonly mq: MessageService;
+  /** What publishes device changes: setOnline, rename, reportSensors. */
+  readonly events: EventSources;
+  private readonly sensorReportMs: number;
   private server: Server | undefined;
   private baseUrl = "";
 
@@ -112,6 +124,14 @@ export class TuyaEmulator {
       productId: d.productId,
       productName: d.productName,
     }));
+
+    this.mq = new MessageService({ ...o.mq, accessId: this.accessId, accessSecret: this.accessSecret, now: this.serverNow });
+    this.mq.ensureSubscriptions();
+    this.sensorReportMs = o.sensorReportMs ?? 0;
+    this.events = new EventSources(this.project, this.mq, this.serverNow, (d) => {
+      const mirror = this.devices.find((m) => m.id === d.id);
+      if (mirror) Object.assign(mirror, { name: d.name, online: d.online });
+    });
 
     const queue = new FaultQueue();
     const throttle = new Throttle(o.qps ?? 20);
@@ -163,6 +183,7 @@ export class TuyaEmulator {
             status: this.project.status(d, this.serverNow()),
           })),
         }),
+        mq: (route, body) => this.events.admin(route, body),
       },
     });
   }
@@ -175,6 +196,9 @@ export class TuyaEmulator {
   async start(): Promise<string> {
     if (this.server) return this.baseUrl;
     const server = createServer(this.gateway.handle);
+    server.on("upgrade", (req, socket, head) => {
+      if (!this.mq.handleUpgrade(req, socket, head)) socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -186,6 +210,7 @@ export class TuyaEmulator {
     const { port } = server.address() as AddressInfo;
     const host = this.host.includes(":") ? `[${this.host}]` : this.host;
     this.baseUrl = `http://${host}:${port}`;
+    this.events.startSensorReports(this.sensorReportMs);
     return this.baseUrl;
   }
 
@@ -194,10 +219,17 @@ export class TuyaEmulator {
     if (!server) return;
     this.server = undefined;
     this.gateway.releaseAll();
+    this.events.stopSensorReports();
+    this.mq.stop();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
     });
+  }
+
+  /** The message service's base URL, e.g. "ws://127.0.0.1:40123/" ("" before start()). */
+  get mqUrl(): string {
+    return this.baseUrl ? `${this.baseUrl.replace(/^http/, "ws")}/` : "";
   }
 
   /** Current status of a device as the cloud would report it. */
@@ -213,9 +245,10 @@ export class TuyaEmulator {
   }
 
   /** What the CLI prints as its JSON line. */
-  describe(): { url: string; accessId: string; accessSecret: string; devices: { id: string; name: string; category: string }[] } {
+  describe(): { url: string; mqUrl: string; accessId: string; accessSecret: string; devices: { id: string; name: string; category: string }[] } {
     return {
       url: this.baseUrl,
+      mqUrl: this.mqUrl,
       accessId: this.accessId,
       accessSecret: this.accessSecret,
       devices: this.devices.map(({ id, name, category }) => ({ id, name, category })),

@@ -32,6 +32,8 @@ export class Project {
   readonly cursors: CursorCodec;
   private readonly byId = new Map<string, DeviceRecord>();
   private readonly logs = new Map<string, DeviceLog>();
+  /** Told of the data points a command set (the message service publishes them). */
+  onCommand?: (d: DeviceRecord, dps: DpValue[]) => void;
 
   constructor(
     o: ProjectOptions,
@@ -82,6 +84,7 @@ export class Project {
         if (changed) log.append(now, c.code, logValue(c.value), 7, "1");
       }
       this.counters.commandsExecuted++;
+      this.onCommand?.(d, commands.map((c) => ({ code: c.code, value: c.value })));
       return true;
     };
   }

@@ -37,6 +37,8 @@ export interface GatewayDeps {
     revokeTokens(): void;
     clear(): void;
     devices(): unknown;
+    /** The message service's admin paths (/_emulator/mq/...); undefined when the path is not one. */
+    mq?(route: string, body: Record<string, unknown>): unknown;
   };
 }
 
@@ -273,8 +275,16 @@ export class Gateway {
         return this.json(res, 200, this.d.stats);
       case "GET /_emulator/devices":
         return this.json(res, 200, a.devices());
-      default:
+      default: {
+        let answer: unknown;
+        try {
+          answer = a.mq?.(route, body);
+        } catch (e) {
+          return this.json(res, 400, { ok: false, error: e instanceof Error ? e.message : String(e) });
+        }
+        if (answer !== undefined) return this.json(res, 200, answer);
         this.json(res, 404, { ok: false, error: `unknown admin path ${route}` });
+      }
     }
   }
 }

@@ -21,6 +21,7 @@ describe("emulator CLI", () => {
     it(`prints one JSON line with both clouds and stops cleanly on ${signal}`, async () => {
       const { child, info } = await startCli();
       assert.match(info.tuya.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal(info.tuya.mqUrl, `${info.tuya.url.replace(/^http/, "ws")}/`);
       assert.ok(info.tuya.accessId && info.tuya.accessSecret);
       assert.ok(info.tuya.devices.length >= 4 && info.tuya.devices.every((d: { id: string; name: string; category: string }) => d.id && d.name && d.category));
       assert.match(info.hobo.url, /^http:\/\/127\.0\.0\.1:\d+$/);
