@@ -10,7 +10,7 @@ import { NotConfiguredError } from "./shared/not-configured";
 import { parseHoboTimestamp } from "../src/core/time";
 import type { HoboClient, HoboClientOptions, HoboFlavour, HoboRow } from "../src/hobo";
 import { attachConfig as attachShared, positiveSetting } from "./shared/config";
-import { requireHttpsUnlessLocal } from "./shared/endpoint";
+import { requireSecureTransport } from "../src/core/transport-rule";
 import type { ConfigUsers } from "./shared/config-users";
 import type { Status } from "./shared/status";
 
@@ -63,7 +63,7 @@ export function clientOptions(settings: HoboSettings, creds: HoboCredentials, lo
   if (endpoint && !/^https?:\/\/[^\s/]+/i.test(endpoint)) {
     throw new InputError(`The hobo-config's endpoint "${endpoint.slice(0, 60)}" is not an http(s) URL such as https://api.licor.cloud (leave it empty for the service's default)`);
   }
-  if (endpoint) requireHttpsUnlessLocal(endpoint, "hobo-config");
+  if (endpoint) requireSecureTransport(endpoint, "The hobo-config's endpoint");
   const common = {
     flavour,
     baseUrl: endpoint || undefined,

@@ -11,7 +11,7 @@ import { AbortError, InputError } from "../src/core/errors";
 import { specValues, TuyaDevices, TuyaOpenApi, type TuyaApiFamily, type TuyaFunctionSet, type TuyaOpenApiOptions } from "../src/tuya";
 import { adminRoute, CREDENTIAL_TARGET, dialogCredentials, dialogSecrets } from "./shared/admin";
 import { closeClientOnClose, positiveSetting } from "./shared/config";
-import { requireHttpsUnlessLocal } from "./shared/endpoint";
+import { requireSecureTransport } from "../src/core/transport-rule";
 import { ConfigUsers } from "./shared/config-users";
 import { hasCredentials, NotConfiguredError } from "./shared/not-configured";
 import type { TuyaConfigNode } from "./tuya-common";
@@ -44,7 +44,7 @@ function endpointOf(settings: { endpointMode?: unknown; region?: unknown; endpoi
   const mode = settings.endpointMode ?? (custom ? "custom" : "region");
   if (mode === "custom") {
     if (!/^https?:\/\/[^\s/]+/i.test(custom)) throw new InputError(`Custom endpoint "${custom}" is not an http(s) URL such as https://openapi.tuyaus.com`);
-    requireHttpsUnlessLocal(custom, "tuya-config");
+    requireSecureTransport(custom, "The tuya-config's endpoint");
     return custom;
   }
   return typeof settings.region === "string" && settings.region ? settings.region : "us";

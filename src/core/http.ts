@@ -8,8 +8,9 @@ import https from "node:https";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from "axios";
-import { AbortError, ApiError, type Platform } from "./errors";
+import { AbortError, ApiError, InputError, type Platform } from "./errors";
 import { redact } from "./redact";
+import { requireSecureTransport } from "./transport-rule";
 
 export const PACKAGE_NAME = "@bestlab/node-red-platform";
 
@@ -35,9 +36,15 @@ export interface HttpClientOptions {
   timeoutMs?: number;
 }
 
-/** An axios instance that resolves for every HTTP status and leaves the body as text. */
+/**
+ * An axios instance that resolves for every HTTP status and leaves the body as text. The base URL
+ * and every request's final URL must pass the transport rule (InputError, nothing sent), and a
+ * request cannot leave the base URL's origin (a path such as "//host/x" is refused).
+ */
 export function createHttpClient(options: HttpClientOptions): AxiosInstance {
-  return axios.create({
+  requireSecureTransport(options.baseURL, "The endpoint");
+  const origin = new URL(options.baseURL).origin;
+  const instance = axios.create({
     baseURL: options.baseURL,
     timeout: options.timeoutMs ?? 30_000,
     headers: { "User-Agent": USER_AGENT },
@@ -49,6 +56,18 @@ export function createHttpClient(options: HttpClientOptions): AxiosInstance {
     maxRedirects: 0,
     proxy: false,
   });
+  instance.interceptors.request.use((config) => {
+    const url = instance.getUri(config);
+    requireSecureTransport(url, "The request URL");
+    if (new URL(url).origin !== origin) throw new InputError(`The request URL "${url.slice(0, 60)}" leaves the configured endpoint ${origin}: only paths on the endpoint are sent`);
+    return config;
+  });
+  return instance;
+}
+
+/** Destroys the instance's keep-alive agents, closing every socket it holds (a client's close()). */
+export function destroyHttpClient(instance: AxiosInstance): void {
+  for (const agent of [instance.defaults.httpAgent, instance.defaults.httpsAgent] as (http.Agent | undefined)[]) agent?.destroy();
 }
 
 /** Parses a JSON body, or throws an ApiError that says what came back instead. */
@@ -85,6 +104,8 @@ export function transportError(err: unknown, platform: Platform, method: string,
   if (axios.isCancel(err) || (err instanceof Error && (err.name === "AbortError" || err.name === "CanceledError"))) {
     return new AbortError();
   }
+  // The transport rule refused the URL before any connection: the caller's setting, not the network.
+  if (err instanceof InputError) return err;
   const code = err instanceof AxiosError ? (err.code ?? "ENETWORK") : "ENETWORK";
   const timedOut = code === "ECONNABORTED" || code === "ETIMEDOUT";
   const notSent = NOT_SENT_CODES.has(code);

@@ -10,3 +10,4 @@ export * from "./records";
 export * from "./signals";
 export * from "./client";
 export * from "./util";
+export * from "./transport-rule";

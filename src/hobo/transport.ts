@@ -8,7 +8,7 @@
 import type { ClientState } from "../core/client";
 import type { AxiosInstance, AxiosResponse } from "axios";
 import { ApiError, isAbortError } from "../core/errors";
-import { createHttpClient, parseJsonBody, transportError } from "../core/http";
+import { createHttpClient, destroyHttpClient, parseJsonBody, transportError } from "../core/http";
 import { RateLimiter } from "../core/rate-limit";
 import { redact } from "../core/redact";
 import { retryPolicy, withRetry } from "../core/retry";
@@ -121,6 +121,8 @@ export class HoboTransport {
     if (this.closed) return;
     this.closer.abort();
     await this.limiter.stop();
+    // Keep-alive sockets would otherwise stay open to the service after every redeploy.
+    destroyHttpClient(this.http);
     this.setState({ state: "closed" });
   }
 

@@ -8,11 +8,10 @@
  * run (connection refused, or a throttle answer: the gateway refused it). Secrets and tokens never reach logs or errors.
  */
 import { EventEmitter } from "node:events";
-import type { Agent } from "node:http";
 import type { AxiosInstance } from "axios";
 import type { ClientLogger, ClientRetryOptions, ClientState } from "../core/client";
 import { AbortError, ApiError, InputError } from "../core/errors";
-import { createHttpClient, parseJsonBody, transportError } from "../core/http";
+import { createHttpClient, destroyHttpClient, parseJsonBody, transportError } from "../core/http";
 import { RateLimiter } from "../core/rate-limit";
 import { linkSignals, sharedController } from "../core/signals";
 import { parseRetryAfter, retryPolicy, withRetry } from "../core/retry";
@@ -195,7 +194,7 @@ export class TuyaOpenApi extends EventEmitter {
     this.closing.abort();
     await this.limiter.stop();
     this.tokens.reset();
-    for (const agent of [this.http.defaults.httpAgent, this.http.defaults.httpsAgent] as (Agent | undefined)[]) agent?.destroy();
+    destroyHttpClient(this.http);
     this.setState({ state: "closed" });
   }
 

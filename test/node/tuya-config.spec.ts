@@ -4,6 +4,7 @@
  * closing with requests in flight.
  */
 import assert from "node:assert/strict";
+import net from "node:net";
 import sinon from "sinon";
 import type { Node, NodeStatus } from "node-red";
 import type { TuyaEmulator } from "../../src/emulator/tuya";
@@ -250,6 +251,21 @@ describe("tuya-config node", () => {
         const res = await helper.request().post("/tuya-config/test").send(body({ endpoint })).expect(400);
         assert.match(res.body.error, /plain http.*use https/, endpoint);
       }
+    });
+
+    it("a flow file whose region is a plain-http URL of another host is refused the same way, before any connection", async () => {
+      const connects = sinon.spy(net.Socket.prototype, "connect");
+      await helper.load([tuyaConfig, tuyaStatus], statusFlow({ endpointMode: "region", endpoint: "", region: "http://openapi.example.org" }), creds());
+      const caught = new Promise<Record<string, unknown>>((resolve) => helper.getNode("h2").once("input", resolve));
+      helper.getNode("n1").receive({ payload: 1 });
+      const msg = await caught;
+      assert.match(String((msg.error as { message: string }).message), /plain http.*use https/);
+      assert.equal((msg.errorDetails as { name: string }).name, "InputError");
+      const res = await helper.request().post("/tuya-config/test").send(body({ endpointMode: "region", endpoint: "", region: "http://10.0.0.8:8830" })).expect(400);
+      assert.match(res.body.error, /plain http.*use https/);
+      // The helper's own admin request connects to 127.0.0.1; nothing may go to the refused hosts.
+      const targets = connects.getCalls().map((c) => JSON.stringify(c.args[0]));
+      assert.deepEqual(targets.filter((t) => /example\.org|10\.0\.0\.8/.test(t)), []);
     });
 
     it("a deployed config with such an endpoint tells its nodes to use https", async () => {
