@@ -28,9 +28,13 @@ describe("emulator CLI", () => {
       assert.ok(info.hobo.legacy.clientId && info.hobo.legacy.clientSecret && info.hobo.legacy.userId);
       assert.ok(info.hobo.licor.token);
       assert.ok(info.hobo.loggers.some((l: { serial: string }) => l.serial === "21092695"));
+      assert.match(info.egauge.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.ok(info.egauge.user && info.egauge.password);
+      assert.ok(info.egauge.registers.some((r: { name: string; type: string }) => r.name === "Grid" && r.type === "P"));
       // Both answer on their URLs.
       assert.equal((await fetch(`${info.tuya.url}/_emulator/stats`)).status, 200);
       assert.equal((await fetch(`${info.hobo.url}/_emulator/stats`)).status, 200);
+      assert.equal((await fetch(`${info.egauge.url}/api/auth/unauthorized`)).status, 401);
       child.kill(signal);
       const [code] = await once(child, "exit");
       assert.equal(code, 0);
