@@ -4,6 +4,7 @@
  * editor's test route for typed (undeployed) values, which never answers with a secret.
  */
 import assert from "node:assert/strict";
+import type { EventEmitter } from "node:events";
 import type { Request, Response } from "express";
 import type { Node, NodeMessage } from "node-red";
 import sinon from "sinon";
@@ -61,8 +62,8 @@ describe("hobo-config node", () => {
       await load(flavour, {}, true);
       const grey = { fill: "grey", shape: "ring", text: "not configured" };
       assert.deepEqual(statusesOf(helper.getNode("n1")).at(-1), grey);
-      const n1 = helper.getNode("n1") as Node & { error: sinon.SinonSpy };
-      const failed = new Promise<unknown>((resolve) => n1.on("call:error", (call: { args: unknown[] }) => resolve(call.args[0])));
+      const n1 = helper.getNode("n1");
+      const failed = new Promise<unknown>((resolve) => (n1 as unknown as EventEmitter).on("call:error", (call: { args: unknown[] }) => resolve(call.args[0])));
       n1.receive({ payload: 1 } as NodeMessage);
       assert.match(String(await failed), flavour === "licor" ? /no API token/ : /client id, client secret or user id/);
       assert.deepEqual(statusesOf(helper.getNode("n1")).at(-1), grey);
