@@ -5,3 +5,4 @@
 export * from "./core";
 export * from "./tuya";
 export * from "./hobo";
+export * from "./egauge";

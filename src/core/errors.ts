@@ -6,9 +6,9 @@
  */
 import { redact } from "./redact";
 
-export type Platform = "tuya" | "hobolink";
+export type Platform = "tuya" | "hobolink" | "egauge";
 
-const PLATFORM_LABEL: Record<Platform, string> = { tuya: "Tuya", hobolink: "HOBOlink" };
+const PLATFORM_LABEL: Record<Platform, string> = { tuya: "Tuya", hobolink: "HOBOlink", egauge: "eGauge" };
 
 export interface ApiErrorInit {
   platform: Platform;

@@ -34,6 +34,12 @@ export interface HttpClientOptions {
   baseURL: string;
   /** Per-request timeout (default 30 s). */
   timeoutMs?: number;
+  /**
+   * Allow plain http to hosts other than this machine. Only for a protocol that never sends a
+   * secret in clear (eGauge's digest login sends a hash) and a device that may have no https
+   * (eGauge2/EG30xx meters on a LAN); the caller asks the user to opt in.
+   */
+  allowPlainHttp?: boolean;
 }
 
 /**
@@ -42,7 +48,8 @@ export interface HttpClientOptions {
  * request cannot leave the base URL's origin (a path such as "//host/x" is refused).
  */
 export function createHttpClient(options: HttpClientOptions): AxiosInstance {
-  requireSecureTransport(options.baseURL, "The endpoint");
+  const rule = (url: string, what: string) => (options.allowPlainHttp && /^http:\/\//i.test(url) ? undefined : requireSecureTransport(url, what));
+  rule(options.baseURL, "The endpoint");
   const origin = new URL(options.baseURL).origin;
   const instance = axios.create({
     baseURL: options.baseURL,
@@ -58,7 +65,7 @@ export function createHttpClient(options: HttpClientOptions): AxiosInstance {
   });
   instance.interceptors.request.use((config) => {
     const url = instance.getUri(config);
-    requireSecureTransport(url, "The request URL");
+    rule(url, "The request URL");
     if (new URL(url).origin !== origin) throw new InputError(`The request URL "${url.slice(0, 60)}" leaves the configured endpoint ${origin}: only paths on the endpoint are sent`);
     return config;
   });

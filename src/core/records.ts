@@ -3,13 +3,13 @@
  * records (the array itself), InfluxDB batch points, and one message per reading.
  * The "raw" format is the API result itself and needs no formatter.
  */
-export type Source = "tuya" | "hobolink";
+export type Source = "tuya" | "hobolink" | "egauge";
 export type ReadingValue = number | boolean | string | null;
 
 export interface ReadingRecord {
   time: Date;
   source: Source;
-  /** Tuya device id or HOBO logger serial. */
+  /** Tuya device id, HOBO logger serial or eGauge meter name. */
   device: string;
   /** Friendly device or logger name, when known. */
   deviceName?: string;

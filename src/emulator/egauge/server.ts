@@ -43,6 +43,8 @@ export interface EgaugeEmulatorOptions {
   wrap?: { register: string; at: number };
   nonceTtlSec?: number;
   tokenLifetimeSec?: number;
+  /** false: a meter older than firmware 4.2, with only the legacy XML API (/api answers 404). */
+  jsonApi?: boolean;
   serial?: string;
   firmware?: string;
   model?: string;
@@ -54,6 +56,8 @@ export interface EgaugeEmulatorStats {
   logins: number;
   /** Requests per path (without the proxy prefix and query). */
   byPath: Record<string, number>;
+  /** Bodies posted to /api/auth/login (to prove what a client sends). */
+  loginBodies: string[];
   /** Raw query strings of /api/register, oldest first. */
   registerQueries: string[];
   maxInFlight: number;
@@ -106,12 +110,14 @@ export class EgaugeEmulator {
       requests: 0,
       logins: 0,
       byPath: {},
+      loginBodies: [],
       registerQueries: [],
       maxInFlight: 0,
       reset: () => {
         stats.requests = 0;
         stats.logins = 0;
         stats.byPath = {};
+        stats.loginBodies = [];
         stats.registerQueries = [];
         stats.maxInFlight = 0;
       },
@@ -243,11 +249,12 @@ export class EgaugeEmulator {
     const st = this.state();
     if (path === "/cgi-bin/egauge") return this.send(res, 200, instantXml(this.meter, q, st, this.serialHex()), "text/xml");
     if (path === "/cgi-bin/egauge-show") return this.send(res, 200, showXml(this.meter, q, st, this.serialHex()), "text/xml");
-    if (!path.startsWith("/api/")) return this.send(res, 404, { error: "Not Found" });
+    if (!path.startsWith("/api/") || this.options.jsonApi === false) return this.send(res, 404, { error: "Not Found" });
     const api = path.slice(4);
     if (api === "/auth/login") {
       if (req.method !== "POST") return this.send(res, 405, { error: "Method Not Allowed" });
       const text = await readBody(req);
+      this.stats.loginBodies.push(text);
       let body: unknown;
       try {
         body = JSON.parse(text);
