@@ -5,7 +5,7 @@
  * polling marks.
  */
 import type { Node, NodeAPI } from "node-red";
-import { InputError } from "../src/core/errors";
+import { inputError } from "./shared/i18n";
 import { NotConfiguredError } from "./shared/not-configured";
 import { parseHoboTimestamp } from "../src/core/time";
 import type { HoboClient, HoboClientOptions, HoboFlavour, HoboRow } from "../src/hobo";
@@ -57,11 +57,11 @@ export function hoboTarget(settings: HoboSettings): string {
 export function clientOptions(settings: HoboSettings, creds: HoboCredentials, logger?: HoboClientOptions["logger"]): HoboClientOptions {
   const flavour = flavourOf(settings.flavour);
   if (!flavour) {
-    throw new InputError(`The hobo-config's service "${String(settings.flavour)}" is unknown: open it and choose LI-COR Cloud (v1) or legacy HOBOlink web services`);
+    throw inputError("hobo-config.errors.unknownFlavour", { flavour: String(settings.flavour) });
   }
   const endpoint = typeof settings.endpoint === "string" ? settings.endpoint.trim() : "";
   if (endpoint && !/^https?:\/\/[^\s/]+/i.test(endpoint)) {
-    throw new InputError(`The hobo-config's endpoint "${endpoint.slice(0, 60)}" is not an http(s) URL such as https://api.licor.cloud (leave it empty for the service's default)`);
+    throw inputError("hobo-config.errors.badEndpoint", { endpoint: endpoint.slice(0, 60) });
   }
   if (endpoint) requireSecureTransport(endpoint, "The hobo-config's endpoint");
   const common = {
@@ -73,11 +73,11 @@ export function clientOptions(settings: HoboSettings, creds: HoboCredentials, lo
     logger,
   };
   if (flavour === "licor") {
-    if (!creds.token) throw new NotConfiguredError("The hobo-config has no API token: create one in LI-COR Cloud (Data > API > Add Token) and enter it in the hobo-config");
+    if (!creds.token) throw inputError("hobo-config.errors.noToken", undefined, NotConfiguredError);
     return { ...common, token: creds.token };
   }
   if (!creds.clientId || !creds.clientSecret || !creds.userId) {
-    throw new NotConfiguredError("The hobo-config is missing the client id, client secret or user id: enter the HOBOlink web services credentials Onset issued for your account");
+    throw inputError("hobo-config.errors.noLegacyCredentials", undefined, NotConfiguredError);
   }
   return { ...common, clientId: creds.clientId, clientSecret: creds.clientSecret, userId: creds.userId };
 }

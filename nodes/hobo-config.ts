@@ -14,6 +14,7 @@ import { adminRoute, CREDENTIAL_TARGET, dialogCredentials, dialogSecrets } from 
 import { closeClientOnClose } from "./shared/config";
 import { ConfigUsers } from "./shared/config-users";
 import { hasCredentials } from "./shared/not-configured";
+import { translator } from "./shared/i18n";
 import { clientOptions, CREDENTIAL_FIELDS, flavourOf, hoboTarget, SECRET_FIELDS, type HoboCredentials, type HoboSettings } from "./hobo-common";
 
 type HoboConfigDef = NodeDef & HoboSettings;
@@ -36,7 +37,7 @@ async function testDialogValues(RED: NodeAPI, req: Request): Promise<{ ok: true;
 export = function (RED: NodeAPI): void {
   function HoboConfig(this: Node<HoboCredentials>, def: HoboConfigDef): void {
     RED.nodes.createNode(this, def);
-    const users = new ConfigUsers(hasCredentials(() => clientOptions(def, this.credentials ?? {})));
+    const users = new ConfigUsers(hasCredentials(() => clientOptions(def, this.credentials ?? {})), translator(RED));
     let client: HoboClient | undefined;
     let closed = false;
     const warned = new Set<string>();

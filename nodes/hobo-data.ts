@@ -6,17 +6,16 @@
  * window (msg.parts) for long backfills.
  */
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
-import { InputError } from "../src/core/errors";
 import { isOutputFormat, type OutputFormat } from "../src/core/records";
 import { compareRows, normalizeLoggers, rowsToRecords, type HoboFlavour, type HoboRow, type HoboUnitSystem, type HoboWindow } from "../src/hobo";
 import { contextGet, contextSet } from "./shared/context";
 import { evaluate, handleInput, type InputContext } from "./shared/input";
 import { oneAtATime } from "./shared/one-at-a-time";
 import { formatMessages, timeSetting } from "./shared/output";
+import { inputError, translator } from "./shared/i18n";
 import { Status } from "./shared/status";
 import { Streamer } from "./shared/streamer";
 import { marksStore, readWindow, windowMode, type WindowDef } from "./shared/window";
-import { counted } from "./shared/text";
 import { advanceMarks, attachConfig, incrementalQueries, markSilentLoggers, unseenRows, type IncrementalQuery, type Marks } from "./hobo-common";
 
 interface LoggerEntry {
@@ -79,7 +78,8 @@ function dialogLoggers(list: unknown): { serials: string[]; names: Record<string
 export = function (RED: NodeAPI): void {
   function HoboData(this: Node, def: HoboDataDef): void {
     RED.nodes.createNode(this, def);
-    const status = new Status(this);
+    const t = translator(RED);
+    const status = new Status(this, t);
     const attached = attachConfig(RED, this, def.hobo, status);
     const format: OutputFormat = isOutputFormat(def.format) ? def.format : "records";
     const mode = windowMode(def);
@@ -103,18 +103,14 @@ export = function (RED: NodeAPI): void {
       const fromList = !def.loggersFromType || def.loggersFromType === "list";
       const input = fromList ? dialog.serials : await evaluate(RED, this, msg, def.loggersFromType, def.loggersFrom);
       if (input === undefined || input === null || (Array.isArray(input) && input.length === 0) || input === "") {
-        throw new InputError(
-          fromList
-            ? "No logger given: add logger serial numbers to the node's list"
-            : `No logger given: send serial numbers in ${def.loggersFromType}.${def.loggersFrom ?? ""} ("21092695,21150777", a number or an array)`,
-        );
+        throw fromList ? inputError("hobo-data.errors.noLoggersInList") : inputError("hobo-data.errors.noLoggersIn", { property: `${def.loggersFromType}.${def.loggersFrom ?? ""}` });
       }
       return normalizeLoggers(input);
     };
 
     // bestlab's warn_on_empty_data as an optional log line (only serials and times, never credentials).
     const warnEmpty = (w: HoboWindow) => {
-      if (def.warnEmpty) this.warn(`The data seems to be empty: no readings from ${w.loggers.join(",")} between ${w.start.toISOString()} and ${w.end.toISOString()}`);
+      if (def.warnEmpty) this.warn(t("hobo-data.warnings.empty", { loggers: w.loggers.join(","), start: w.start.toISOString(), end: w.end.toISOString() }));
     };
 
     const poll = async ({ msg, send, signal }: InputContext): Promise<void> => {
@@ -146,7 +142,7 @@ export = function (RED: NodeAPI): void {
       const fresh: HoboRow[] = [];
       const kept: HoboRow[] = [];
       const sender = new Streamer(send, msg._msgid, format !== "messages");
-      status.requesting(`${counted(serials.length, "logger")}`);
+      status.requesting(t("common.count.logger", { count: serials.length }));
       try {
         for (const q of queries) {
           // Nothing to ask when the marks already reach the end (a window needs end > start).
@@ -157,10 +153,10 @@ export = function (RED: NodeAPI): void {
             const unseen = marks ? unseenRows(marks, w.rows, window.start) : w.rows;
             const rows = unseen.filter(keep);
             total += rows.length;
-            const done = `${counted(windows, "window")} · ${counted(total, "row")}`;
+            const done = `${t("common.count.window", { count: windows })} · ${t("common.count.row", { count: total })}`;
             // An empty window shows as a warning (yellow ring) until the next one arrives.
             if (rows.length === 0) {
-              status.warning(`${done} · window empty`);
+              status.warning(`${done} · ${t("hobo-data.status.windowEmpty")}`);
               warnEmpty(w);
             } else status.progress(done);
             if (!perWindow) {
@@ -191,8 +187,8 @@ export = function (RED: NodeAPI): void {
       }
       // A logger that sent nothing yet is marked at this poll's start, so a backlog it uploads later is still asked for.
       if (marks && markSilentLoggers(marks, serials, window.start)) await contextSet(ctx, MARKS_KEY, marks, store);
-      if (total === 0) status.warning("no data");
-      else status.success(counted(total, "row"));
+      if (total === 0) status.warning(t("hobo-data.status.noData"));
+      else status.success(t("common.count.row", { count: total }));
     };
 
     // Incremental polls go one after the other (each reads its window and marks when it starts): two at once would send every reading twice.

@@ -10,8 +10,8 @@ import { ApiError, InputError, isAbortError } from "../src/core/errors";
 import { normalizeCommands, validateCommands, type TuyaCommand, type TuyaDevices } from "../src/tuya";
 import { mapLimit } from "../src/core";
 import { errorDetails, evaluate, handleInput } from "./shared/input";
+import { inputError, translator, type Translate } from "./shared/i18n";
 import { Status } from "./shared/status";
-import { counted } from "./shared/text";
 import { attachConfig, deviceLabel, readDevices, SpecCache, type DeviceRef } from "./tuya-common";
 
 interface TuyaCommandDef extends NodeDef {
@@ -41,13 +41,10 @@ interface DeviceResult {
 // The client's limiter bounds the rate; this bounds how many devices wait on it at once.
 const SEND_CONCURRENCY = 4;
 
-const UNKNOWN_OUTCOME_HINT =
-  "the outcome is unknown: the connection broke after the command was sent, so it was not repeated; read the device's status before sending it again";
-
 /** "switch_1=true" for one command, "3 commands" for more: what the status shows. */
-function summary(commands: TuyaCommand[]): string {
+function summary(commands: TuyaCommand[], t: Translate): string {
   const [first] = commands;
-  return commands.length === 1 ? `${first.code}=${JSON.stringify(first.value)}` : counted(commands.length, "command");
+  return commands.length === 1 ? `${first.code}=${JSON.stringify(first.value)}` : t("tuya-command.status.commands", { count: commands.length });
 }
 
 function named(ref: DeviceRef): string {
@@ -62,16 +59,17 @@ function outcomeOf(err: unknown): Outcome {
 }
 
 /** The same error, saying plainly that the command may have run. */
-function withOutcome(err: unknown): Error {
+function withOutcome(err: unknown, t: Translate): Error {
   if (!(err instanceof ApiError) || outcomeOf(err) === "not executed") return err instanceof Error ? err : new Error(String(err));
   const { platform, status, code, serviceMessage, requestId, method, path } = err;
-  return new ApiError({ platform, status, code, serviceMessage, requestId, method, path, hint: UNKNOWN_OUTCOME_HINT });
+  return new ApiError({ platform, status, code, serviceMessage, requestId, method, path, hint: t("tuya-command.errors.unknownOutcome") });
 }
 
 export = function (RED: NodeAPI): void {
   function TuyaCommand(this: Node, def: TuyaCommandDef): void {
     RED.nodes.createNode(this, def);
-    const status = new Status(this);
+    const t = translator(RED);
+    const status = new Status(this, t);
     const attached = attachConfig(RED, this, def.tuya, status);
     // Each device's specification (its functions with types, ranges and enums), fetched once per node.
     const specs = new SpecCache();
@@ -81,7 +79,7 @@ export = function (RED: NodeAPI): void {
     const commandsType = def.commandsType ?? "msg";
     const commandsValue = def.commands ?? "payload";
     const validate = def.validate ?? true;
-    const source = commandsType === "rows" ? "the dialog's commands" : commandsType === "json" ? "the commands JSON" : `${commandsType}.${commandsValue}`;
+    const source = commandsType === "rows" ? t("tuya-command.source.rows") : commandsType === "json" ? t("tuya-command.source.json") : `${commandsType}.${commandsValue}`;
 
     const readCommands = async (msg: NodeMessageInFlow): Promise<TuyaCommand[]> => {
       let raw = commandsType === "rows" ? def.rows : await evaluate(RED, this, msg, commandsType, commandsValue);
@@ -90,7 +88,7 @@ export = function (RED: NodeAPI): void {
         try {
           raw = JSON.parse(raw) as unknown;
         } catch {
-          throw new InputError(`${source}: the text looks like JSON but does not parse`);
+          throw inputError("tuya-command.errors.badJson", { source });
         }
       }
       try {
@@ -106,7 +104,7 @@ export = function (RED: NodeAPI): void {
       const problems = refs.flatMap((ref) => {
         // Without a specification there is nothing to check against: say so rather than "unknown code".
         const reason = failed.get(ref.id);
-        if (reason !== undefined) return [`${named(ref)}: its specification could not be read (${reason}), so the values cannot be checked; untick "Check values against the device's functions" to send unchecked`];
+        if (reason !== undefined) return [t("tuya-command.errors.noSpec", { device: named(ref), reason })];
         try {
           validateCommands(commands, byId.get(ref.id)?.functions ?? []);
           return [];
@@ -114,7 +112,7 @@ export = function (RED: NodeAPI): void {
           return [`${named(ref)}: ${err instanceof Error ? err.message : String(err)}`];
         }
       });
-      if (problems.length) throw new InputError(`${problems.join("; ")} (nothing was sent)`);
+      if (problems.length) throw new InputError(t("tuya-command.errors.nothingSent", { problems: problems.join("; ") }));
     };
 
     const sendOne = async (devices: TuyaDevices, ref: DeviceRef, commands: TuyaCommand[], signal: AbortSignal): Promise<{ result: DeviceResult; err?: Error }> => {
@@ -122,11 +120,11 @@ export = function (RED: NodeAPI): void {
       try {
         // Validated above against the specification (or unchecked by choice); validate:false spares the client a functions lookup.
         if (await devices.sendCommands(ref.id, commands, { signal, validate: false })) return { result: { ...base, success: true } };
-        const err = new Error("Tuya answered without accepting the commands (result false)");
+        const err = new Error(t("tuya-command.errors.notAccepted"));
         return { result: { ...base, success: false, error: { ...errorDetails(err), message: err.message, outcome: "not executed" } }, err };
       } catch (caught) {
         if (signal.aborted && isAbortError(caught)) throw caught;
-        const err = withOutcome(caught);
+        const err = withOutcome(caught, t);
         return { result: { ...base, success: false, error: { ...errorDetails(err), message: err.message, outcome: outcomeOf(caught) } }, err };
       }
     };
@@ -135,13 +133,13 @@ export = function (RED: NodeAPI): void {
       const devices = attached.require().devices;
       const refs = await readDevices(RED, this, msg, devicesType, devicesValue);
       const commands = await readCommands(msg);
-      const target = refs.length === 1 ? deviceLabel(refs[0]) : counted(refs.length, "device");
+      const target = refs.length === 1 ? deviceLabel(refs[0]) : t("common.count.device", { count: refs.length });
       if (refs.length === 1) msg.topic = target;
       if (validate) {
-        status.progress(`checking ${summary(commands)}`);
+        status.progress(t("tuya-command.status.checking", { commands: summary(commands, t) }));
         await validateAll(devices, refs, commands, signal);
       }
-      status.requesting(`${summary(commands)} → ${target}`);
+      status.requesting(`${summary(commands, t)} → ${target}`);
       const sent = await mapLimit(refs, SEND_CONCURRENCY, (ref) => sendOne(devices, ref, commands, signal));
       const m = msg as NodeMessageInFlow & { commands?: TuyaCommand[] };
       m.payload = sent.map((s) => s.result);
@@ -149,15 +147,14 @@ export = function (RED: NodeAPI): void {
       const failed = sent.flatMap((s, i) => (s.err ? [{ ref: refs[i], err: s.err }] : []));
       if (failed.length === 0) {
         send(msg);
-        status.success(`sent to ${target}`);
+        status.success(t("tuya-command.status.sent", { target }));
         return;
       }
       // One device: its own error (code, hint, request id reach msg.errorDetails). Several: one error naming each failure.
       if (refs.length === 1) throw failed[0].err;
       const ok = refs.length - failed.length;
       throw new Error(
-        `Tuya commands failed for ${failed.length} of ${counted(refs.length, "device")} (${ok} succeeded; msg.payload has each result): ` +
-          failed.map((f) => `${named(f.ref)}: ${f.err.message}`).join("; "),
+        t("tuya-command.errors.someFailed", { failed: failed.length, count: refs.length, ok, list: failed.map((f) => `${named(f.ref)}: ${f.err.message}`).join("; ") }),
       );
     });
   }

@@ -4,7 +4,8 @@
  * name -> id map), and attaching a flow node to its tuya-config node.
  */
 import type { Node, NodeAPI, NodeMessage } from "node-red";
-import { ApiError, InputError, isAbortError } from "../src/core/errors";
+import { ApiError, isAbortError } from "../src/core/errors";
+import { inputError } from "./shared/i18n";
 import { evaluate } from "./shared/input";
 import { attachConfig as attachShared } from "./shared/config";
 import type { ConfigUsers } from "./shared/config-users";
@@ -46,10 +47,7 @@ function checkId(value: unknown, label: string): string {
   const id = typeof value === "number" ? String(value) : value;
   if (typeof id !== "string" || !DEVICE_ID.test(id.trim())) {
     const shown = typeof value === "string" ? `"${value.slice(0, 40)}"` : JSON.stringify(value)?.slice(0, 40);
-    throw new InputError(
-      `${label}: ${shown} is not a Tuya device id (letters, digits, "_" or "-"; find ids in the Tuya IoT Platform under Devices, ` +
-        `or pick them in the node's dialog). To give devices names use a name -> id map such as {"Lab plug": "eb12..."}`,
-    );
+    throw inputError("common.devices.badId", { label, value: shown ?? "" });
   }
   return id.trim();
 }
@@ -69,7 +67,7 @@ function parseText(text: string): unknown {
     try {
       return JSON.parse(t) as unknown;
     } catch {
-      throw new InputError(`devices: "${t.slice(0, 40)}" looks like JSON but does not parse; give an id, a comma list, an array or a name -> id map`);
+      throw inputError("common.devices.badJson", { text: t.slice(0, 40) });
     }
   }
   return t === "" ? [] : t.split(",").map((s) => s.trim()).filter((s) => s !== "");
@@ -94,15 +92,15 @@ export function resolveDevices(input: unknown, options: ResolveDevicesOptions = 
     if (typeof o.id === "string") refs = [fromEntry(o, label)];
     else refs = Object.entries(o).map(([name, id]) => ({ id: checkId(id, `${label} ("${name}")`), name }));
   } else if (typeof value === "number") refs = [fromEntry(value, label)];
-  else throw new InputError(`${label}: a ${typeof value} cannot name devices; give an id, a comma list, an array or a name -> id map`);
+  else throw inputError("common.devices.badType", { label, type: typeof value });
 
   const seen = new Map<string, DeviceRef>();
   for (const ref of refs) if (!seen.has(ref.id)) seen.set(ref.id, ref);
   const out = [...seen.values()];
   if (out.length === 0 && options.required !== false) {
-    throw new InputError(`${label}: no device given; pick devices in the node's dialog or send ids in the configured message property`);
+    throw inputError("common.devices.noDevices", { label });
   }
-  if (out.length > max) throw new InputError(`${label}: ${out.length} devices given, at most ${max} are accepted per message`);
+  if (out.length > max) throw inputError("common.devices.tooMany", { label, n: out.length, max });
   return out;
 }
 

@@ -7,13 +7,14 @@
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import type { Request } from "express";
 import type { ClientState } from "../src/core/client";
-import { AbortError, InputError } from "../src/core/errors";
+import { AbortError } from "../src/core/errors";
 import { specValues, TuyaDevices, TuyaOpenApi, type TuyaApiFamily, type TuyaFunctionSet, type TuyaOpenApiOptions } from "../src/tuya";
 import { adminRoute, CREDENTIAL_TARGET, dialogCredentials, dialogSecrets } from "./shared/admin";
 import { closeClientOnClose, positiveSetting } from "./shared/config";
 import { requireSecureTransport } from "../src/core/transport-rule";
 import { ConfigUsers } from "./shared/config-users";
 import { hasCredentials, NotConfiguredError } from "./shared/not-configured";
+import { inputError, keyedError, translator } from "./shared/i18n";
 import type { TuyaConfigNode } from "./tuya-common";
 
 interface TuyaConfigDef extends NodeDef {
@@ -43,7 +44,7 @@ function endpointOf(settings: { endpointMode?: unknown; region?: unknown; endpoi
   const custom = typeof settings.endpoint === "string" ? settings.endpoint.trim() : "";
   const mode = settings.endpointMode ?? (custom ? "custom" : "region");
   if (mode === "custom") {
-    if (!/^https?:\/\/[^\s/]+/i.test(custom)) throw new InputError(`Custom endpoint "${custom}" is not an http(s) URL such as https://openapi.tuyaus.com`);
+    if (!/^https?:\/\/[^\s/]+/i.test(custom)) throw inputError("tuya-config.errors.badEndpoint", { endpoint: custom });
     requireSecureTransport(custom, "The tuya-config's endpoint");
     return custom;
   }
@@ -60,7 +61,7 @@ function tuyaTarget(settings: { endpointMode?: unknown; region?: unknown; endpoi
 /** Client options from the config's (or the dialog's) settings and credentials. */
 function clientOptions(settings: TuyaConfigDef, creds: TuyaCredentials, logger?: Logger): TuyaOpenApiOptions {
   if (!creds.accessId || !creds.accessSecret) {
-    throw new NotConfiguredError("The tuya-config has no access id or access secret: open it and enter the Access ID/Client ID and Access Secret/Client Secret of your Tuya cloud project");
+    throw inputError("tuya-config.errors.noCredentials", undefined, NotConfiguredError);
   }
   return {
     endpoint: endpointOf(settings),
@@ -100,7 +101,7 @@ function editorFunctions(set: TuyaFunctionSet): { category: string; functions: {
 
 function requestedDevice(req: Request): string {
   const device = ((req.body ?? {}) as Record<string, unknown>).device;
-  if (typeof device !== "string" || device.trim() === "") throw new InputError("No device given: pick a device first, its functions offer the codes and values");
+  if (typeof device !== "string" || device.trim() === "") throw inputError("tuya-config.errors.noDevice");
   return device.trim();
 }
 
@@ -116,7 +117,7 @@ function registerAdminRoutes(RED: NodeAPI): void {
   }, secrets);
   adminRoute(RED, "get", "/tuya-config/:id/devices", permission, async (req) => {
     const config = RED.nodes.getNode(String(req.params.id)) as TuyaConfigNode | null;
-    if (!config) throw new Error("This tuya-config is not deployed yet: deploy it, or use the dialog's device picker, which sends the typed values");
+    if (!config) throw keyedError("tuya-config.errors.notDeployed");
     return { devices: pickerEntries(await config.devices.list()) };
   });
 }
@@ -124,7 +125,8 @@ function registerAdminRoutes(RED: NodeAPI): void {
 export = function (RED: NodeAPI): void {
   function TuyaConfig(this: Node<TuyaCredentials>, def: TuyaConfigDef): void {
     RED.nodes.createNode(this, def);
-    const users = new ConfigUsers(hasCredentials(() => clientOptions(def, this.credentials ?? {})));
+    const t = translator(RED);
+    const users = new ConfigUsers(hasCredentials(() => clientOptions(def, this.credentials ?? {})), t);
     let client: TuyaOpenApi | undefined;
     let devices: TuyaDevices | undefined;
     const warned = new Set<string>();
@@ -143,8 +145,9 @@ export = function (RED: NodeAPI): void {
     const checkBudget = () => {
       const s = client?.counter.snapshot();
       if (!s?.budget) return;
-      if (s.overBudget) warnOnce("over", `Tuya monthly call budget exceeded: ${s.thisMonth} of ${s.budget} calls in ${s.month}`);
-      else if (s.nearBudget) warnOnce("near", `Tuya monthly call budget nearly used: ${s.thisMonth} of ${s.budget} calls in ${s.month}`);
+      const counts = { used: s.thisMonth, budget: s.budget, month: s.month };
+      if (s.overBudget) warnOnce("over", t("tuya-config.warnings.overBudget", counts));
+      else if (s.nearBudget) warnOnce("near", t("tuya-config.warnings.nearBudget", counts));
     };
 
     let closed = false;

@@ -4,9 +4,9 @@
  * one device, an object keyed by device id for several, the array for the device list.
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
-import { InputError } from "../src/core/errors";
 import type { TuyaDevices } from "../src/tuya";
 import { evaluate, handleInput } from "./shared/input";
+import { inputError, translator } from "./shared/i18n";
 import { Status } from "./shared/status";
 import { attachConfig, deviceLabel, readDevices, type DeviceRef } from "./tuya-common";
 
@@ -25,7 +25,7 @@ interface TuyaInfoDef extends NodeDef {
 function readWhat(value: unknown, fallback: string | undefined): What {
   const what = value ?? fallback ?? "details";
   if (typeof what !== "string" || !(WHAT as readonly string[]).includes(what)) {
-    throw new InputError(`msg.what: ${JSON.stringify(what)} is not one of ${WHAT.join(", ")}`);
+    throw inputError("tuya-info.errors.badWhat", { what: JSON.stringify(what), choices: WHAT.join(", ") });
   }
   return what as What;
 }
@@ -52,29 +52,30 @@ async function perDevice(refs: DeviceRef[], what: What, devices: TuyaDevices, si
 export = function (RED: NodeAPI): void {
   function TuyaInfo(this: Node, def: TuyaInfoDef): void {
     RED.nodes.createNode(this, def);
-    const status = new Status(this);
+    const t = translator(RED);
+    const status = new Status(this, t);
     const attached = attachConfig(RED, this, def.tuya, status);
 
     handleInput(this, status, async ({ msg, send, signal }) => {
       const devices = attached.require().devices;
       const what = readWhat((msg as { what?: unknown }).what, def.what);
       if (what === "list") {
-        status.requesting("device list");
+        status.requesting(t("tuya-info.status.list"));
         msg.payload = await devices.list({ signal });
-        status.success(`${(msg.payload as unknown[]).length} devices`);
+        status.success(t("common.count.device", { count: (msg.payload as unknown[]).length }));
       } else if (what === "category") {
         const category = (await evaluate(RED, this, msg, def.categoryType || "str", def.category)) ?? (msg as { category?: unknown }).category;
         if (typeof category !== "string" || !/^[a-z0-9_]{1,16}$/i.test(category)) {
-          throw new InputError(`category: ${JSON.stringify(category)} is not a Tuya product category code such as "cz", "wsdcg" or "dj"`);
+          throw inputError("tuya-info.errors.badCategory", { category: JSON.stringify(category) ?? "undefined" });
         }
-        status.requesting(`functions of ${category}`);
+        status.requesting(t("tuya-info.status.categoryFunctions", { category }));
         msg.payload = await devices.categoryFunctions(category, { signal });
         msg.topic = category;
         status.success(category);
       } else {
         // The editor's default (msg.devices) when the flow leaves the property out.
         const refs = await readDevices(RED, this, msg, def.devicesType ?? "msg", def.devices ?? "devices");
-        status.requesting(`${what} of ${refs.length} device${refs.length === 1 ? "" : "s"}`);
+        status.requesting(t("tuya-info.status.whatOf", { what, count: refs.length }));
         const byId = await perDevice(refs, what, devices, signal);
         if (refs.length === 1) {
           msg.payload = byId[refs[0].id];
@@ -84,7 +85,7 @@ export = function (RED: NodeAPI): void {
         const missing = refs.filter((r) => byId[r.id] === null).map((r) => r.id);
         if (missing.length) {
           (msg as { missing?: string[] }).missing = missing;
-          status.warning(`${what} · ${missing.length} of ${refs.length} missing`);
+          status.warning(`${what} · ${t("tuya-info.status.missing", { missing: missing.length, n: refs.length })}`);
         } else status.success(`${what} · ${refs.length}`);
       }
       send(msg);

@@ -6,17 +6,16 @@
  * a walk short (never silent).
  */
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
-import { InputError } from "../src/core/errors";
 import { isOutputFormat, type OutputFormat, type ReadingRecord } from "../src/core/records";
 import { logsToRecords, MAX_LOG_PAGE_SIZE, type TuyaLogEntry } from "../src/tuya";
 import { contextGet, contextSet } from "./shared/context";
 import { evaluate, handleInput, type InputContext } from "./shared/input";
 import { formatMessages, timeSetting } from "./shared/output";
 import { oneAtATime } from "./shared/one-at-a-time";
+import { inputError, translator } from "./shared/i18n";
 import { Status } from "./shared/status";
 import { Streamer } from "./shared/streamer";
 import { marksStore, readWindow, windowMode, type WindowDef } from "./shared/window";
-import { counted } from "./shared/text";
 import { attachConfig, deviceLabel, readDevices, SpecCache, type DeviceRef } from "./tuya-common";
 import { type LogMarks, type Walk, entryKey, Coverage, walksFor, settle } from "./tuya-log-marks";
 
@@ -83,10 +82,7 @@ function readEventTypes(value: unknown): number[] {
     const name = String(item).trim().toLowerCase();
     const t = EVENT_TYPES[name] ?? (typeof item === "number" ? item : /^\d+$/.test(name) ? Number(name) : NaN);
     if (!Number.isInteger(t) || t < 1 || t > 10) {
-      throw new InputError(
-        `event types: ${JSON.stringify(item)} is not a Tuya event type; give numbers 1-10 or names ` +
-          `(online, offline, activation, reset, command, upgrade, report = 7 data reports, semaphore, restart, timing) or "all"`,
-      );
+      throw inputError("tuya-log.errors.badEventType", { type: JSON.stringify(item) ?? "undefined" });
     }
     return t;
   });
@@ -97,16 +93,16 @@ function readEventTypes(value: unknown): number[] {
 function readCodes(value: unknown): string[] {
   return listOf(value).map((c) => {
     if (typeof c !== "string" || !DP_CODE.test(c.trim())) {
-      throw new InputError(`codes: ${JSON.stringify(c)} is not a data-point code such as "pir" or "va_temperature"; give a comma list or an array of codes`);
+      throw inputError("tuya-log.errors.badCode", { code: JSON.stringify(c) ?? "undefined" });
     }
     return c.trim();
   });
 }
 
-function wholeNumber(value: unknown, name: string, max: number, fallback: number | undefined): number | undefined {
+function wholeNumber(value: unknown, name: "pageSize" | "maxPages", max: number, fallback: number | undefined): number | undefined {
   if (value === undefined || value === null || String(value).trim() === "") return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new InputError(`${name} must be a whole number from 1 to ${max}, got ${JSON.stringify(value)}: open the node and correct it`);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw inputError(name === "pageSize" ? "tuya-log.errors.badPageSize" : "tuya-log.errors.badMaxPages", { max, value: JSON.stringify(value) ?? "undefined" });
   return n;
 }
 
@@ -152,7 +148,8 @@ function summary(ref: DeviceRef, states: WalkState[]): Record<string, unknown> {
 export = function (RED: NodeAPI): void {
   function TuyaLog(this: Node, def: TuyaLogDef): void {
     RED.nodes.createNode(this, def);
-    const status = new Status(this);
+    const t = translator(RED);
+    const status = new Status(this, t);
     const attached = attachConfig(RED, this, def.tuya, status);
     const format: OutputFormat = isOutputFormat(def.format) ? def.format : "records";
     const mode = windowMode(def);
@@ -172,11 +169,11 @@ export = function (RED: NodeAPI): void {
       const window = await readWindow(RED, this, msg, def, mode, DEFAULT_SPAN);
       const eventTypes = readEventTypes(await read(msg, def.eventTypesType, def.eventTypes));
       const codes = readCodes(await read(msg, def.codesType, def.codes));
-      const pageSize = wholeNumber(def.pageSize, "Page size", MAX_LOG_PAGE_SIZE, MAX_LOG_PAGE_SIZE);
-      const maxPages = wholeNumber(def.maxPages, "Page cap", 1_000_000, undefined);
+      const pageSize = wholeNumber(def.pageSize, "pageSize", MAX_LOG_PAGE_SIZE, MAX_LOG_PAGE_SIZE);
+      const maxPages = wholeNumber(def.maxPages, "maxPages", 1_000_000, undefined);
       const ctx = this.context();
       const marks = mode === "incremental" ? ((await contextGet<LogMarks>(ctx, MARKS_KEY, store)) ?? {}) : undefined;
-      status.requesting(`logs of ${counted(refs.length, "device", "devices")}`);
+      status.requesting(t("tuya-log.status.logsOf", { count: refs.length }));
       const lookup = def.applySpec !== false && format !== "raw" ? await specs.get(config.devices, refs.map((r) => r.id), signal) : undefined;
       const bySpec = lookup?.specs;
 
@@ -193,7 +190,7 @@ export = function (RED: NodeAPI): void {
       const warnings = new Set<string>();
       // A device Tuya gives no specification for still has its log: its values go out unscaled.
       const noSpec = refs.filter((r) => lookup?.failed.has(r.id));
-      for (const r of noSpec) warnings.add(`${deviceLabel(r)}: no specification (${lookup?.failed.get(r.id) ?? ""}); values are not scaled`);
+      for (const r of noSpec) warnings.add(t("tuya-status.warnings.noSpec", { device: deviceLabel(r), reason: lookup?.failed.get(r.id) ?? "" }));
       const streamer = new Streamer(send, msg._msgid, format !== "messages");
       let pages = 0;
       let total = 0;
@@ -219,12 +216,9 @@ export = function (RED: NodeAPI): void {
           if (page.truncated) {
             st.truncated = true;
             st.cursor = page.cursor;
-            warnings.add(
-              `${deviceLabel(ref)}: stopped after ${counted(st.pages, "page", "pages")} (the page cap); the rest of the window was not fetched` +
-                (mode === "incremental" ? " yet: the next run fetches them first" : ": raise the page cap or shorten the window"),
-            );
+            warnings.add(t(mode === "incremental" ? "tuya-log.warnings.cappedIncremental" : "tuya-log.warnings.capped", { device: deviceLabel(ref), count: st.pages }));
           }
-          status.progress(`${counted(pages, "page", "pages")} · ${counted(total, "entry", "entries")}`);
+          status.progress(`${t("common.count.page", { count: pages })} · ${t("common.count.entry", { count: total })}`);
           if (output !== "page") {
             for (const e of fresh) st.fetched.push(e);
           } else if (fresh.length > 0) {
@@ -234,10 +228,7 @@ export = function (RED: NodeAPI): void {
         }
         // A gap walk starts with the entries already sent at its end; a cap they fill would never get past them.
         if (walk.kind === "gap" && st.truncated && st.fresh === 0) {
-          throw new InputError(
-            `${deviceLabel(ref)}: the page cap (${counted(maxPages ?? 0, "page", "pages")} of ${pageSize}) is used up by entries already sent, ` +
-              "so incremental runs cannot get past them: raise the Page cap or the Page size",
-          );
+          throw inputError("tuya-log.errors.capUsedUp", { device: deviceLabel(ref), count: maxPages ?? 0, size: pageSize ?? MAX_LOG_PAGE_SIZE });
         }
         st.complete = !st.truncated;
       };
@@ -271,7 +262,7 @@ export = function (RED: NodeAPI): void {
       } catch (err) {
         // Batches that arrived before the failure are sent (the last without count) and marked.
         if (!signal.aborted) await streamer.flush(false);
-        await saveMarks().catch((e: unknown) => this.warn(`The incremental marks could not be saved: ${e instanceof Error ? e.message : String(e)}`));
+        await saveMarks().catch((e: unknown) => this.warn(t("tuya-log.warnings.marksNotSaved", { error: e instanceof Error ? e.message : String(e) })));
         throw err;
       }
 
@@ -288,10 +279,10 @@ export = function (RED: NodeAPI): void {
       await saveMarks();
 
       for (const w of warnings) this.warn(w);
-      const text = total === 0 ? "no entries" : counted(total, "entry", "entries");
-      if (states.some((s) => s.truncated)) status.warning(`${text} · truncated`);
-      else if (noSpec.length > 0) status.warning(`${text} · ${noSpec.length} without spec`);
-      else if (warnings.size > 0) status.warning(`${text} · past 7 days`);
+      const text = total === 0 ? t("tuya-log.status.noEntries") : t("common.count.entry", { count: total });
+      if (states.some((s) => s.truncated)) status.warning(`${text} · ${t("tuya-log.status.truncated")}`);
+      else if (noSpec.length > 0) status.warning(`${text} · ${t("common.status.withoutSpec", { n: noSpec.length })}`);
+      else if (warnings.size > 0) status.warning(`${text} · ${t("tuya-log.status.past7Days")}`);
       else status.success(text);
     };
 

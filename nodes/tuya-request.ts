@@ -4,9 +4,9 @@
  * are never repeated unless the server provably did not execute them (the client decides).
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
-import { InputError } from "../src/core/errors";
 import { isTokenPath } from "../src/tuya";
 import { handleInput } from "./shared/input";
+import { inputError, translator } from "./shared/i18n";
 import { Status } from "./shared/status";
 import { attachConfig } from "./tuya-common";
 
@@ -30,18 +30,18 @@ interface RequestMsg {
 
 function readMethod(value: unknown): Method {
   const method = typeof value === "string" ? value.toUpperCase() : value;
-  if (!(METHODS as readonly unknown[]).includes(method)) throw new InputError(`method: ${JSON.stringify(value)} is not one of ${METHODS.join(", ")}`);
+  if (!(METHODS as readonly unknown[]).includes(method)) throw inputError("tuya-request.errors.badMethod", { method: JSON.stringify(value) ?? "undefined", choices: METHODS.join(", ") });
   return method as Method;
 }
 
 /** The OpenAPI path, with any "?a=1" part moved into the query. Only paths: the host is the config's. */
 function readPath(value: unknown): { path: string; query: Record<string, unknown> } {
   if (typeof value !== "string" || !/^\/(?!\/)\S*$/.test(value.trim())) {
-    throw new InputError(`path: ${JSON.stringify(value)} is not an OpenAPI path such as "/v1.0/iot-03/devices/<id>" (a path only, starting with one "/"; the host comes from the tuya-config)`);
+    throw inputError("tuya-request.errors.badPath", { path: JSON.stringify(value) ?? "undefined" });
   }
   const [path, search] = value.trim().split("?", 2);
   // Token calls would put the project's tokens into msg.payload, and a refresh spends the shared client's pair.
-  if (isTokenPath(path)) throw new InputError("path: the token paths (/v1.0/token...) cannot be called; the tuya-config node gets and refreshes tokens itself");
+  if (isTokenPath(path)) throw inputError("tuya-request.errors.tokenPath");
   return { path, query: search ? Object.fromEntries(new URLSearchParams(search)) : {} };
 }
 
@@ -52,10 +52,10 @@ function readObject(value: unknown, label: string): Record<string, unknown> | un
     try {
       v = JSON.parse(v) as unknown;
     } catch {
-      throw new InputError(`${label}: not valid JSON`);
+      throw inputError("tuya-request.errors.badJson", { label });
     }
   }
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new InputError(`${label}: must be an object of parameter names and values`);
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw inputError("tuya-request.errors.notObject", { label });
   return v as Record<string, unknown>;
 }
 
@@ -64,14 +64,15 @@ function readBody(text: string | undefined): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new InputError("body: the body in the dialog is not valid JSON");
+    throw inputError("tuya-request.errors.badBody");
   }
 }
 
 export = function (RED: NodeAPI): void {
   function TuyaRequest(this: Node, def: TuyaRequestDef): void {
     RED.nodes.createNode(this, def);
-    const status = new Status(this);
+    const t = translator(RED);
+    const status = new Status(this, t);
     const attached = attachConfig(RED, this, def.tuya, status);
 
     handleInput(this, status, async ({ msg, send, signal }) => {

@@ -9,8 +9,8 @@ import { statusToRecords, type TuyaDataPoint } from "../src/tuya";
 import { contextGet, contextSet } from "./shared/context";
 import { handleInput } from "./shared/input";
 import { formatMessages, withParts, timeSetting } from "./shared/output";
+import { translator } from "./shared/i18n";
 import { Status } from "./shared/status";
-import { counted } from "./shared/text";
 import { attachConfig, deviceLabel, readDevices, SpecCache, type DeviceRef, type TuyaConfigNode } from "./tuya-common";
 
 interface TuyaStatusDef extends NodeDef {
@@ -66,7 +66,8 @@ function withoutLocalKey(info: Record<string, unknown>): Record<string, unknown>
 export = function (RED: NodeAPI): void {
   function TuyaStatus(this: Node, def: TuyaStatusDef): void {
     RED.nodes.createNode(this, def);
-    const status = new Status(this);
+    const t = translator(RED);
+    const status = new Status(this, t);
     const attached = attachConfig(RED, this, def.tuya, status);
     // The editor's defaults (tuya-status.html), for nodes imported or written without these properties.
     const format: OutputFormat = isOutputFormat(def.format) ? def.format : "records";
@@ -80,7 +81,7 @@ export = function (RED: NodeAPI): void {
       // A device Tuya gives no specification for (2009 ...) still has a status: unscaled, with a warning.
       for (const r of results) {
         const reason = lookup?.failed.get(r.id);
-        if (reason !== undefined) warnings.push(`${deviceLabel(r)}: no specification (${reason}); values are not scaled`);
+        if (reason !== undefined) warnings.push(t("tuya-status.warnings.noSpec", { device: deviceLabel(r), reason }));
       }
       const time = new Date();
       const out = new Map<string, ReadingRecord[]>();
@@ -123,7 +124,7 @@ export = function (RED: NodeAPI): void {
     handleInput(this, status, async ({ msg, send, signal }) => {
       const config = attached.require();
       const refs = await readDevices(RED, this, msg, devicesType, devicesValue);
-      status.requesting(`status of ${counted(refs.length, "device")}`);
+      status.requesting(t("tuya-status.status.statusOf", { count: refs.length }));
       const fetched = await fetchStatus(refs, signal);
       let results = fetched.results;
       const { missing } = fetched;
@@ -134,7 +135,7 @@ export = function (RED: NodeAPI): void {
       }
       const warnings: string[] = [];
       const recs = format === "raw" ? new Map<string, ReadingRecord[]>() : await records(config, results, warnings, signal);
-      if (missing.length) warnings.push(`no status for ${missing.join(", ")}: not in this cloud project, or another data center`);
+      if (missing.length) warnings.push(t("tuya-status.warnings.missing", { ids: missing.join(", ") }));
       // Every message sent carries what went wrong (formatMessages copies msg).
       const m = msg as NodeMessageInFlow & { missing?: string[]; warnings?: string[] };
       if (missing.length) m.missing = missing;
@@ -153,10 +154,10 @@ export = function (RED: NodeAPI): void {
       if (last) await contextSet(this.context(), LAST_VALUES_KEY, last);
       if (out.length > 0) send([out]);
       for (const w of warnings) this.warn(w);
-      if (missing.length) status.warning(`${missing.length} of ${counted(refs.length, "device")} missing`);
-      else if (warnings.length) status.warning(`${counted(results.length, "device")} · ${warnings.length} without spec`);
-      else if (def.changesOnly && results.length === 0) status.success("no change");
-      else status.success(def.changesOnly ? `${counted(results.length, "device")} changed` : counted(results.length, "device"));
+      if (missing.length) status.warning(t("tuya-status.status.missing", { missing: missing.length, count: refs.length }));
+      else if (warnings.length) status.warning(`${t("common.count.device", { count: results.length })} · ${t("common.status.withoutSpec", { n: warnings.length })}`);
+      else if (def.changesOnly && results.length === 0) status.success(t("tuya-status.status.noChange"));
+      else status.success(t(def.changesOnly ? "tuya-status.status.changed" : "common.count.device", { count: results.length }));
     });
   }
 

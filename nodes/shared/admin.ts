@@ -7,18 +7,20 @@
  */
 import type { NodeAPI } from "node-red";
 import type { Request, Response } from "express";
-import { InputError } from "../../src/core/errors";
 import { redact } from "../../src/core/redact";
+import { inputError, localized, translator } from "./i18n";
 
 const PASSWORD_PLACEHOLDER = "__PWRD__";
 
 export type AdminHandler = (req: Request) => Promise<unknown>;
 
 export function adminRoute(RED: NodeAPI, method: "get" | "post", path: string, permission: string, handler: AdminHandler, secrets: (req: Request) => string[] = () => []): void {
+  const t = translator(RED);
   RED.httpAdmin[method](path, RED.auth.needsPermission(permission), (req: Request, res: Response) => {
     handler(req).then(
       (body) => res.json(body),
-      (err: unknown) => {
+      (failure: unknown) => {
+        const err = localized(failure, t);
         const message = err instanceof Error ? err.message : String(err);
         res.status(400).json({ error: redact(message, secrets(req)) });
       },
@@ -49,7 +51,7 @@ export function dialogCredentials(RED: NodeAPI, body: Record<string, unknown>, f
   for (const field of fields) {
     const value = typedValue(body[field]);
     if (value === undefined && !same && stored?.[field] && secretFields.includes(field)) {
-      throw new InputError(`Enter the secret again: the endpoint changed (a stored ${field} is only sent to the endpoint the config was deployed with)`);
+      throw inputError("common.errors.secretAgain", { field });
     }
     out[field] = value ?? (same ? stored?.[field] : undefined) ?? "";
   }

@@ -8,7 +8,8 @@
  */
 import type { Node, NodeStatus } from "node-red";
 import type { ClientState } from "../../src/core/client";
-import { NOT_CONFIGURED, showStatus, shownStatus, statusForState } from "./status";
+import { englishText, type Translate } from "./i18n";
+import { notConfiguredStatus, showStatus, shownStatus, statusForState } from "./status";
 
 type User = Pick<Node, "id" | "status">;
 
@@ -19,13 +20,19 @@ export class ConfigUsers {
   /** The connection error while it lasts (replayed on register). */
   private lastError?: NodeStatus;
 
-  /** @param configured false while the config node's credentials are empty */
-  constructor(private readonly configured = true) {}
+  /**
+   * @param configured false while the config node's credentials are empty
+   * @param t the config node's translator for the pushed texts (English without one)
+   */
+  constructor(
+    private readonly configured = true,
+    private readonly t: Translate = englishText,
+  ) {}
 
   register(node: User): void {
     this.users.set(node.id, node);
     if (this.lastError) showStatus(node, this.lastError);
-    else if (!this.configured) showStatus(node, NOT_CONFIGURED);
+    else if (!this.configured) showStatus(node, notConfiguredStatus(this.t));
   }
 
   deregister(node: Pick<Node, "id">): void {
@@ -38,7 +45,7 @@ export class ConfigUsers {
 
   /** Pushes a client's state to the users (see the rules above). */
   update(state: ClientState, platform: "Tuya" | "HOBOlink"): void {
-    const status = statusForState(state, platform);
+    const status = statusForState(state, platform, this.t);
     this.pushed.add(status);
     const isError = state.state === "error";
     this.lastError = isError ? status : undefined;

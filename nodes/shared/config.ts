@@ -5,6 +5,7 @@
  */
 import type { Node, NodeAPI } from "node-red";
 import type { ConfigUsers } from "./config-users";
+import { keyedError } from "./i18n";
 import { Status } from "./status";
 
 export function getConfigNode<T extends Node>(RED: NodeAPI, id: string | undefined, status: Status): T | undefined {
@@ -15,7 +16,7 @@ export function getConfigNode<T extends Node>(RED: NodeAPI, id: string | undefin
 
 /** The error for a message that reached a node without a usable config node. */
 export function missingConfigError(configType: string): Error {
-  return new Error(`No ${configType} node is selected (or it is disabled): open this node and choose or create a ${configType}`);
+  return keyedError("common.errors.noConfig", { type: configType });
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
 import { ApiError, isAbortError } from "../../src/core/errors";
+import { localized } from "./i18n";
 import { Status } from "./status";
 
 /** Evaluates a typed-input property against msg, flow, global, env, ... (async: works with persistent context). */
@@ -42,8 +43,10 @@ export function handleInput(node: Node, status: Status, handler: (ctx: InputCont
   node.on("input", (msg: NodeMessageInFlow, send: SendFn, done: (err?: Error) => void) => {
     handler({ msg, send, signal: closing.signal }).then(
       () => done(),
-      (err: unknown) => {
-        if (closing.signal.aborted && isAbortError(err)) return done();
+      (failure: unknown) => {
+        if (closing.signal.aborted && isAbortError(failure)) return done();
+        // A keyed error (shared/i18n.ts, or the library's InputError key) in the runtime's language.
+        const err = localized(failure, status.t);
         (msg as Record<string, unknown>).errorDetails = errorDetails(err);
         status.error(err);
         done(err instanceof Error ? err : new Error(String(err)));

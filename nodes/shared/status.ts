@@ -8,6 +8,7 @@ import type { Node, NodeStatus } from "node-red";
 import type { ClientState } from "../../src/core/client";
 import { ApiError } from "../../src/core/errors";
 import { NotConfiguredError } from "./not-configured";
+import { englishText, type Translate } from "./i18n";
 
 const MAX_TEXT = 32;
 
@@ -45,25 +46,31 @@ export function shownStatus(node: Pick<Node, "status">): NodeStatus | undefined 
 }
 
 /** The neutral status of a node whose config node has no credentials yet. */
-export const NOT_CONFIGURED: NodeStatus = { fill: "grey", shape: "ring", text: "not configured" };
+export function notConfiguredStatus(t: Translate = englishText): NodeStatus {
+  return { fill: "grey", shape: "ring", text: t("common.status.notConfigured") };
+}
 
 export class Status {
-  constructor(private readonly node: Pick<Node, "status">) {}
+  /** t: the node's translator (shared/i18n.ts); English without one. */
+  constructor(
+    private readonly node: Pick<Node, "status">,
+    readonly t: Translate = englishText,
+  ) {}
 
   set(status: NodeStatus): void {
     showStatus(this.node, status);
   }
-  connecting(text = "connecting"): void {
+  connecting(text = this.t("common.status.connecting")): void {
     this.set({ fill: "blue", shape: "ring", text });
   }
-  requesting(text = "requesting"): void {
+  requesting(text = this.t("common.status.requesting")): void {
     this.set({ fill: "yellow", shape: "dot", text: short(text) });
   }
   progress(text: string): void {
     this.set({ fill: "yellow", shape: "dot", text: short(text) });
   }
   success(text?: string): void {
-    this.set({ fill: "green", shape: "dot", text: short(text ? `${text} · ${clock()}` : `ok · ${clock()}`) });
+    this.set({ fill: "green", shape: "dot", text: short(`${text || this.t("common.status.ok")} · ${clock()}`) });
   }
   warning(text: string): void {
     this.set({ fill: "yellow", shape: "ring", text: short(text) });
@@ -73,10 +80,10 @@ export class Status {
     this.set({ fill: "red", shape: "ring", text: errorLabel(err) });
   }
   notConfigured(): void {
-    this.set(NOT_CONFIGURED);
+    this.set(notConfiguredStatus(this.t));
   }
   noConfig(): void {
-    this.set({ fill: "red", shape: "ring", text: "no config node" });
+    this.set({ fill: "red", shape: "ring", text: this.t("common.status.noConfig") });
   }
   clear(): void {
     this.set({});
@@ -84,14 +91,14 @@ export class Status {
 }
 
 /** A client state (both clouds emit the same ones) as a status. */
-export function statusForState(s: ClientState, platform: "Tuya" | "HOBOlink"): NodeStatus {
+export function statusForState(s: ClientState, platform: "Tuya" | "HOBOlink", t: Translate = englishText): NodeStatus {
   switch (s.state) {
     case "connecting":
-      return { fill: "blue", shape: "ring", text: "connecting" };
+      return { fill: "blue", shape: "ring", text: t("common.status.connecting") };
     case "connected":
-      return { fill: "green", shape: "ring", text: "connected" };
+      return { fill: "green", shape: "ring", text: t("common.status.connected") };
     case "token-refreshed":
-      return { fill: "green", shape: "ring", text: `token refreshed · ${clock()}` };
+      return { fill: "green", shape: "ring", text: `${t("common.status.tokenRefreshed")} · ${clock()}` };
     case "error":
       return { fill: "red", shape: "ring", text: short(s.code !== undefined ? `${platform} ${s.code}` : s.message) };
     case "closed":

@@ -4,8 +4,8 @@
  * since the last successful run, the first run looking back a set span.
  */
 import type { Node, NodeAPI, NodeMessage } from "node-red";
-import { InputError } from "../../src/core/errors";
 import { parseTime, parseWindow, type TimeWindow } from "../../src/core/time";
+import { inputError } from "./i18n";
 import { evaluate } from "./input";
 
 /** The window fields of a history node's definition. */
@@ -46,7 +46,7 @@ export async function readWindow(RED: NodeAPI, node: Node, msg: NodeMessage, def
   const end = parseTime((await evaluate(RED, node, msg, def.endType || "str", def.end)) ?? "now", { name: "end" });
   if (mode === "absolute") {
     const start = await evaluate(RED, node, msg, def.startType || "str", def.start);
-    if (start === undefined) throw new InputError("No start time given: enter one in the node or send it in the configured property");
+    if (start === undefined) throw inputError("common.errors.noStart");
     return parseWindow(start, end);
   }
   const back = (mode === "relative" ? def.span : def.lookback) || defaultSpan;

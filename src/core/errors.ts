@@ -106,11 +106,24 @@ export class ApiError extends Error {
   }
 }
 
-/** Bad input from a flow or a caller, found before anything was sent. */
+/** A stable id for an error's text and the values it names, so a user interface can show the text in its own language. */
+export interface TextKey {
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+/** Bad input from a flow or a caller, found before anything was sent. The message is English; `key` and `params` (when given) name the text for translation. */
 export class InputError extends Error {
-  constructor(message: string) {
+  readonly key?: string;
+  readonly params?: Record<string, string | number>;
+
+  constructor(message: string, text?: TextKey) {
     super(message);
     this.name = "InputError";
+    if (text) {
+      this.key = text.key;
+      this.params = text.params;
+    }
   }
 }
 

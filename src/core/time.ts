@@ -35,6 +35,7 @@ function fail(input: unknown, name: string | undefined): never {
   throw new InputError(
     `Cannot read ${describe(input)} as ${/^[aeiou]/i.test(what) ? "an" : "a"} ${what}: use an ISO 8601 date, "yyyy-MM-dd HH:mm:ss" (UTC), ` +
       `a 10-digit (seconds) or 13-digit (milliseconds) timestamp, "now", or a relative span such as "-24h", "-7d" or "-30m"`,
+    { key: "time.unreadable", params: { input: describe(input), name: name ?? "" } },
   );
 }
 
@@ -125,7 +126,10 @@ export function parseWindow(start: unknown, end: unknown, now = Date.now()): Tim
   const s = parseTime(start, { now, name: "start" });
   const e = parseTime(end ?? "now", { now, name: "end" });
   if (e.getTime() <= s.getTime()) {
-    throw new InputError(`The end time (${e.toISOString()}) must be after the start time (${s.toISOString()})`);
+    throw new InputError(`The end time (${e.toISOString()}) must be after the start time (${s.toISOString()})`, {
+      key: "time.reversed",
+      params: { start: s.toISOString(), end: e.toISOString() },
+    });
   }
   return { start: s, end: e };
 }

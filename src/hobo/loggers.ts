@@ -41,7 +41,9 @@ export function normalizeLoggers(input: unknown): string[] {
   const serials = [...new Set(pieces(input).map((s) => s.trim()).filter((s) => s !== ""))];
   if (serials.length === 0) throw new InputError(`No logger serial numbers were given (received ${describe(input)}): use ${ACCEPTED}`);
   const bad = serials.find((s) => !SERIAL.test(s));
-  if (bad !== undefined) throw new InputError(`"${bad.slice(0, 40)}" is not a logger serial number: use ${ACCEPTED}`);
+  if (bad !== undefined) {
+    throw new InputError(`"${bad.slice(0, 40)}" is not a logger serial number: use ${ACCEPTED}`, { key: "loggers.badSerial", params: { serial: bad.slice(0, 40) } });
+  }
   return serials;
 }
 

@@ -69,7 +69,7 @@ function editorKeys(html: string): string[] {
 
 /** Keys the runtime code uses: every string literal of the form "<set>.<path>" (passed to the translator directly or kept in a table). */
 function runtimeKeys(source: string, sets: string[]): string[] {
-  const head = sets.map((s) => s.replace(/[-]/g, "\\-")).join("|");
+  const head = [...sets, "common"].map((s) => s.replace(/[-]/g, "\\-")).join("|");
   const re = new RegExp(`["'\`]((?:${head})\\.[A-Za-z0-9_]+(?:\\.[A-Za-z0-9_]+)+)["'\`]`, "g");
   return [...source.matchAll(re)].map((m) => m[1]);
 }
