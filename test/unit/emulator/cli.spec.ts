@@ -5,7 +5,9 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { examplePorts } from "../../../src/emulator/cli";
 import { freePort } from "../../support/free-port";
 
 const root = resolve(__dirname, "../../..");
@@ -17,6 +19,18 @@ async function startCli(args: string[] = [], env: NodeJS.ProcessEnv = {}) {
 }
 
 describe("emulator CLI", () => {
+  it("bestlab-emulator's default ports are the ones the example flows' config nodes point at", () => {
+    const local = readdirSync(join(root, "examples"))
+      .filter((f) => f.endsWith(".json"))
+      .flatMap((f) => (JSON.parse(readFileSync(join(root, "examples", f), "utf8")) as { type: string; endpoint?: string }[]).map((n) => ({ f, ...n })))
+      .filter((n) => n.type.endsWith("-config") && /^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(n.endpoint ?? ""));
+    assert.ok(local.length > 0, "no example points a config node at a local emulator");
+    for (const n of local) {
+      const cloud = n.type.replace(/-config$/, "") as keyof typeof examplePorts;
+      assert.equal(new URL(n.endpoint!).port, String(examplePorts[cloud]), `${n.f}: ${n.type} endpoint ${n.endpoint}`);
+    }
+  });
+
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     it(`prints one JSON line with both clouds and stops cleanly on ${signal}`, async () => {
       const { child, info } = await startCli();
