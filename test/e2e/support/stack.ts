@@ -122,6 +122,10 @@ export interface StackOptions {
   flows?: (tuya: TuyaEmulator, hobo: HoboEmulator) => { flows: unknown[]; credentials: Record<string, unknown> };
   /** Extra settings.js properties, as JavaScript source. */
   settings?: string;
+  /** The Node-RED to run: the (aliased) dev dependency whose red.js is started; "node-red" (4.1) unless said. */
+  runtime?: string;
+  /** Puts the pack into <userDir>/node_modules; the packed files copied from this checkout unless said. */
+  install?: (userDir: string) => void;
 }
 
 /** Starts the emulators and a Node-RED with the pack installed, and waits until its editor and websocket answer. */
@@ -131,8 +135,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await tuya.start();
   await hobo.start();
   const userDir = mkdtempSync(join(tmpdir(), "bestlab-e2e-"));
-  installPack(userDir);
   writeFileSync(join(userDir, "package.json"), JSON.stringify({ name: "e2e", private: true }));
+  (options.install ?? installPack)(userDir);
   const port = await freePort();
   writeFileSync(
     join(userDir, "settings.js"),
@@ -145,7 +149,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   writeFileSync(join(userDir, "flows.json"), JSON.stringify(initial.flows));
   writeFileSync(join(userDir, "flows_cred.json"), JSON.stringify(initial.credentials));
   const log: string[] = [];
-  const red = spawn(process.execPath, [join(root, "node_modules/node-red/red.js"), "-u", userDir, "-s", join(userDir, "settings.js")], {
+  const red = spawn(process.execPath, [join(root, "node_modules", options.runtime ?? "node-red", "red.js"), "-u", userDir, "-s", join(userDir, "settings.js")], {
     cwd: userDir,
     stdio: ["ignore", "pipe", "pipe"],
   });
