@@ -132,7 +132,7 @@ describe("the packed tarball (npm pack of a clean clone)", function () {
       it("installs the bestlab-emulator command: npx bestlab-emulator serves both emulators", async () => {
         const [tuyaPort, hoboPort] = [await freePort(), await freePort()];
         // Its own process group, so the stop below reaches the emulators behind npx too.
-        const child = spawn("npx", ["--no", "bestlab-emulator", "--tuya-port", String(tuyaPort), "--hobo-port", String(hoboPort)], { cwd: stack.userDir, stdio: ["ignore", "pipe", "pipe"], detached: true });
+        const child = spawn("npx", ["--no", "--", "bestlab-emulator", "--tuya-port", String(tuyaPort), "--hobo-port", String(hoboPort)], { cwd: stack.userDir, stdio: ["ignore", "pipe", "pipe"], detached: true });
         let stderr = "";
         child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
         try {
