@@ -310,6 +310,36 @@ describe("the editor in a real browser", function () {
     });
   }
 
+  it("in a German browser the dialogs and the help sidebar are German (tuya-status, hobo-data)", async () => {
+    const german = await openEditor(stack, { locale: "de-DE" });
+    try {
+      const { page } = german;
+      page.setDefaultTimeout(15_000);
+      const cases = [
+        { type: "tuya-status", label: "node-input-devices", text: "Geräte", help: "Liest die aktuellen Datenpunkte (Status)" },
+        { type: "hobo-data", label: "node-input-loggersFrom", text: "Logger", help: "Liest Messwerte von HOBO-Loggern" },
+      ];
+      for (const c of cases) {
+        const node = await nodeOf(page, c.type);
+        assert.ok(node, `the demo workspace has no ${c.type} node`);
+        await openDialog(page, node);
+        const label = (await page.locator(`label[for="${c.label}"]`).first().textContent())?.trim();
+        assert.equal(label, c.text, `${c.type}'s dialog label in German`);
+        const window = c.type === "hobo-data" ? await page.locator('#node-input-window option[value="incremental"]').textContent() : undefined;
+        if (window !== undefined) assert.equal(window?.trim(), "seit der letzten erfolgreichen Abfrage");
+        await page.locator(".red-ui-tray").last().locator(".red-ui-tray-footer-left button:has(i.fa-book)").click();
+        await waitFor(
+          () => page.evaluate((w) => [...document.querySelectorAll(".red-ui-help")].some((e) => (e.textContent ?? "").replace(/\s+/g, " ").includes(w)), c.help),
+          () => `the Help sidebar to show ${c.type}'s German help ("${c.help}")`,
+        );
+        await screenshot(page, `dialog-de-${c.type}`);
+        await closeDialog(page, "cancel");
+      }
+    } finally {
+      await german.close();
+    }
+  });
+
   it("makes a new tuya-config in the dialog: test connection fails with the error for a wrong secret and succeeds against the emulator; the device picker lists the emulator's devices", async () => {
     const { page, consoleErrors } = browser;
     const before = consoleErrors.length;

@@ -249,12 +249,14 @@ export interface Browser {
 }
 
 /** Opens the editor in headless chromium and waits until it has loaded the node definitions and the flows. */
-export async function openEditor(stack: Stack, options: { width?: number; height?: number } = {}): Promise<Browser> {
+/** locale: the browser's language (navigator.language), which the editor follows unless the user chose another in its settings. */
+export async function openEditor(stack: Stack, options: { width?: number; height?: number; locale?: string } = {}): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), "bestlab-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
     viewport: { width: options.width ?? 1600, height: options.height ?? 900 },
+    ...(options.locale ? { locale: options.locale } : {}),
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
   const page = context.pages()[0] ?? (await context.newPage());
