@@ -11,3 +11,5 @@ export * from "./signals";
 export * from "./client";
 export * from "./util";
 export * from "./transport-rule";
+export * from "./marks";
+export * from "./harvest";

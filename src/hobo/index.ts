@@ -9,3 +9,4 @@ export { DEFAULT_BASE_URL, DEFAULT_REQUESTS_PER_MINUTE, DEFAULT_ROW_CAP, MAX_CON
 export { compareRows, sortUnique } from "./dedupe";
 export { HoboTokenInfo, DEFAULT_TOKEN_LIFETIME_SEC } from "./token-info";
 export { HoboApi, type HoboGetDataResult } from "./bestlab";
+export { harvestHobo, hoboSource, hoboRowKey, readHoboMarks, SHARED_START_MS, type HoboHarvestOptions } from "./incremental";

@@ -21,6 +21,8 @@ export { normalizeCommands, validateCommands, type TuyaCommand } from "./command
 export { LOG_RETENTION_MS, MAX_LOG_PAGE_SIZE, sliceWindow, type TuyaLogQuery, type TuyaLogPage, type TuyaLogResult } from "./logs";
 export { TuyaDevices, MAX_BATCH_IDS, type TuyaDevicesOptions, type TuyaFunctionSet, type TuyaSpecification, type SendCommandOptions } from "./devices";
 export { TuyaDeviceManager, type TuyaDeviceSet, type TuyaCommandOutcome } from "./manager";
+export { parseEventTypes, parseLogCodes, TUYA_EVENT_TYPES } from "./log-query";
+export { harvestTuyaLogs, tuyaLogSource, tuyaEntryKey, type TuyaHarvestOptions } from "./harvest";
 export { statusToRecords, logsToRecords, type TuyaRecordOptions } from "./records";
 export {
   TuyaEventConsumer,

@@ -1,0 +1,60 @@
+/**
+ * hobo-data's settings read once at deploy: the dialog's logger list, unit system, the type and
+ * sensor filters, and bestlab's raw answer shape for a set of rows.
+ */
+import { inputError } from "./shared/i18n";
+import { normalizeLoggers, type HoboFlavour, type HoboRow, type HoboUnitSystem } from "../src/hobo";
+
+export interface LoggerEntry {
+  serial?: unknown;
+  name?: unknown;
+}
+
+export function commaSet(text: unknown): Set<string> | undefined {
+  if (typeof text !== "string") return undefined;
+  const items = text.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "");
+  return items.length > 0 ? new Set(items) : undefined;
+}
+
+export function unitSystemOf(value: unknown): HoboUnitSystem {
+  return value === "us" || value === "scaled" ? value : "si";
+}
+
+/** bestlab's JSON shape for a set of rows: legacy observation_list, LI-COR data. */
+export function rawShape(flavour: HoboFlavour, rows: HoboRow[]): Record<string, unknown> {
+  const message = `OK: Found: ${rows.length} results.`;
+  return flavour === "legacy" ? { observation_list: rows, message, max_results: false } : { data: rows, message, max_results: false };
+}
+
+/** The dialog list as serials and a serial -> friendly name map. */
+export function dialogLoggers(list: unknown): { serials: string[]; names: Record<string, string> } {
+  const serials: string[] = [];
+  const names: Record<string, string> = {};
+  for (const entry of Array.isArray(list) ? (list as LoggerEntry[]) : []) {
+    const serial = typeof entry?.serial === "string" || typeof entry?.serial === "number" ? String(entry.serial).trim() : "";
+    if (!serial) continue;
+    serials.push(serial);
+    if (typeof entry.name === "string" && entry.name.trim()) names[serial] = entry.name.trim();
+  }
+  return { serials, names };
+}
+
+/** The node's type and sensor filters (a sensor matches by its full serial or the logger part before "-"). */
+export function rowFilter(types: Set<string> | undefined, sensors: Set<string> | undefined): (row: HoboRow) => boolean {
+  return (row) => {
+    if (types && !types.has(String(row.sensor_measurement_type).toLowerCase())) return false;
+    if (sensors) {
+      const sn = String(row.sensor_sn).toLowerCase();
+      if (!sensors.has(sn) && !sensors.has(sn.split("-")[0])) return false;
+    }
+    return true;
+  };
+}
+
+/** The loggers to ask, from the dialog's list (where undefined) or a typed input named by where. */
+export function loggersOf(input: unknown, where: string | undefined): string[] {
+  if (input === undefined || input === null || (Array.isArray(input) && input.length === 0) || input === "") {
+    throw where === undefined ? inputError("hobo-data.errors.noLoggersInList") : inputError("hobo-data.errors.noLoggersIn", { property: where });
+  }
+  return normalizeLoggers(input);
+}

@@ -1,0 +1,71 @@
+/**
+ * What a user may write for a log query's event types and data-point codes (a node's typed input,
+ * a function node's argument): names or numbers, comma text, JSON array text or an array. Checked
+ * before any request, with a message that says what is accepted.
+ */
+import { InputError } from "../core/errors";
+
+/** Tuya's event types by name (reference §4.3); "report" (7) is what a data history wants. */
+export const TUYA_EVENT_TYPES: Readonly<Record<string, number>> = {
+  online: 1,
+  offline: 2,
+  activation: 3,
+  reset: 4,
+  command: 5,
+  upgrade: 6,
+  report: 7,
+  data: 7,
+  semaphore: 8,
+  restart: 9,
+  timing: 10,
+};
+const DP_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** A comma text, a JSON array text, an array or a single value, as a list of items. */
+function listOf(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value;
+  if (typeof value !== "string") return [value];
+  const text = value.trim();
+  if (text.startsWith("[")) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (Array.isArray(parsed)) return parsed;
+    } catch {
+      // read as a comma list below, which then names the bad item
+    }
+  }
+  return text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+}
+
+/** Event types as numbers: 7, "1,2,7", ["online", 7] or "all"; default [7]. */
+export function parseEventTypes(value: unknown): number[] {
+  const items = listOf(value);
+  if (items.length === 1 && String(items[0]).toLowerCase() === "all") return Array.from({ length: 10 }, (_, i) => i + 1);
+  const types = items.map((item) => {
+    const name = String(item).trim().toLowerCase();
+    const t = TUYA_EVENT_TYPES[name] ?? (typeof item === "number" ? item : /^\d+$/.test(name) ? Number(name) : NaN);
+    if (!Number.isInteger(t) || t < 1 || t > 10) {
+      throw new InputError(
+        `event types: ${JSON.stringify(item)} is not a Tuya event type; give numbers 1-10 or names ` +
+          `(online, offline, activation, reset, command, upgrade, report = 7 data reports, semaphore, restart, timing) or "all"`,
+        { key: "tuya-log.errors.badEventType", params: { type: JSON.stringify(item) ?? "undefined" } },
+      );
+    }
+    return t;
+  });
+  return types.length > 0 ? [...new Set(types)] : [7];
+}
+
+/** Data-point codes to keep ([] = all). */
+export function parseLogCodes(value: unknown): string[] {
+  return listOf(value).map((c) => {
+    if (typeof c !== "string" || !DP_CODE.test(c.trim())) {
+      throw new InputError(`codes: ${JSON.stringify(c)} is not a data-point code such as "pir" or "va_temperature"; give a comma list or an array of codes`, {
+        key: "tuya-log.errors.badCode",
+        params: { code: JSON.stringify(c) ?? "undefined" },
+      });
+    }
+    return c.trim();
+  });
+}
