@@ -89,7 +89,8 @@ export = function (RED: NodeAPI): void {
       (msg as Record<string, unknown>).tuya = { t: res.t, tid: res.tid };
       status.success(method);
       send(msg);
-    });
+      // The raw answer as Tuya gave it, device secrets (local_key) included: the help says so.
+    }, { rawPayload: true });
   }
 
   RED.nodes.registerType("tuya-request", TuyaRequest);

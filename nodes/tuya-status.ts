@@ -57,12 +57,6 @@ function onlyChanged(results: DeviceStatus[], last: LastValues): DeviceStatus[] 
   return out;
 }
 
-/** Device info without local_key: the LAN control secret of the device has no place in a flow's messages. */
-function withoutLocalKey(info: Record<string, unknown>): Record<string, unknown> {
-  const { local_key: _secret, ...rest } = info;
-  return rest;
-}
-
 export = function (RED: NodeAPI): void {
   function TuyaStatus(this: Node, def: TuyaStatusDef): void {
     RED.nodes.createNode(this, def);
@@ -115,7 +109,7 @@ export = function (RED: NodeAPI): void {
           const name = ref.name ?? (typeof info?.name === "string" ? info.name : undefined);
           const entry: DeviceStatus = { id: ref.id, ...(name ? { name } : {}), status: points.get(ref.id) ?? [] };
           if (def.includeOnline && info) entry.online = info.online === true;
-          if (def.includeInfo && info) entry.info = withoutLocalKey(info);
+          if (def.includeInfo && info) entry.info = info; // local_key is stripped on the way out (shared/input.ts)
           return entry;
         });
       return { results, missing };

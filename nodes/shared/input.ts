@@ -5,6 +5,7 @@
  * msg for Catch nodes and nothing is sent.
  */
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
+import { withoutDeviceSecrets } from "../../src/core/device-secrets";
 import { ApiError, isAbortError } from "../../src/core/errors";
 import { localized } from "./i18n";
 import { Status } from "./status";
@@ -33,15 +34,29 @@ export interface InputContext {
   signal: AbortSignal;
 }
 
+/** Each message of a send() argument (one message, or per output a message, a list or null) without device secrets. */
+function cleanOutput(out: unknown, skip: ReadonlySet<string>): unknown {
+  if (Array.isArray(out)) return out.map((m) => cleanOutput(m, skip));
+  return out === null || out === undefined ? out : withoutDeviceSecrets(out, skip);
+}
+
+export interface InputOptions {
+  /** msg.payload is the service's raw answer and keeps device secrets (tuya-request; its help says so). */
+  rawPayload?: boolean;
+}
+
 /**
  * Registers an input listener with exactly three parameters (Node-RED waits for done only then).
  * Closing the node aborts handlers still running; a handler cut short by close ends quietly.
  */
-export function handleInput(node: Node, status: Status, handler: (ctx: InputContext) => Promise<void>): void {
+export function handleInput(node: Node, status: Status, handler: (ctx: InputContext) => Promise<void>, options: InputOptions = {}): void {
   const closing = new AbortController();
+  const skip = new Set(options.rawPayload ? ["payload"] : []);
   node.on("close", () => closing.abort());
   node.on("input", (msg: NodeMessageInFlow, send: SendFn, done: (err?: Error) => void) => {
-    handler({ msg, send, signal: closing.signal }).then(
+    // Device secrets (local_key) never leave a node, whatever the handler put on the message.
+    const safeSend: SendFn = (out) => send(cleanOutput(out, skip) as Parameters<SendFn>[0]);
+    handler({ msg, send: safeSend, signal: closing.signal }).then(
       () => done(),
       (failure: unknown) => {
         if (closing.signal.aborted && isAbortError(failure)) return done();

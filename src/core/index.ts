@@ -13,3 +13,5 @@ export * from "./util";
 export * from "./transport-rule";
 export * from "./marks";
 export * from "./harvest";
+export * from "./device-secrets";
+export * from "./secret-history";

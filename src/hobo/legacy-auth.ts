@@ -7,6 +7,7 @@
 import type { ClientLogger } from "../core/client";
 import type { AxiosInstance } from "axios";
 import { parseJsonBody, transportError } from "../core/http";
+import { SecretHistory } from "../core/secret-history";
 import { TokenCache, type Token } from "../core/token-cache";
 import { errorFromResponse, shapeError, type ErrorContext } from "./errors";
 import { abortable } from "../core/signals";
@@ -31,8 +32,11 @@ export class LegacyAuth {
   private readonly cache: TokenCache<HoboTokenInfo>;
   private latest?: HoboTokenInfo;
   private fetched = 0;
+  /** The client secret and every token held (bounded): an old token echoed in an error body is masked too. */
+  private readonly held = new SecretHistory();
 
   constructor(private readonly o: LegacyAuthOptions) {
+    this.held.pin(o.clientSecret);
     this.cache = new TokenCache(() => this.fetch(), { marginMs: o.marginMs, now: o.now });
   }
 
@@ -43,7 +47,7 @@ export class LegacyAuth {
 
   /** Strings to mask in errors and logs. */
   secrets(): string[] {
-    return this.latest ? [this.o.clientSecret, this.latest.accessToken] : [this.o.clientSecret];
+    return [...this.held];
   }
 
   /** A valid access token, fetched when there is none or it is inside the margin. */
@@ -80,6 +84,7 @@ export class LegacyAuth {
     const info = new HoboTokenInfo((body ?? {}) as HoboTokenResponse, now, this.o.marginMs / 1000);
     if (!info.accessToken) throw shapeError("access_token", res, ctx);
     this.latest = info;
+    this.held.remember(info.accessToken);
     this.o.logger.debug(`HOBOlink: token received, valid until ${new Date(info.expireTime * 1000).toISOString()}`);
     this.o.onToken?.(info, this.fetched++ > 0);
     return { value: info, expiresAt: info.expireTime * 1000 };

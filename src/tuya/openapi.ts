@@ -13,6 +13,7 @@ import type { ClientLogger, ClientRetryOptions, ClientState } from "../core/clie
 import { AbortError, ApiError, InputError } from "../core/errors";
 import { createHttpClient, destroyHttpClient, parseJsonBody, transportError } from "../core/http";
 import { RateLimiter } from "../core/rate-limit";
+import { SecretHistory } from "../core/secret-history";
 import { linkSignals, sharedController } from "../core/signals";
 import { parseRetryAfter, retryPolicy, withRetry } from "../core/retry";
 import { isRecord } from "../core/util";
@@ -78,8 +79,6 @@ export interface TuyaResponse<T = unknown> {
 /** @deprecated Use ClientState (src/core): both clients emit the same states. */
 export type TuyaClientState = ClientState;
 
-/** Tokens remembered for redaction (current and a few previous). */
-const MAX_REMEMBERED_SECRETS = 32;
 
 export class TuyaOpenApi extends EventEmitter {
   readonly endpoint: string;
@@ -95,7 +94,8 @@ export class TuyaOpenApi extends EventEmitter {
   private readonly tokens: TuyaTokens;
   // Every request in flight listens on the closing signal; many at once are normal, not a leak.
   private readonly closing = sharedController();
-  private readonly secrets = new Set<string>();
+  /** The access secret and every token held (bounded), for redaction. */
+  private readonly secrets = new SecretHistory();
   /** Server time minus local time, learned from a 1013 answer. */
   private clockOffsetMs = 0;
   private closed = false;
@@ -119,7 +119,7 @@ export class TuyaOpenApi extends EventEmitter {
       extraHeaders: headerSetup.extra,
       signedHeaderNames: headerSetup.signed,
     };
-    this.secrets.add(this.signing.accessSecret);
+    this.secrets.pin(this.signing.accessSecret);
     this.retry = options.retry ?? {};
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
@@ -134,7 +134,7 @@ export class TuyaOpenApi extends EventEmitter {
       now: this.now,
       logger: this.logger,
       setState: (state) => this.setState(state),
-      remember: (secret) => this.remember(secret),
+      remember: (secret) => this.secrets.remember(secret),
       secrets: () => this.secrets,
       isClosed: () => this.closed,
     });
@@ -299,14 +299,5 @@ export class TuyaOpenApi extends EventEmitter {
       `Tuya rejected the request time (1013): the local clock is ${Math.round(-offset / 1000)} s off Tuya's; ` +
         `requests are corrected by that offset, but please fix the system time (NTP)`,
     );
-  }
-
-  private remember(secret: string): void {
-    this.secrets.add(secret);
-    if (this.secrets.size > MAX_REMEMBERED_SECRETS) {
-      // Keep the access secret (first) and drop the oldest token.
-      const [, oldest] = this.secrets;
-      this.secrets.delete(oldest);
-    }
   }
 }

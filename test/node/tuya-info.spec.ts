@@ -9,6 +9,7 @@ import type { TuyaEmulator } from "../../src/emulator/tuya";
 import { loadTuyaFlow, useTuyaEmulator } from "../support/tuya-suite";
 import { firstMessage, helper } from "../support/node-red";
 import { editorDefaults } from "./tuya-editor-defaults";
+import { TuyaOpenApi } from "../../src/tuya";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaInfo from "../../nodes/tuya-info";
 
@@ -42,6 +43,26 @@ describe("tuya-info node", () => {
     assert.equal(caught, undefined, String((caught?.error as { message?: string } | undefined)?.message));
     assert.equal((out?.payload as { id: string; category: string }).id, plug());
     assert.equal((out?.payload as { category: string }).category, "cz", "the device details");
+  });
+
+  it("no device's local_key (its LAN control key) in details, several details or the device list", async () => {
+    // The keys as Tuya hands them out (a direct client call, raw).
+    const api = new TuyaOpenApi({ endpoint: emu.url, accessId: emu.accessId, accessSecret: emu.accessSecret });
+    const keys = await Promise.all(emu.devices.map(async (d) => (await api.get<{ local_key?: string }>(`/v1.0/iot-03/devices/${d.id}`)).result.local_key));
+    await api.close();
+    assert.ok(keys.every((k) => typeof k === "string" && k.length >= 8));
+    const leaks = (value: unknown) => keys.filter((k) => k !== undefined && JSON.stringify(value).includes(k));
+    await load({});
+    const one = await run({ devices: plug() });
+    assert.equal(typeof (one.out?.payload as { id?: string }).id, "string");
+    assert.deepEqual(leaks(one.out), []);
+    const several = await run({ devices: emu.devices.map((d) => d.id) });
+    assert.deepEqual(leaks(several.out), []);
+    await helper.unload();
+    await load({ what: "list" });
+    const list = await run({});
+    assert.ok((list.out?.payload as unknown[]).length >= emu.devices.length);
+    assert.deepEqual(leaks(list.out), []);
   });
 
   it("device details for one device: the result itself, msg.topic = name or id", async () => {

@@ -53,6 +53,13 @@ describe("tuya-request node", () => {
     assert.equal(out?.topic, "keep");
   });
 
+  it("the raw answer keeps local_key (its help says so); the other nodes strip it", async () => {
+    await load({ path: `/v1.0/iot-03/devices/${light()}` });
+    const { out } = await run({});
+    const key = (out?.payload as { local_key?: string }).local_key;
+    assert.ok(typeof key === "string" && key.length >= 8, "the device's local_key is in the raw answer");
+  });
+
   it("msg.path and msg.query override the dialog; a ?query in the path is read too", async () => {
     await load({ path: "/v1.0/iot-03/devices/nothing" });
     const ids = emu.devices.slice(0, 2).map((d) => d.id).join(",");

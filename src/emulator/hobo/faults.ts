@@ -15,6 +15,12 @@ export interface HoboFault {
   hang?: boolean;
   /** Only requests whose path contains this substring. */
   path?: string;
+  /**
+   * Put access tokens into the JSON error's message, as a debugging server or proxy might:
+   * "request" the bearer token of the request, "issued" every token handed out so far
+   * (superseded ones too). Clients must mask them all [inference: no documented case].
+   */
+  echoTokens?: "request" | "issued";
 }
 
 interface Pending {

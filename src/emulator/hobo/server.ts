@@ -357,7 +357,7 @@ export class HoboEmulator {
     const fault = this.plan.take(path);
     if (this.plan.latencyMs > 0) await this.wait(this.plan.latencyMs);
     if (!this.server) return void res.destroy();
-    if (fault) return this.applyFault(res, fault);
+    if (fault) return this.applyFault(res, fault, req);
 
     switch (route) {
       case "token":
@@ -372,7 +372,7 @@ export class HoboEmulator {
     }
   }
 
-  private async applyFault(res: ServerResponse, fault: HoboFault): Promise<void> {
+  private async applyFault(res: ServerResponse, fault: HoboFault, req: IncomingMessage): Promise<void> {
     if (fault.drop) {
       this.count("dropped");
       res.socket?.destroy();
@@ -398,7 +398,10 @@ export class HoboEmulator {
     }
     const status = fault.status ?? 500;
     const code = fault.error ?? defaultFaultCode(status);
-    const err = new HoboErrorReply(status, code, fault.message ?? ERROR_DESCRIPTIONS[code] ?? code);
+    let message = fault.message ?? ERROR_DESCRIPTIONS[code] ?? code;
+    if (fault.echoTokens === "request") message += ` (request authorization: ${String(req.headers.authorization ?? "none")})`;
+    if (fault.echoTokens === "issued") message += ` (session tokens: ${this.tokens.issued().join(" ")})`;
+    const err = new HoboErrorReply(status, code, message);
     return this.sendError(res, err, status === 429 || status === 509 ? this.retryAfterHeader(1) : {});
   }
 

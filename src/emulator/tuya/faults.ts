@@ -19,6 +19,8 @@ export interface TuyaFault {
   path?: string;
   /** Sent as a Retry-After header with httpStatus/html faults. */
   retryAfterSec?: number;
+  /** Append every access and refresh token handed out so far (superseded ones too) to the error's msg, as a debugging gateway might; clients must mask them all [inference]. */
+  echoTokens?: boolean;
 }
 
 interface Pending {

@@ -190,7 +190,8 @@ export class Gateway {
     return exec(now);
   }
 
-  private answerFault(res: ServerResponse, f: TuyaFault): void {
+  private answerFault(res: ServerResponse, fault: TuyaFault): void {
+    const f = fault.echoTokens ? { ...fault, msg: `${fault.msg ?? messageFor(fault.code ?? 500)} (session tokens: ${this.d.project.tokens.issued().join(" ")})` } : fault;
     const headers: Record<string, string> = {};
     if (f.retryAfterSec !== undefined) headers["retry-after"] = String(f.retryAfterSec);
     if (f.html) {

@@ -149,6 +149,27 @@ describe("hobo legacy client (emulator)", () => {
     await client.close();
   });
 
+  it("masks every token it has held, superseded ones too, when an error body echoes them", async () => {
+    const { client, log } = clientFor(emu, "legacy");
+    await client.testConnection();
+    for (let i = 0; i < 3; i++) {
+      emu.faults.expireTokens();
+      await client.testConnection();
+    }
+    const issued = emu.issuedTokens();
+    assert.ok(issued.length >= 4, "four tokens were issued, three superseded");
+    emu.faults.failNext(1, { status: 400, error: "VAL-006", echoTokens: "issued", path: "/ws/data" });
+    await assert.rejects(client.fetchAll({ loggers: WEATHER, start: DAY_START, end: "2025-06-10 02:00:00", now: NOW }), (err: unknown) => {
+      assert.ok(err instanceof ApiError);
+      const text = `${err.message} ${JSON.stringify(err)} ${err.responseText}`;
+      assert.match(text, /session tokens/, "the echoed body reached the error");
+      for (const token of issued) assert.ok(!text.includes(token), "a superseded token reached the error");
+      return true;
+    });
+    for (const token of issued) assert.ok(!everything(log).includes(token));
+    await client.close();
+  });
+
   it("turns HOBOlink error bodies into ApiError with a hint, and does not retry them", async () => {
     const { client } = clientFor(emu, "legacy");
     emu.faults.failNext(1, { status: 400, error: "VAL-006", message: "Bad query date format.", path: "/ws/data" });

@@ -122,6 +122,22 @@ describe("tuya tokens", () => {
     assert.equal(r.emu.stats.tokenRefreshes, 1);
   });
 
+  it("masks every token it has held, superseded ones too, when an error answer echoes them", async () => {
+    await status();
+    for (let i = 0; i < 3; i++) {
+      advance(600);
+      await status();
+    }
+    const issued = r.emu.issuedTokens();
+    assert.ok(issued.length >= 8, "access and refresh tokens of four grants or refreshes");
+    r.emu.faults.failNext(1, { code: 1106, echoTokens: true });
+    const err = await rejection(status());
+    assert.ok(err instanceof ApiError);
+    const text = `${err.message} ${JSON.stringify(err)} ${err.responseText}`;
+    assert.match(text, /session tokens/);
+    for (const token of issued) assert.ok(!text.includes(token), "a superseded token reached the error");
+  });
+
   it("50 calls rejected with 1010 at once share one new token", async () => {
     await status();
     r.emu.faults.expireTokens();

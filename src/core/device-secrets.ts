@@ -1,0 +1,56 @@
+/**
+ * Device secrets a cloud hands out with device details (Tuya's local_key is the LAN control key
+ * of a device: whoever reads it can switch the device on the local network, bypassing the
+ * cloud). They have no place in a flow's messages, where every editor user sees them in the
+ * Debug sidebar, so the nodes strip them from everything they send; only tuya-request's raw
+ * answer keeps them, and its help says so.
+ */
+
+/** Field names the clients know to hold a device secret (compared case-insensitively, "_" optional). */
+export const DEVICE_SECRET_FIELDS: readonly string[] = ["local_key", "localKey"];
+
+const NORMALISED = new Set(DEVICE_SECRET_FIELDS.map(normalise));
+
+function normalise(name: string): string {
+  return name.toLowerCase().replace(/_/g, "");
+}
+
+export function isDeviceSecretField(name: string): boolean {
+  return NORMALISED.has(normalise(name));
+}
+
+/**
+ * The value without device-secret fields at any depth. Objects and arrays are copied only where
+ * something was removed (an untouched payload is returned as is, so a large one costs one walk);
+ * cycles, buffers and class instances other than plain objects and arrays are left alone.
+ */
+export function withoutDeviceSecrets<T>(value: T, skip: ReadonlySet<string> = new Set()): T {
+  const seen = new WeakSet<object>();
+  const walk = (v: unknown, top: boolean): unknown => {
+    if (v === null || typeof v !== "object" || seen.has(v)) return v;
+    seen.add(v);
+    if (Array.isArray(v)) {
+      let out: unknown[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const next = walk(v[i], false);
+        if (next !== v[i]) (out ??= v.slice())[i] = next;
+      }
+      return out ?? v;
+    }
+    const proto = Object.getPrototypeOf(v) as unknown;
+    if (proto !== Object.prototype && proto !== null) return v;
+    let out: Record<string, unknown> | undefined;
+    for (const [key, child] of Object.entries(v as Record<string, unknown>)) {
+      if (top && skip.has(key)) continue;
+      if (isDeviceSecretField(key)) {
+        out ??= { ...(v as Record<string, unknown>) };
+        delete out[key];
+        continue;
+      }
+      const next = walk(child, false);
+      if (next !== child) (out ??= { ...(v as Record<string, unknown>) })[key] = next;
+    }
+    return out ?? v;
+  };
+  return walk(value, true) as T;
+}
