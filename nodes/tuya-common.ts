@@ -10,7 +10,7 @@ import { evaluate } from "./shared/input";
 import { attachConfig as attachShared } from "./shared/config";
 import type { ConfigUsers } from "./shared/config-users";
 import type { Status } from "./shared/status";
-import type { TuyaDevices, TuyaOpenApi } from "../src/tuya";
+import type { SharedConsumer, TuyaDevices, TuyaOpenApi } from "../src/tuya";
 
 /** What a tuya-config node offers the flow nodes that use it. */
 export interface TuyaConfigNode extends Node {
@@ -20,6 +20,8 @@ export interface TuyaConfigNode extends Node {
   readonly devices: TuyaDevices;
   /** Flow nodes that use this config; they get its connection state pushed. */
   readonly users: ConfigUsers;
+  /** The message-service connection shared by the tuya-events nodes. */
+  readonly events: SharedConsumer;
   /** The client's call counter (totals, this month, budget state). */
   counterSnapshot(): ReturnType<TuyaOpenApi["counter"]["snapshot"]>;
 }

@@ -16,6 +16,7 @@ import { ConfigUsers } from "./shared/config-users";
 import { hasCredentials, NotConfiguredError } from "./shared/not-configured";
 import { inputError, keyedError, translator } from "./shared/i18n";
 import type { TuyaConfigNode } from "./tuya-common";
+import { sharedEvents } from "./tuya-events-common";
 
 interface TuyaConfigDef extends NodeDef {
   endpointMode?: string;
@@ -27,6 +28,10 @@ interface TuyaConfigDef extends NodeDef {
   rps?: string | number;
   concurrency?: string | number;
   budget?: string | number;
+  mqEnv?: string;
+  mqSuffix?: string;
+  mqUrl?: string;
+  mqCa?: string;
 }
 
 interface TuyaCredentials {
@@ -171,6 +176,11 @@ export = function (RED: NodeAPI): void {
     // The dialog's routes use the stored secret only for this same region or endpoint.
     self[CREDENTIAL_TARGET] = tuyaTarget(def);
     self.counterSnapshot = () => ensure().client.counter.snapshot();
+
+    // Realtime events: one message-service connection for all tuya-events nodes on this config.
+    const events = sharedEvents(def, () => this.credentials ?? {});
+    self.events = events;
+    this.on("close", (_removed: boolean, done: () => void) => void events.close().then(done, done));
 
     closeClientOnClose(this, () => {
       const closing = client;

@@ -6,3 +6,5 @@ export { normaliseEvent, contentKey, UnknownProtocolError, type TuyaEvent, type 
 export { RecentKeys } from "./dedupe";
 export { eventToRecords } from "./records";
 export { TuyaEventConsumer, refusalOf, type TuyaEventConsumerOptions, type ConsumerState, type ConsumerStats, type Undecodable, type RefusalKind } from "./consumer";
+export { SharedConsumer } from "./shared";
+export { applyFilter, polledStatusEvent, listSetting, type EventFilter } from "./filter";

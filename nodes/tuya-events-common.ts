@@ -1,0 +1,66 @@
+/**
+ * The tuya-config's side of realtime events: consumer options from its settings (environment,
+ * subscription suffix, message-service URL, CA) and the one shared connection its tuya-events
+ * nodes use. Without a message-service URL the region's host is used; a custom OpenAPI endpoint
+ * on this machine (the emulator) implies the message service on the same host and port.
+ */
+import { InputError } from "../src/core/errors";
+import { resolveMqEndpoint, SharedConsumer, TuyaEventConsumer, TUYA_REGIONS, type MqEnvironment, type TuyaEventConsumerOptions } from "../src/tuya";
+import { requireHttpsUnlessLocal } from "./shared/endpoint";
+import { NotConfiguredError } from "./shared/not-configured";
+
+export interface EventSettings {
+  endpointMode?: string;
+  region?: string;
+  endpoint?: string;
+  mqEnv?: string;
+  mqSuffix?: string;
+  mqUrl?: string;
+  mqCa?: string;
+}
+
+/** The message service's base URL for a config's settings. */
+export function mqEndpointOf(s: EventSettings): string {
+  const url = typeof s.mqUrl === "string" ? s.mqUrl.trim() : "";
+  if (url) {
+    if (!/^wss?:\/\/[^\s/]+/i.test(url)) throw new InputError(`Message service URL "${url.slice(0, 60)}" is not a ws(s):// URL such as wss://mqe.tuyaus.com:8285/`);
+    requireHttpsUnlessLocal(url.replace(/^ws/i, "http"), "tuya-config's message service");
+    return resolveMqEndpoint(url);
+  }
+  const custom = typeof s.endpoint === "string" ? s.endpoint.trim().replace(/\/+$/, "") : "";
+  if ((s.endpointMode ?? (custom ? "custom" : "region")) !== "custom") return resolveMqEndpoint(s.region || "us");
+  const region = Object.entries(TUYA_REGIONS).find(([, r]) => r.url === custom)?.[0];
+  if (region) return resolveMqEndpoint(region);
+  if (/^http:\/\//i.test(custom)) {
+    requireHttpsUnlessLocal(custom, "tuya-config");
+    return resolveMqEndpoint(custom.replace(/^http/i, "ws"));
+  }
+  throw new InputError("The tuya-config uses a custom endpoint: enter its message service URL (wss://…:8285/) under Realtime events");
+}
+
+export function eventOptions(s: EventSettings, creds: { accessId?: string; accessSecret?: string }): TuyaEventConsumerOptions {
+  if (!creds.accessId || !creds.accessSecret) throw new NotConfiguredError("The tuya-config has no access id or access secret: open it and enter them");
+  const env: MqEnvironment = s.mqEnv === "event-test" ? "event-test" : "event";
+  const ca = typeof s.mqCa === "string" && s.mqCa.trim() ? s.mqCa.trim() : undefined;
+  return { endpoint: mqEndpointOf(s), accessId: creds.accessId, accessKey: creds.accessSecret, env, suffix: s.mqSuffix?.trim() || "sub", ca };
+}
+
+/** The config's shared connection; the consumer is created when the first tuya-events node asks. */
+export function sharedEvents(settings: EventSettings, creds: () => { accessId?: string; accessSecret?: string }): SharedConsumer {
+  return new SharedConsumer(() => new TuyaEventConsumer(eventOptions(settings, creds())));
+}
+
+const names = new WeakMap<object, Promise<Map<string, string>>>();
+
+/** The config's device names (one device-list call per config, shared by its tuya-events nodes; none if it fails). */
+export function deviceNames(config: object, list: () => Promise<Record<string, unknown>[]>): Promise<Map<string, string>> {
+  let p = names.get(config);
+  if (!p) {
+    p = list().then(
+      (devices) => new Map(devices.filter((d) => typeof d.name === "string" && d.name).map((d) => [String(d.id), String(d.name)] as const)),
+      () => new Map<string, string>(),
+    );
+    names.set(config, p);
+  }
+  return p;
+}
