@@ -6,7 +6,6 @@
  */
 import { InputError } from "../src/core/errors";
 import { resolveMqEndpoint, SharedConsumer, TuyaEventConsumer, TUYA_REGIONS, type MqEnvironment, type TuyaEventConsumerOptions } from "../src/tuya";
-import { requireHttpsUnlessLocal } from "./shared/endpoint";
 import { NotConfiguredError } from "./shared/not-configured";
 
 export interface EventSettings {
@@ -24,17 +23,14 @@ export function mqEndpointOf(s: EventSettings): string {
   const url = typeof s.mqUrl === "string" ? s.mqUrl.trim() : "";
   if (url) {
     if (!/^wss?:\/\/[^\s/]+/i.test(url)) throw new InputError(`Message service URL "${url.slice(0, 60)}" is not a ws(s):// URL such as wss://mqe.tuyaus.com:8285/`);
-    requireHttpsUnlessLocal(url.replace(/^ws/i, "http"), "tuya-config's message service");
     return resolveMqEndpoint(url);
   }
   const custom = typeof s.endpoint === "string" ? s.endpoint.trim().replace(/\/+$/, "") : "";
   if ((s.endpointMode ?? (custom ? "custom" : "region")) !== "custom") return resolveMqEndpoint(s.region || "us");
   const region = Object.entries(TUYA_REGIONS).find(([, r]) => r.url === custom)?.[0];
   if (region) return resolveMqEndpoint(region);
-  if (/^http:\/\//i.test(custom)) {
-    requireHttpsUnlessLocal(custom, "tuya-config");
-    return resolveMqEndpoint(custom.replace(/^http/i, "ws"));
-  }
+  // The consumer applies the transport rule (wss, or ws only on this machine).
+  if (/^http:\/\//i.test(custom)) return resolveMqEndpoint(custom.replace(/^http/i, "ws"));
   throw new InputError("The tuya-config uses a custom endpoint: enter its message service URL (wss://…:8285/) under Realtime events");
 }
 

@@ -13,6 +13,7 @@
  */
 import { EventEmitter } from "node:events";
 import WebSocket from "ws";
+import { requireSecureTransport } from "../../core/transport-rule";
 import { decryptData, encryptionOf, mqKey, mqPassword } from "./crypto";
 import { RecentKeys } from "./dedupe";
 import { consumerUrl, resolveMqEndpoint, type MqEnvironment } from "./endpoints";
@@ -117,7 +118,10 @@ export class TuyaEventConsumer extends EventEmitter {
   constructor(private readonly options: TuyaEventConsumerOptions) {
     super();
     const env = options.env ?? "event";
-    this.url = consumerUrl({ endpoint: resolveMqEndpoint(options.endpoint), accessId: options.accessId, env, suffix: options.suffix, ackTimeoutMs: options.ackTimeoutMs });
+    const endpoint = resolveMqEndpoint(options.endpoint);
+    // The password goes in the upgrade headers: wss, or plain ws only on this machine (the emulator).
+    requireSecureTransport(endpoint.replace(/^ws/i, "http"), "The Tuya message service URL");
+    this.url = consumerUrl({ endpoint, accessId: options.accessId, env, suffix: options.suffix, ackTimeoutMs: options.ackTimeoutMs });
     this.headers = { username: options.accessId, password: mqPassword(options.accessId, options.accessKey) };
     this.key = mqKey(options.accessKey);
     this.ids = new RecentKeys(options.dedupeSize);

@@ -2,7 +2,7 @@
 // "Tests should prove"): auth, ECB/GCM per message, acks, redelivery, duplicates, reconnects,
 // refused upgrades, Failover, and close.
 import assert from "node:assert/strict";
-import { TuyaDevices, TuyaOpenApi } from "../../../src/tuya";
+import { TuyaDevices, TuyaEventConsumer, TuyaOpenApi } from "../../../src/tuya";
 import type { TuyaEmulator } from "../../../src/emulator/tuya";
 import { connected, startEmulator, until, watch, type Watched } from "./events-helpers";
 
@@ -178,6 +178,11 @@ describe("tuya events consumer against the emulated message service", function (
     await c.consumer.close();
     report(pir, "pir", "none", 1_700_000_200_000);
     await until(() => d.events.length === 1, "standby promoted");
+  });
+
+  it("refuses plain ws:// to another host before connecting (the password travels in the headers)", () => {
+    assert.throws(() => new TuyaEventConsumer({ endpoint: "ws://mqe.tuyaus.com:8285/", accessId: "a", accessKey: "k".repeat(32) }), /refused: it uses plain http/);
+    assert.doesNotThrow(() => new TuyaEventConsumer({ endpoint: "wss://mqe.tuyaus.com:8285/", accessId: "a", accessKey: "k".repeat(32) }));
   });
 
   it("close() leaves no socket and no timer; the state ends closed", async () => {
