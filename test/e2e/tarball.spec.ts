@@ -58,7 +58,7 @@ describe("the packed tarball (npm pack of a clean clone)", function () {
     packed = packFromCleanClone();
   });
 
-  it("holds every node, the emulator command and the examples; no tests, maps, TypeScript sources or .d.ts under dist/nodes", () => {
+  it("holds every node, the emulator command and the examples; no tests, maps, TypeScript sources or .d.ts beside the nodes and emulators", () => {
     const has = new Set(packed.files);
     for (const [type, file] of Object.entries(pkg["node-red"].nodes)) {
       for (const f of [file, file.replace(/\.js$/, ".html")]) assert.ok(has.has(f), `${type}: ${f} is not in the tarball`);
@@ -69,7 +69,7 @@ describe("the packed tarball (npm pack of a clean clone)", function () {
     assert.ok(has.has("dist/src/emulator/cli.js"), "the compiled emulators are not in the tarball");
     const examples = packed.files.filter((f) => /^examples\/[^/]+\.json$/.test(f));
     assert.ok(examples.length > 0, "no examples/*.json in the tarball");
-    const unwanted = packed.files.filter((f) => /\.map$|(^|\/)test\/|\.spec\.|^dist\/nodes\/.*\.d\.ts$|^(src|nodes|scripts|bench)\//.test(f) || (/\.ts$/.test(f) && !/\.d\.ts$/.test(f)));
+    const unwanted = packed.files.filter((f) => /\.map$|(^|\/)test\/|\.spec\.|^dist\/(nodes|src\/emulator)\/.*\.d\.ts$|^(src|nodes|scripts|bench)\//.test(f) || (/\.ts$/.test(f) && !/\.d\.ts$/.test(f)));
     assert.deepEqual(unwanted, [], "files that do not belong in the tarball");
   });
 
