@@ -1,6 +1,7 @@
 // Types for scripts/demo-flows.mjs (used from the TypeScript browser tests).
 export interface EmulatorInfo {
   tuya: { url: string; accessId: string; accessSecret: string; devices: { id: string; name: string; category: string }[] };
+  egauge: { url: string; user: string; password: string; registers: { name: string; type: string }[] };
   hobo: { url: string; legacy: { clientId: string; clientSecret: string; userId: string }; licor: { token: string }; loggers: { serial: string; name: string; kind: string }[] };
 }
 type FlowNode = Record<string, unknown> & { id: string; type: string };

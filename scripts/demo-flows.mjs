@@ -20,6 +20,9 @@ export function configForEmulators(node, info) {
         : { token: info.hobo.licor.token },
     };
   }
+  if (node.type === "egauge-config") {
+    return { props: { meter: info.egauge.url, tls: "verify", allowHttp: false }, credentials: { user: info.egauge.user, password: info.egauge.password } };
+  }
   return undefined;
 }
 

@@ -3,7 +3,7 @@
 // starts Node-RED (the dev dependency) with the pack installed into the git-ignored user dir
 // .demo/, deploys the demo workspace (every example flow, its config nodes pointed at the
 // emulators with their demo credentials stored as credentials), prints the editor URL, and
-// stops everything on Ctrl-C. Ports: PORT (editor, 1880), TUYA_PORT (8830), HOBO_PORT (8831).
+// stops everything on Ctrl-C. Ports: PORT (editor, 1880), TUYA_PORT (8830), HOBO_PORT (8831), EGAUGE_PORT (8832).
 // test/e2e/demo.spec.ts runs it twice, as a user would.
 // Each run starts from the example flows again; files the flows write go to .demo/data/.
 import { spawn, spawnSync } from "node:child_process";
@@ -20,6 +20,7 @@ const dataDir = join(userDir, "data");
 const port = Number(process.env.PORT || 1880);
 const tuyaPort = Number(process.env.TUYA_PORT || 8830);
 const hoboPort = Number(process.env.HOBO_PORT || 8831);
+const egaugePort = Number(process.env.EGAUGE_PORT || 8832);
 const editorUrl = `http://127.0.0.1:${port}`;
 const children = [];
 /** A path as the user would type it: relative inside the checkout, absolute outside. */
@@ -93,11 +94,11 @@ if (!existsSync(join(root, "node_modules", "node-red"))) {
 step("building the pack");
 runOrExit("npm", ["run", "--silent", "build"]);
 
-step(`starting the emulators (Tuya on 127.0.0.1:${tuyaPort}, HOBOlink on 127.0.0.1:${hoboPort})`);
-const emulator = startChild("the emulators", [join(root, "dist/src/emulator/cli.js"), "--tuya-port", String(tuyaPort), "--hobo-port", String(hoboPort)], ["ignore", "pipe", "inherit"]);
+step(`starting the emulators (Tuya on 127.0.0.1:${tuyaPort}, HOBOlink on 127.0.0.1:${hoboPort}, eGauge on 127.0.0.1:${egaugePort})`);
+const emulator = startChild("the emulators", [join(root, "dist/src/emulator/cli.js"), "--tuya-port", String(tuyaPort), "--hobo-port", String(hoboPort), "--egauge-port", String(egaugePort)], ["ignore", "pipe", "inherit"]);
 const info = await new Promise((resolveInfo, reject) => {
   createInterface({ input: emulator.stdout }).once("line", (line) => resolveInfo(JSON.parse(line)));
-  emulator.once("exit", () => reject(new Error(`the emulators did not start: is port ${tuyaPort} or ${hoboPort} in use? Set TUYA_PORT / HOBO_PORT`)));
+  emulator.once("exit", () => reject(new Error(`the emulators did not start: is port ${tuyaPort}, ${hoboPort} or ${egaugePort} in use? Set TUYA_PORT / HOBO_PORT / EGAUGE_PORT`)));
 }).catch((err) => fail(err.message));
 if (!info) await new Promise(() => {});
 
@@ -158,6 +159,7 @@ try {
   Node-RED editor:   ${editorUrl}/
   Tuya emulator:     ${info.tuya.url}   (access id ${info.tuya.accessId}, ${info.tuya.devices.length} devices)
   HOBOlink emulator: ${info.hobo.url}   (LI-COR token and legacy V3 OAuth, ${info.hobo.loggers.length} loggers)
+  eGauge emulator:   ${info.egauge.url}   (user ${info.egauge.user}, password ${info.egauge.password}, ${info.egauge.registers.length} registers)
   Demo workspace:    ${examples.length - skipped.length} example flows, config nodes pointed at the emulators;
                      files the flows write land in ${shown(dataDir)}/
   Press Ctrl-C to stop everything.

@@ -40,13 +40,13 @@ describe("npm start (the demo)", function () {
 
   for (const run of ["first", "second"]) {
     it(`${run} run: serves the editor and the demo workspace on the emulators, and Ctrl-C stops everything`, async () => {
-      const ports = { PORT: await freePort(), TUYA_PORT: await freePort(), HOBO_PORT: await freePort() };
+      const ports = { PORT: await freePort(), TUYA_PORT: await freePort(), HOBO_PORT: await freePort(), EGAUGE_PORT: await freePort() };
       const output: string[] = [];
       const demo = spawn("npm", ["start", "--silent"], {
         cwd: root,
         detached: true, // its own process group, as a terminal's foreground job
         stdio: ["ignore", "pipe", "pipe"],
-        env: { ...process.env, DEMO_DIR: demoDir, PORT: String(ports.PORT), TUYA_PORT: String(ports.TUYA_PORT), HOBO_PORT: String(ports.HOBO_PORT) },
+        env: { ...process.env, DEMO_DIR: demoDir, PORT: String(ports.PORT), TUYA_PORT: String(ports.TUYA_PORT), HOBO_PORT: String(ports.HOBO_PORT), EGAUGE_PORT: String(ports.EGAUGE_PORT) },
       });
       // The demo exits 0 on SIGINT; npm, which got the SIGINT too, then ends by that signal, as in a terminal.
       const exited = new Promise<string>((res) => demo.once("exit", (code, signal) => res(signal ?? String(code))));
@@ -74,8 +74,8 @@ describe("npm start (the demo)", function () {
         const configs = flows.filter((n) => configTypes.has(n.type));
         assert.ok(configs.length > 0, "the demo workspace has no config nodes");
         for (const c of configs) {
-          const port = c.type === "tuya-config" ? ports.TUYA_PORT : ports.HOBO_PORT;
-          assert.equal(c.endpoint, `http://127.0.0.1:${port}`, `${c.type} ${c.id} does not point at the emulator`);
+          const port = c.type === "tuya-config" ? ports.TUYA_PORT : c.type === "egauge-config" ? ports.EGAUGE_PORT : ports.HOBO_PORT;
+          assert.equal(c.type === "egauge-config" ? c.meter : c.endpoint, `http://127.0.0.1:${port}`, `${c.type} ${c.id} does not point at the emulator`);
         }
         const flowFile = readFileSync(join(demoDir, "flows.json"), "utf8");
         const credentials = JSON.parse(readFileSync(join(demoDir, "flows_cred.json"), "utf8")) as Record<string, Record<string, string>>;

@@ -178,7 +178,7 @@ describe("the editor in a real browser", function () {
     // The demo script is ESM (plain node runs it); a CommonJS spec loads it with import().
     const { buildDemoFlows, withInlineCredentials } = await import("../../scripts/demo-flows.mjs");
     stack = await startStack();
-    const built = buildDemoFlows(readExamples(), { tuya: stack.tuya.describe(), hobo: stack.hobo.describe() }, { fileDir: stack.userDir, knownTypes: await registeredTypes(stack) });
+    const built = buildDemoFlows(readExamples(), { tuya: stack.tuya.describe(), hobo: stack.hobo.describe(), egauge: stack.egauge.describe() }, { fileDir: stack.userDir, knownTypes: await registeredTypes(stack) });
     skippedExamples = built.skipped;
     await deploy(stack, withInlineCredentials(built.flows, built.credentials));
     browser = await openEditor(stack);

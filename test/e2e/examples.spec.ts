@@ -59,7 +59,7 @@ describe("the example flows in a running Node-RED", function () {
   before(async function () {
     stack = await startStack();
     known = await registeredTypes(stack);
-    info = { tuya: stack.tuya.describe(), hobo: stack.hobo.describe() };
+    info = { tuya: stack.tuya.describe(), hobo: stack.hobo.describe(), egauge: stack.egauge.describe() };
   });
 
   after(async () => {

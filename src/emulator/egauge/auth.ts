@@ -78,7 +78,8 @@ export class AuthModel {
     this.logins++;
     const claims: TokenClaims = { rlm: REALM, usr: user.usr, prv: [...user.rights], beg: this.nowSec(), ltm: this.tokenLifetimeSec, gen: this.generation };
     const head = b64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
-    const payload = b64url(JSON.stringify(claims));
+    // A random id keeps two logins in the same second (a frozen clock) apart, so a logout revokes only its own token.
+    const payload = b64url(JSON.stringify({ ...claims, jti: randomBytes(8).toString("hex") }));
     const sig = createHmac("sha256", this.key).update(`${head}.${payload}`).digest("base64url");
     const jwt = `${head}.${payload}.${sig}`;
     this.issued.push(jwt);

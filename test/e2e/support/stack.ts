@@ -18,6 +18,7 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import WebSocket from "ws";
 import { TuyaEmulator } from "../../../src/emulator/tuya";
 import { HoboEmulator } from "../../../src/emulator/hobo";
+import { EgaugeEmulator } from "../../../src/emulator/egauge";
 
 export const root = resolve(__dirname, "../../..");
 export const screenshotDir = join(root, "screenshots");
@@ -107,6 +108,7 @@ export interface Stack {
   userDir: string;
   tuya: TuyaEmulator;
   hobo: HoboEmulator;
+  egauge: EgaugeEmulator;
   red: ChildProcess;
   /** Node-RED's console output, line by line. */
   log: string[];
@@ -134,6 +136,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const hobo = new HoboEmulator();
   await tuya.start();
   await hobo.start();
+  const egauge = new EgaugeEmulator();
+  await egauge.start();
   const userDir = mkdtempSync(join(tmpdir(), "bestlab-e2e-"));
   writeFileSync(join(userDir, "package.json"), JSON.stringify({ name: "e2e", private: true }));
   (options.install ?? installPack)(userDir);
@@ -186,6 +190,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     userDir,
     tuya,
     hobo,
+    egauge,
     red,
     log,
     debug,
@@ -197,7 +202,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         red.kill("SIGTERM");
         await exited;
       }
-      await Promise.all([tuya.stop(), hobo.stop()]);
+      await Promise.all([tuya.stop(), hobo.stop(), egauge.stop()]);
       rmSync(userDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,81 @@
+/**
+ * What egauge-config and egauge-data share: the config's settings and credentials, how they
+ * become client options (InputError before any request when unusable), the meter URL from a
+ * device name on the eGauge proxy, and the config node's face as the flow nodes see it.
+ */
+import type { Node, NodeAPI } from "node-red";
+import { InputError } from "../src/core/errors";
+import type { EgaugeClient, EgaugeClientOptions } from "../src/egauge";
+import { attachConfig as attachShared, positiveSetting } from "./shared/config";
+import type { ConfigUsers } from "./shared/config-users";
+import { NotConfiguredError } from "./shared/not-configured";
+import type { Status } from "./shared/status";
+
+export interface EgaugeConfigNode extends Node {
+  /** The one shared client (login, pacing), created on first use. */
+  readonly client: EgaugeClient;
+  readonly users: ConfigUsers;
+  /** The meter's name for records (config name, or the URL's host). */
+  readonly meterName: string;
+}
+
+/** The config node's settings (also what the editor posts to its admin routes). */
+export interface EgaugeSettings {
+  name?: unknown;
+  /** Meter URL (http(s)://…) or a device name on the eGauge proxy ("DEV1234"). */
+  meter?: unknown;
+  /** "verify" (default), "self-signed" (accept the meter's own certificate) or "ca". */
+  tls?: unknown;
+  ca?: unknown;
+  /** Allow plain http to a meter on the LAN (the password never leaves; the token does). */
+  allowHttp?: unknown;
+  timeout?: unknown;
+}
+
+export interface EgaugeCredentials {
+  user?: string;
+  password?: string;
+}
+
+export const CREDENTIAL_FIELDS = ["user", "password"] as const;
+export const SECRET_FIELDS = ["password"] as const;
+
+/** A meter URL: as given when it has a scheme, https://<name>.egaug.es for a bare device name, https:// before a host. */
+export function meterUrl(value: unknown): string {
+  const text = typeof value === "string" ? value.trim().replace(/\/+$/, "") : "";
+  if (text === "") throw new NotConfiguredError("The egauge-config has no meter: enter the meter's URL (http://192.168.1.50, https://meter.local) or its device name on the eGauge proxy");
+  if (/^https?:\/\//i.test(text)) return text;
+  if (/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(text)) return `https://${text}.egaug.es`;
+  if (/^[A-Za-z0-9.-]+(:\d+)?(\/.*)?$/.test(text)) return `https://${text}`;
+  throw new InputError(`The egauge-config's meter "${text.slice(0, 60)}" is neither a URL nor a device name`);
+}
+
+/** Where the stored password may go (the URL), compared before a dialog test uses it. */
+export function egaugeTarget(settings: EgaugeSettings): string {
+  try {
+    return meterUrl(settings.meter);
+  } catch {
+    return "";
+  }
+}
+
+export function clientOptions(settings: EgaugeSettings, creds: EgaugeCredentials): EgaugeClientOptions {
+  const url = meterUrl(settings.meter);
+  if (!creds.user) throw new NotConfiguredError("The egauge-config has no user: enter a meter account (Settings > Access Control on the meter)");
+  const tls = settings.tls === "self-signed" || settings.tls === "ca" ? settings.tls : "verify";
+  const ca = typeof settings.ca === "string" ? settings.ca.trim() : "";
+  if (tls === "ca" && !ca.includes("BEGIN CERTIFICATE")) throw new InputError("The egauge-config trusts a CA certificate but none is pasted: paste the PEM text (-----BEGIN CERTIFICATE-----…)");
+  return {
+    url,
+    user: creds.user,
+    password: creds.password ?? "",
+    allowSelfSigned: tls === "self-signed",
+    ca: tls === "ca" ? ca : undefined,
+    allowHttp: settings.allowHttp === true || settings.allowHttp === "true",
+    timeoutMs: (positiveSetting(settings.timeout) ?? 30) * 1000,
+  };
+}
+
+export function attachConfig(RED: NodeAPI, node: Node, configId: string | undefined, status: Status): { require(): EgaugeConfigNode } {
+  return attachShared<EgaugeConfigNode>(RED, node, configId, status, "egauge-config");
+}

@@ -1,0 +1,62 @@
+/**
+ * egauge-config: one eGauge meter (URL or proxy device name, account, TLS trust). It owns the one
+ * client its users share (one login, 1-2 requests in flight) and closes it on redeploy. Admin
+ * routes let the dialogs test the typed values (firmware and the account's rights) and list the
+ * meter's registers before anything is deployed.
+ */
+import type { Node, NodeAPI, NodeDef } from "node-red";
+import type { Request } from "express";
+import { AbortError } from "../src/core/errors";
+import { EgaugeClient } from "../src/egauge";
+import { adminRoute, CREDENTIAL_TARGET, dialogCredentials, dialogSecrets } from "./shared/admin";
+import { closeClientOnClose } from "./shared/config";
+import { ConfigUsers } from "./shared/config-users";
+import { hasCredentials } from "./shared/not-configured";
+import { clientOptions, CREDENTIAL_FIELDS, egaugeTarget, SECRET_FIELDS, type EgaugeCredentials, type EgaugeSettings } from "./egauge-common";
+
+type EgaugeConfigDef = NodeDef & EgaugeSettings;
+
+/** A short-lived client for the dialog's values (untouched password: the deployed node's, same meter only). */
+async function withDialogClient<T>(RED: NodeAPI, req: Request, run: (client: EgaugeClient, signal: AbortSignal) => Promise<T>): Promise<T> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const creds = dialogCredentials(RED, body, CREDENTIAL_FIELDS, SECRET_FIELDS, egaugeTarget(body));
+  const options = clientOptions(body, creds);
+  const client = new EgaugeClient(options);
+  try {
+    return await run(client, AbortSignal.timeout(options.timeoutMs ?? 30_000));
+  } finally {
+    await client.close();
+  }
+}
+
+export = function (RED: NodeAPI): void {
+  function EgaugeConfig(this: Node<EgaugeCredentials>, def: EgaugeConfigDef): void {
+    RED.nodes.createNode(this, def);
+    const users = new ConfigUsers(hasCredentials(() => clientOptions(def, this.credentials ?? {})));
+    let client: EgaugeClient | undefined;
+    let closed = false;
+    const ensure = (): EgaugeClient => {
+      if (closed) throw new AbortError("The egauge-config node was closed (redeploy or stop)");
+      client ??= new EgaugeClient(clientOptions(def, this.credentials ?? {}));
+      return client;
+    };
+    const self = this as unknown as Record<string, unknown>;
+    Object.defineProperty(self, "client", { get: ensure });
+    self.users = users;
+    self.meterName = (typeof def.name === "string" && def.name.trim()) || egaugeTarget(def).replace(/^https?:\/\//, "") || "egauge";
+    self[CREDENTIAL_TARGET] = egaugeTarget(def);
+    closeClientOnClose(this, () => {
+      const closing = client;
+      closed = true;
+      client = undefined;
+      return closing ? { close: () => closing.close(), removeAllListeners: () => undefined } : undefined;
+    });
+  }
+
+  RED.nodes.registerType<Node<EgaugeCredentials>, EgaugeConfigDef, unknown, EgaugeCredentials>("egauge-config", EgaugeConfig, {
+    credentials: { user: { type: "text" }, password: { type: "password" } },
+  });
+  const secrets = (req: Request) => dialogSecrets(RED, (req.body ?? {}) as Record<string, unknown>, SECRET_FIELDS);
+  adminRoute(RED, "post", "/egauge-config/test", "egauge-config.write", (req) => withDialogClient(RED, req, async (client, signal) => ({ ok: true, ...(await client.info(signal)) })), secrets);
+  adminRoute(RED, "post", "/egauge-config/registers", "egauge-config.read", (req) => withDialogClient(RED, req, (client, signal) => client.registers({ virtual: true, signal })), secrets);
+};

@@ -1,0 +1,129 @@
+/**
+ * egauge-data: readings of the chosen registers of one meter. Modes: the current rates; history
+ * for a window (relative, absolute, or incremental since the last run, its mark kept in context
+ * so a restart neither loses nor repeats a reading) at a chosen resolution; or period totals
+ * (today, this week, this month) in the meter's own time zone. Output as the other data nodes:
+ * raw, records, InfluxDB batch points or one message per reading; all at once or page by page.
+ */
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
+import { InputError } from "../src/core/errors";
+import { isOutputFormat, type OutputFormat } from "../src/core/records";
+import { egaugeRecords, PERIODS, RESOLUTIONS, type EgaugeReading, type Period, type Resolution } from "../src/egauge";
+import { contextGet, contextSet } from "./shared/context";
+import { evaluate, handleInput, type InputContext } from "./shared/input";
+import { oneAtATime } from "./shared/one-at-a-time";
+import { formatMessages, timeSetting } from "./shared/output";
+import { Status } from "./shared/status";
+import { Streamer } from "./shared/streamer";
+import { counted } from "./shared/text";
+import { marksStore, readWindow, windowMode, type WindowDef } from "./shared/window";
+import { attachConfig } from "./egauge-common";
+
+interface EgaugeDataDef extends NodeDef, WindowDef {
+  egauge?: string;
+  /** Register names picked in the dialog (empty: all). */
+  registers?: string[];
+  /** Typed input overriding the list ("msg" + "registers"); "list" or empty: the dialog's. */
+  registersFrom?: string;
+  registersFromType?: string;
+  virtual?: boolean;
+  mode?: string;
+  resolution?: string;
+  /** History: "rate" (mean over each row) or "energy" (kWh for power registers). */
+  quantity?: string;
+  periods?: string[];
+  format?: string;
+  measurement?: string;
+  timeAs?: string;
+  /** "all" (one message) or "page" (one per page, msg.parts). */
+  output?: string;
+}
+
+const MARK_KEY = "egaugeMark";
+
+function resolutionOf(value: unknown): Resolution {
+  const r = value === "auto" || value === undefined || value === "" ? "auto" : Number(value);
+  if (!(RESOLUTIONS as readonly unknown[]).includes(r)) throw new InputError(`Unknown resolution "${String(value)}": choose 1, 60, 900, 86400 (seconds) or auto`);
+  return r as Resolution;
+}
+
+function namesOf(value: unknown): string[] {
+  if (value === undefined || value === null || value === "") return [];
+  const list = Array.isArray(value) ? value : typeof value === "string" ? value.split(",") : undefined;
+  if (!list || list.some((n) => typeof n !== "string")) throw new InputError("Registers must be names: an array of strings or a comma-separated text");
+  return (list as string[]).map((n) => n.trim()).filter((n) => n !== "");
+}
+
+export = function (RED: NodeAPI): void {
+  function EgaugeData(this: Node, def: EgaugeDataDef): void {
+    RED.nodes.createNode(this, def);
+    const status = new Status(this);
+    const attached = attachConfig(RED, this, def.egauge, status);
+    const format: OutputFormat = isOutputFormat(def.format) ? def.format : "records";
+    const mode = def.mode === "history" || def.mode === "totals" ? def.mode : "rates";
+    const windowKind = windowMode(def);
+    const store = marksStore(def);
+    const energy = def.quantity === "energy";
+
+    const run = async ({ msg, send, signal }: InputContext): Promise<void> => {
+      const config = attached.require();
+      const fromList = !def.registersFromType || def.registersFromType === "list";
+      const names = namesOf(fromList ? def.registers : await evaluate(RED, this, msg, def.registersFromType, def.registersFrom));
+      const resolution = resolutionOf((msg as { resolution?: unknown }).resolution ?? def.resolution);
+      const periods = (def.periods?.length ? def.periods : ["today", "week", "month"]).filter((p): p is Period => (PERIODS as readonly string[]).includes(p));
+      const window = mode === "history" ? await readWindow(RED, this, msg, def, windowKind, "-1h") : undefined;
+      const client = config.client;
+      const toMessages = (readings: EgaugeReading[], info: Record<string, unknown>): NodeMessage[] => {
+        const shown = energy ? readings.map((r) => (r.energy !== undefined ? { ...r, value: r.energy, unit: r.energyUnit ?? r.unit } : r)) : readings;
+        const records = egaugeRecords(shown, config.meterName);
+        const raw = readings.map((r) => ({ ...r, counter: r.counter?.toString() }));
+        return formatMessages({ ...msg, egauge: info } as NodeMessageInFlow, raw, records, { format, measurement: def.measurement || undefined, topic: msg.topic ?? config.meterName, timeAs: timeSetting(def.timeAs) });
+      };
+      status.requesting(mode);
+      if (mode === "rates" || mode === "totals") {
+        const readings = mode === "rates" ? await client.rates(names, { virtual: def.virtual, signal }) : await client.totals(names, periods, { virtual: def.virtual, signal });
+        send([toMessages(readings, { mode })]);
+        status.success(counted(readings.length, "reading"));
+        return;
+      }
+      const key = `${resolution}:${names.join(",")}:${def.virtual ? "v" : ""}`;
+      const ctx = this.context();
+      const mark = windowKind === "incremental" ? await contextGet<{ key: string; t: number }>(ctx, MARK_KEY, store) : undefined;
+      const start = mark && mark.key === key ? new Date(mark.t * 1000) : window!.start;
+      if (start >= window!.end) return status.warning("no new data");
+      const sender = new Streamer(send, msg._msgid, format !== "messages");
+      const perPage = def.output === "page";
+      const kept: EgaugeReading[] = [];
+      let last: number | undefined;
+      let total = 0;
+      const save = async (t: number) => {
+        if (windowKind === "incremental") await contextSet(ctx, MARK_KEY, { key, t }, store);
+      };
+      try {
+        for await (const page of client.history(names, { start, end: window!.end }, { resolution, virtual: def.virtual, signal })) {
+          total += page.readings.length;
+          last = page.to;
+          status.progress(counted(total, "reading"));
+          if (perPage) await sender.push(page.readings.length > 0 ? toMessages(page.readings, { start: new Date(page.from * 1000).toISOString(), end: new Date(page.to * 1000).toISOString() }) : [], () => save(page.to));
+          else for (const r of page.readings) kept.push(r);
+        }
+      } catch (err) {
+        if (perPage && !signal.aborted) await sender.flush(false);
+        throw err;
+      }
+      if (perPage) await sender.flush(true);
+      else {
+        if (kept.length > 0) send([toMessages(kept, { start: start.toISOString(), end: window!.end.toISOString(), resolution })]);
+        if (last !== undefined) await save(last);
+      }
+      if (total === 0) status.warning("no data");
+      else status.success(counted(total, "reading"));
+    };
+
+    // Incremental runs go one after the other: two at once would both read from the same mark.
+    const queued = oneAtATime();
+    handleInput(this, status, (input) => (mode === "history" && windowKind === "incremental" ? queued(() => run(input)) : run(input)));
+  }
+
+  RED.nodes.registerType("egauge-data", EgaugeData);
+};
