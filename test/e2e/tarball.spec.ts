@@ -114,7 +114,7 @@ describe("the packed tarball (npm pack of a clean clone)", function () {
           assert.equal(res.status, 200, `${name} is not offered under Import > Examples`);
           examples.push({ file: `${name}.json`, flow: (await res.json()) as FlowNode[] });
         }
-        const info: EmulatorInfo = { tuya: stack.tuya.describe(), hobo: stack.hobo.describe() };
+        const info: EmulatorInfo = { tuya: stack.tuya.describe(), hobo: stack.hobo.describe(), egauge: stack.egauge.describe() };
         const built = buildDemoFlows(examples, info, { fileDir: stack.userDir });
         const from = stack.log.length;
         assert.deepEqual(problems(await deploy(stack, withInlineCredentials(built.flows, built.credentials))), [], "problems logged while deploying");
