@@ -242,9 +242,9 @@ export class MessageService {
     }
   }
 
-  /** Makes sure both environments' default subscriptions exist, so messages wait for their consumer. */
+  /** Makes sure the enabled environments' subscriptions exist, so messages wait for their consumer. */
   ensureSubscriptions(): void {
-    for (const env of ENVS) for (const s of this.suffixes) this.subscription(env, `${this.o.accessId}-${s}`);
+    for (const env of ENVS) if (this.environments[env]) for (const s of this.suffixes) this.subscription(env, `${this.o.accessId}-${s}`);
   }
 
   statusChanged(d: DeviceRef, dps: { code: string; value: unknown }[]): void {

@@ -82,7 +82,8 @@ export class Subscription {
 
   publish(m: QueuedMessage): void {
     this.ready.push(m);
-    this.pump();
+    // Nobody to send to: the message waits (no scan of a growing backlog per publish).
+    if (this.consumers.length > 0) this.pump();
   }
 
   ack(c: ConsumerLink, messageId: string): void {
