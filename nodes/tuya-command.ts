@@ -10,7 +10,7 @@ import { ApiError, InputError, isAbortError } from "../src/core/errors";
 import { normalizeCommands, validateCommands, type TuyaCommand, type TuyaDevices } from "../src/tuya";
 import { mapLimit } from "../src/core";
 import { errorDetails, evaluate, handleInput } from "./shared/input";
-import { inputError, translator, type Translate } from "./shared/i18n";
+import { inputError, localized, translator, type Translate } from "./shared/i18n";
 import { Status } from "./shared/status";
 import { attachConfig, deviceLabel, readDevices, SpecCache, type DeviceRef } from "./tuya-common";
 
@@ -124,7 +124,7 @@ export = function (RED: NodeAPI): void {
         return { result: { ...base, success: false, error: { ...errorDetails(err), message: err.message, outcome: "not executed" } }, err };
       } catch (caught) {
         if (signal.aborted && isAbortError(caught)) throw caught;
-        const err = withOutcome(caught, t);
+        const err = localized(withOutcome(caught, t), t);
         return { result: { ...base, success: false, error: { ...errorDetails(err), message: err.message, outcome: outcomeOf(caught) } }, err };
       }
     };

@@ -5,10 +5,15 @@
 (function () {
   if (window.BestlabTuya) return;
 
+  /** A text of a node set's catalog ("tuya-config.picker.failed") in the editor's language, from any node's dialog. */
+  function text(key, params) {
+    return RED._('@bestlab/node-red-platform/' + key.split('.')[0] + ':' + key, params);
+  }
+
   function post(url, body, cb) {
     $.ajax({ url: url, type: 'POST', contentType: 'application/json', data: JSON.stringify(body), dataType: 'json' })
       .done(function (res) { cb(null, res); })
-      .fail(function (xhr) { cb((xhr.responseJSON && xhr.responseJSON.error) || xhr.statusText || 'request failed'); });
+      .fail(function (xhr) { cb((xhr.responseJSON && xhr.responseJSON.error) || xhr.statusText || text('tuya-config.picker.failed')); });
   }
 
   /** Values typed in the open tuya-config dialog (an untouched secret is sent as the placeholder). */
@@ -63,17 +68,17 @@
     rows.button.on('click', function () {
       var body = configValues($(opts.config).val());
       var status = rows.status;
-      if (!body) { status.text('choose a tuya-config first'); return; }
+      if (!body) { status.text(text('tuya-config.picker.noConfig')); return; }
       status.text('…');
       post('tuya-config/devices', body, function (err, res) {
         if (err) { status.text(err); return; }
         var chosen = currentIds(input);
         list.empty().show();
         res.devices.forEach(function (d) {
-          var text = (d.name || d.id) + ' (' + d.category + (d.online ? '' : ', offline') + ')';
-          $('<option>').val(d.id).attr('data-name', d.name).text(text).prop('selected', chosen.indexOf(d.id) >= 0).appendTo(list);
+          var entry = (d.name || d.id) + ' (' + d.category + (d.online ? '' : ', ' + text('tuya-config.picker.offline')) + ')';
+          $('<option>').val(d.id).attr('data-name', d.name).text(entry).prop('selected', chosen.indexOf(d.id) >= 0).appendTo(list);
         });
-        status.text(res.devices.length + ' devices');
+        status.text(text('tuya-config.picker.devices', { count: res.devices.length }));
       });
     });
     list.on('change', function () {
@@ -90,9 +95,9 @@
   /** The functions (code, type, name, parsed values) of the first device in a devices typedInput (POST tuya-config/functions). */
   function deviceFunctions(configId, input, cb) {
     var body = configValues(configId);
-    if (!body) { cb('choose a tuya-config first'); return; }
+    if (!body) { cb(text('tuya-config.picker.noConfig')); return; }
     var device = currentIds($(input)).filter(Boolean)[0];
-    if (!device) { cb('pick or type a device first'); return; }
+    if (!device) { cb(text('tuya-config.picker.noDevice')); return; }
     body.device = device;
     post('tuya-config/functions', body, cb);
   }

@@ -11,7 +11,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { NodeAPI } from "node-red";
-import { InputError, type TextKey } from "../../src/core/errors";
+import { ApiError, InputError, type TextKey } from "../../src/core/errors";
+import { hoboErrorHint } from "../../src/hobo/errors";
+import { tuyaErrorHint } from "../../src/tuya/errors";
 
 /** The package name: the catalogs' namespaces are "<module>/<set>". */
 export const MODULE = "@bestlab/node-red-platform";
@@ -88,8 +90,25 @@ export function keyedError(key: string, params?: TextParams): Error {
   return Object.assign(new Error(englishText(key, params)), { key, params });
 }
 
-/** The error with its message in the runtime's language when it carries a text key (node or library); others as they are. */
+/** The library's hint for a service code, which the catalogs hold under common.hints.<platform>.<code>. */
+function libraryHint(err: ApiError): string | undefined {
+  if (err.code === undefined) return undefined;
+  return err.platform === "tuya" ? tuyaErrorHint(err.code) : hoboErrorHint(String(err.code));
+}
+
+/** A service error with its hint (what to do about the code) in the runtime's language; the code and the service's own text stay. */
+function localizedHint(err: ApiError, t: Translate): ApiError {
+  const hint = libraryHint(err);
+  if (hint === undefined || err.hint !== hint || !err.message.endsWith(`: ${hint}`)) return err;
+  const key = `common.hints.${err.platform}.${String(err.code)}`;
+  const text = t(key);
+  if (text !== key && text !== englishText(key)) err.message = `${err.message.slice(0, -hint.length)}${text}`;
+  return err;
+}
+
+/** The error with its message in the runtime's language when it carries a text key (node or library) or a service code with a hint; others as they are. */
 export function localized<E>(err: E, t: Translate): E {
+  if (err instanceof ApiError) return localizedHint(err, t) as E;
   if (!(err instanceof Error)) return err;
   const { key, params } = err as Error & { key?: unknown; params?: TextParams };
   if (typeof key !== "string") return err;

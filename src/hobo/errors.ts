@@ -38,6 +38,11 @@ export function hoboErrorHint(code: string): string | undefined {
   return HINTS[code];
 }
 
+/** The codes that have a hint (a user interface translating hints by code checks it covers them all). */
+export function hoboHintCodes(): string[] {
+  return Object.keys(HINTS);
+}
+
 /** Hints for statuses without a recognised code. */
 function statusHint(status: number): string | undefined {
   if (status === 401 || status === 403) return HINTS["ATH-001"];

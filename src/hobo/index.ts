@@ -4,7 +4,7 @@ export { createHoboClient, HoboClientImpl, type RawRequestOptions } from "./clie
 export { normalizeLoggers, groupLoggers, MAX_LOGGERS_PER_REQUEST } from "./loggers";
 export { rowsToRecords, type HoboUnitSystem, type RowsToRecordsOptions } from "./records";
 export { HOBO_DATA_TYPES, dataTypeName } from "./data-types";
-export { hoboErrorHint } from "./errors";
+export { hoboErrorHint, hoboHintCodes } from "./errors";
 export { DEFAULT_BASE_URL, DEFAULT_REQUESTS_PER_MINUTE, DEFAULT_ROW_CAP, MAX_CONCURRENT } from "./options";
 export { compareRows, sortUnique } from "./dedupe";
 export { HoboTokenInfo, DEFAULT_TOKEN_LIFETIME_SEC } from "./token-info";

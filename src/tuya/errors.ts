@@ -67,6 +67,11 @@ export function tuyaErrorHint(code: number | string): string | undefined {
   return HINTS[String(code)];
 }
 
+/** The codes that have a hint (a user interface translating hints by code checks it covers them all). */
+export function tuyaHintCodes(): string[] {
+  return Object.keys(HINTS);
+}
+
 export interface TuyaErrorBody {
   success?: unknown;
   code?: unknown;

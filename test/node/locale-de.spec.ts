@@ -3,7 +3,8 @@
  * started with lang "de", our catalogs registered as Node-RED's loader registers them
  * ("<module>/<set>", nodes/locales/<lang>/<set>.json), and RED._ bound to it. The test helper's
  * RED._ is the identity, so it is replaced here by the runtime's one; everything else is the
- * helper's. Statuses, node errors and a library error (a time it cannot read) come out German.
+ * helper's. Statuses, node errors, a service error's hint and a library error (a time it cannot read)
+ * come out German.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -93,6 +94,14 @@ describe("the nodes in a German runtime (lang de)", () => {
     assert.equal(statusTexts().at(-1), "kein Konfigurations-Node");
     const { caught } = await run({ devices: emu.devices[0].id });
     assert.match(caught?.error?.message ?? "", /^Error: Kein tuya-config-Node ausgewählt/);
+  });
+
+  it("a Tuya error keeps its code and service text and gets the German hint", async () => {
+    await loadTuyaFlow(emu, [german(tuyaConfig), german(tuyaStatus)], { type: "tuya-status", devicesType: "msg", devices: "devices" });
+    emu.faults.failNext(1, { code: 1106, msg: "permission deny", path: "/status" });
+    const { caught } = await run({ devices: emu.devices[0].id });
+    assert.match(caught?.error?.message ?? "", /^ApiError: Tuya 1106 permission deny: Zugriff verweigert: Das Gerät ist nicht mit diesem Cloud-Projekt verknüpft/);
+    assert.equal(statusTexts().at(-1), "Tuya 1106");
   });
 
   it("a library error (a start time it cannot read) is shown in German", async () => {

@@ -9,6 +9,8 @@
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { hoboHintCodes } from "../../src/hobo/errors";
+import { tuyaHintCodes } from "../../src/tuya/errors";
 
 const ROOT = join(__dirname, "..", "..");
 const NODES = join(ROOT, "nodes");
@@ -67,7 +69,7 @@ function editorKeys(html: string): string[] {
   return keys.filter((k) => !k.includes(":"));
 }
 
-/** Keys the runtime code uses: every string literal of the form "<set>.<path>" (passed to the translator directly or kept in a table). */
+/** Keys the runtime code (and the editor's shared resources) use: every string literal of the form "<set>.<path>" or "common.<path>". */
 function runtimeKeys(source: string, sets: string[]): string[] {
   const head = [...sets, "common"].map((s) => s.replace(/[-]/g, "\\-")).join("|");
   const re = new RegExp(`["'\`]((?:${head})\\.[A-Za-z0-9_]+(?:\\.[A-Za-z0-9_]+)+)["'\`]`, "g");
@@ -104,6 +106,16 @@ describe("locales (en-US and de)", () => {
     }
   });
 
+  it("every service code the library has a hint for has that hint in both catalogs (common.hints.<platform>.<code>)", () => {
+    for (const lang of LOCALES) {
+      const keys = allKeys(lang);
+      const codes = [...tuyaHintCodes().map((c) => `tuya.${c}`), ...hoboHintCodes().map((c) => `hobolink.${c}`)];
+      assert.ok(codes.length > 50, "the hint tables are empty: the scan is broken");
+      const missing = codes.filter((c) => !keys.has(`common.hints.${c}`));
+      assert.deepEqual(missing, [], `${lang} lacks hints: add them under common.hints in nodes/locales/${lang}/tuya-config.json`);
+    }
+  });
+
   it("every key the editor uses exists in both catalogs", () => {
     const used = sets.flatMap((set) => editorKeys(readFileSync(join(NODES, `${set}.html`), "utf8")).map((key) => ({ key, where: `nodes/${set}.html` })));
     assert.ok(used.length > 100, `only ${used.length} editor keys found: the scan is broken`);
@@ -114,8 +126,8 @@ describe("locales (en-US and de)", () => {
     }
   });
 
-  it("every key the runtime uses exists in both catalogs", () => {
-    const files = sourceFiles(NODES, ".ts");
+  it("every key the runtime and the shared editor code use exists in both catalogs", () => {
+    const files = [...sourceFiles(NODES, ".ts"), ...sourceFiles(join(ROOT, "resources"), ".js")];
     const used = files.flatMap((file) => runtimeKeys(readFileSync(file, "utf8"), sets).map((key) => ({ key, where: file.slice(ROOT.length + 1) })));
     for (const lang of LOCALES) {
       const keys = allKeys(lang);
