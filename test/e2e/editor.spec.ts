@@ -144,6 +144,9 @@ async function breakRequiredValue(page: Page, type: string): Promise<string> {
     case "hobo-config":
       await page.locator("#node-config-input-endpoint").fill("not a url");
       return "endpoint (not a URL)";
+    case "egauge-config":
+      await page.locator("#node-config-input-meter").fill("not a meter");
+      return "meter (neither a URL nor a device name)";
     case "hobo-data":
       await page.locator("#node-input-window").selectOption("relative");
       await page.locator("#node-input-span").fill("soon");
