@@ -3,6 +3,7 @@
  * input in every shape bestlab's TuyaDeviceManager took (one id, a comma list, an array, a
  * name -> id map), and attaching a flow node to its tuya-config node.
  */
+import { rules } from "../src/core/rules";
 import type { Node, NodeAPI, NodeMessage } from "node-red";
 import { ApiError, isAbortError } from "../src/core/errors";
 import { inputError } from "./shared/i18n";
@@ -33,7 +34,6 @@ export interface DeviceRef {
 }
 
 // Tuya device ids are 20-25 alphanumerics; virtual and sub-device ids may be shorter or carry "_".
-const DEVICE_ID = /^[A-Za-z0-9_-]{4,64}$/;
 const DEFAULT_MAX_DEVICES = 1000;
 
 export interface ResolveDevicesOptions {
@@ -47,7 +47,7 @@ export interface ResolveDevicesOptions {
 
 function checkId(value: unknown, label: string): string {
   const id = typeof value === "number" ? String(value) : value;
-  if (typeof id !== "string" || !DEVICE_ID.test(id.trim())) {
+  if (typeof id !== "string" || !rules.isTuyaDeviceId(id)) {
     const shown = typeof value === "string" ? `"${value.slice(0, 40)}"` : JSON.stringify(value)?.slice(0, 40);
     throw inputError("common.devices.badId", { label, value: shown ?? "" });
   }

@@ -15,3 +15,4 @@ export * from "./marks";
 export * from "./harvest";
 export * from "./device-secrets";
 export * from "./secret-history";
+export * from "./rules";

@@ -4,11 +4,11 @@
  * serials, split into request groups of at most ten (the API's limit).
  */
 import { InputError } from "../core/errors";
+import { rules } from "../core/rules";
 
 export const MAX_LOGGERS_PER_REQUEST = 10;
 
-const SERIAL = /^[A-Za-z0-9._-]+$/;
-const ACCEPTED = 'an array of serial numbers, a comma-separated string such as "21092695, 21150777", or a single number';
+const ACCEPTED = 'logger serial numbers of 6 to 10 digits: an array of serial numbers, a comma-separated string such as "21092695, 21150777", or a single number';
 
 function describe(input: unknown): string {
   if (input === null || input === undefined) return String(input);
@@ -40,7 +40,8 @@ function pieces(input: unknown): string[] {
 export function normalizeLoggers(input: unknown): string[] {
   const serials = [...new Set(pieces(input).map((s) => s.trim()).filter((s) => s !== ""))];
   if (serials.length === 0) throw new InputError(`No logger serial numbers were given (received ${describe(input)}): use ${ACCEPTED}`);
-  const bad = serials.find((s) => !SERIAL.test(s));
+  // The same rule as the hobo-data dialog (resources/rules.js).
+  const bad = serials.find((s) => !rules.isHoboSerial(s));
   if (bad !== undefined) {
     throw new InputError(`"${bad.slice(0, 40)}" is not a logger serial number: use ${ACCEPTED}`, { key: "loggers.badSerial", params: { serial: bad.slice(0, 40) } });
   }

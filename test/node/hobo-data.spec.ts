@@ -251,6 +251,7 @@ describe("hobo-data node", function () {
   describe("errors", () => {
     const bad: [string, Record<string, unknown>, Record<string, unknown>, RegExp][] = [
       ["bad loggers", { loggersFrom: "loggers", loggersFromType: "msg" }, { loggers: "not a serial!" }, /logger|serial/i],
+      ["a logger 'abc' from the message (the dialog's rule: 6-10 digits)", { loggersFrom: "loggers", loggersFromType: "msg" }, { loggers: "abc" }, /"abc" is not a logger serial/],
       ["no loggers", { loggersFrom: "loggers", loggersFromType: "msg" }, {}, /No logger given/],
       ["a bad time", { window: "absolute", start: "start", startType: "msg" }, { start: "yesterday-ish" }, /Cannot read "yesterday-ish"/],
       ["reversed times", { window: "absolute", start: "-1h", end: "-2h" }, {}, /must be after the start/],
