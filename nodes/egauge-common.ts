@@ -4,10 +4,10 @@
  * device name on the eGauge proxy, and the config node's face as the flow nodes see it.
  */
 import type { Node, NodeAPI } from "node-red";
-import { InputError } from "../src/core/errors";
 import type { EgaugeClient, EgaugeClientOptions } from "../src/egauge";
 import { attachConfig as attachShared, positiveSetting } from "./shared/config";
 import type { ConfigUsers } from "./shared/config-users";
+import { inputError } from "./shared/i18n";
 import { NotConfiguredError } from "./shared/not-configured";
 import type { Status } from "./shared/status";
 
@@ -43,11 +43,11 @@ export const SECRET_FIELDS = ["password"] as const;
 /** A meter URL: as given when it has a scheme, https://<name>.egaug.es for a bare device name, https:// before a host. */
 export function meterUrl(value: unknown): string {
   const text = typeof value === "string" ? value.trim().replace(/\/+$/, "") : "";
-  if (text === "") throw new NotConfiguredError("The egauge-config has no meter: enter the meter's URL (http://192.168.1.50, https://meter.local) or its device name on the eGauge proxy");
+  if (text === "") throw inputError("egauge-config.errors.noMeter", undefined, NotConfiguredError);
   if (/^https?:\/\//i.test(text)) return text;
   if (/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(text)) return `https://${text}.egaug.es`;
   if (/^[A-Za-z0-9.-]+(:\d+)?(\/.*)?$/.test(text)) return `https://${text}`;
-  throw new InputError(`The egauge-config's meter "${text.slice(0, 60)}" is neither a URL nor a device name`);
+  throw inputError("egauge-config.errors.badMeter", { meter: text.slice(0, 60) });
 }
 
 /** Where the stored password may go (the URL), compared before a dialog test uses it. */
@@ -61,10 +61,10 @@ export function egaugeTarget(settings: EgaugeSettings): string {
 
 export function clientOptions(settings: EgaugeSettings, creds: EgaugeCredentials): EgaugeClientOptions {
   const url = meterUrl(settings.meter);
-  if (!creds.user) throw new NotConfiguredError("The egauge-config has no user: enter a meter account (Settings > Access Control on the meter)");
+  if (!creds.user) throw inputError("egauge-config.errors.noUser", undefined, NotConfiguredError);
   const tls = settings.tls === "self-signed" || settings.tls === "ca" ? settings.tls : "verify";
   const ca = typeof settings.ca === "string" ? settings.ca.trim() : "";
-  if (tls === "ca" && !ca.includes("BEGIN CERTIFICATE")) throw new InputError("The egauge-config trusts a CA certificate but none is pasted: paste the PEM text (-----BEGIN CERTIFICATE-----…)");
+  if (tls === "ca" && !ca.includes("BEGIN CERTIFICATE")) throw inputError("egauge-config.errors.noCa");
   return {
     url,
     user: creds.user,

@@ -11,6 +11,7 @@ import { EgaugeClient } from "../src/egauge";
 import { adminRoute, CREDENTIAL_TARGET, dialogCredentials, dialogSecrets } from "./shared/admin";
 import { closeClientOnClose } from "./shared/config";
 import { ConfigUsers } from "./shared/config-users";
+import { translator } from "./shared/i18n";
 import { hasCredentials } from "./shared/not-configured";
 import { clientOptions, CREDENTIAL_FIELDS, egaugeTarget, SECRET_FIELDS, type EgaugeCredentials, type EgaugeSettings } from "./egauge-common";
 
@@ -32,7 +33,7 @@ async function withDialogClient<T>(RED: NodeAPI, req: Request, run: (client: Ega
 export = function (RED: NodeAPI): void {
   function EgaugeConfig(this: Node<EgaugeCredentials>, def: EgaugeConfigDef): void {
     RED.nodes.createNode(this, def);
-    const users = new ConfigUsers(hasCredentials(() => clientOptions(def, this.credentials ?? {})));
+    const users = new ConfigUsers(hasCredentials(() => clientOptions(def, this.credentials ?? {})), translator(RED));
     let client: EgaugeClient | undefined;
     let closed = false;
     const ensure = (): EgaugeClient => {

@@ -6,16 +6,15 @@
  * raw, records, InfluxDB batch points or one message per reading; all at once or page by page.
  */
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
-import { InputError } from "../src/core/errors";
 import { isOutputFormat, type OutputFormat } from "../src/core/records";
 import { egaugeRecords, PERIODS, RESOLUTIONS, type EgaugeReading, type Period, type Resolution } from "../src/egauge";
 import { contextGet, contextSet } from "./shared/context";
 import { evaluate, handleInput, type InputContext } from "./shared/input";
 import { oneAtATime } from "./shared/one-at-a-time";
 import { formatMessages, timeSetting } from "./shared/output";
+import { inputError, translator } from "./shared/i18n";
 import { Status } from "./shared/status";
 import { Streamer } from "./shared/streamer";
-import { counted } from "./shared/text";
 import { marksStore, readWindow, windowMode, type WindowDef } from "./shared/window";
 import { attachConfig } from "./egauge-common";
 
@@ -43,21 +42,22 @@ const MARK_KEY = "egaugeMark";
 
 function resolutionOf(value: unknown): Resolution {
   const r = value === "auto" || value === undefined || value === "" ? "auto" : Number(value);
-  if (!(RESOLUTIONS as readonly unknown[]).includes(r)) throw new InputError(`Unknown resolution "${String(value)}": choose 1, 60, 900, 86400 (seconds) or auto`);
+  if (!(RESOLUTIONS as readonly unknown[]).includes(r)) throw inputError("egauge-data.errors.badResolution", { value: String(value) });
   return r as Resolution;
 }
 
 function namesOf(value: unknown): string[] {
   if (value === undefined || value === null || value === "") return [];
   const list = Array.isArray(value) ? value : typeof value === "string" ? value.split(",") : undefined;
-  if (!list || list.some((n) => typeof n !== "string")) throw new InputError("Registers must be names: an array of strings or a comma-separated text");
+  if (!list || list.some((n) => typeof n !== "string")) throw inputError("egauge-data.errors.badRegisters");
   return (list as string[]).map((n) => n.trim()).filter((n) => n !== "");
 }
 
 export = function (RED: NodeAPI): void {
   function EgaugeData(this: Node, def: EgaugeDataDef): void {
     RED.nodes.createNode(this, def);
-    const status = new Status(this);
+    const t = translator(RED);
+    const status = new Status(this, t);
     const attached = attachConfig(RED, this, def.egauge, status);
     const format: OutputFormat = isOutputFormat(def.format) ? def.format : "records";
     const mode = def.mode === "history" || def.mode === "totals" ? def.mode : "rates";
@@ -83,14 +83,14 @@ export = function (RED: NodeAPI): void {
       if (mode === "rates" || mode === "totals") {
         const readings = mode === "rates" ? await client.rates(names, { virtual: def.virtual, signal }) : await client.totals(names, periods, { virtual: def.virtual, signal });
         send([toMessages(readings, { mode })]);
-        status.success(counted(readings.length, "reading"));
+        status.success(t("egauge-data.status.readings", { count: readings.length }));
         return;
       }
       const key = `${resolution}:${names.join(",")}:${def.virtual ? "v" : ""}`;
       const ctx = this.context();
       const mark = windowKind === "incremental" ? await contextGet<{ key: string; t: number }>(ctx, MARK_KEY, store) : undefined;
       const start = mark && mark.key === key ? new Date(mark.t * 1000) : window!.start;
-      if (start >= window!.end) return status.warning("no new data");
+      if (start >= window!.end) return status.warning(t("egauge-data.status.noNewData"));
       const sender = new Streamer(send, msg._msgid, format !== "messages");
       const perPage = def.output === "page";
       const kept: EgaugeReading[] = [];
@@ -103,7 +103,7 @@ export = function (RED: NodeAPI): void {
         for await (const page of client.history(names, { start, end: window!.end }, { resolution, virtual: def.virtual, signal })) {
           total += page.readings.length;
           last = page.to;
-          status.progress(counted(total, "reading"));
+          status.progress(t("egauge-data.status.readings", { count: total }));
           if (perPage) await sender.push(page.readings.length > 0 ? toMessages(page.readings, { start: new Date(page.from * 1000).toISOString(), end: new Date(page.to * 1000).toISOString() }) : [], () => save(page.to));
           else for (const r of page.readings) kept.push(r);
         }
@@ -116,8 +116,8 @@ export = function (RED: NodeAPI): void {
         if (kept.length > 0) send([toMessages(kept, { start: start.toISOString(), end: window!.end.toISOString(), resolution })]);
         if (last !== undefined) await save(last);
       }
-      if (total === 0) status.warning("no data");
-      else status.success(counted(total, "reading"));
+      if (total === 0) status.warning(t("egauge-data.status.noData"));
+      else status.success(t("egauge-data.status.readings", { count: total }));
     };
 
     // Incremental runs go one after the other: two at once would both read from the same mark.

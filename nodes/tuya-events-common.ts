@@ -4,7 +4,7 @@
  * nodes use. Without a message-service URL the region's host is used; a custom OpenAPI endpoint
  * on this machine (the emulator) implies the message service on the same host and port.
  */
-import { InputError } from "../src/core/errors";
+import { inputError } from "./shared/i18n";
 import { resolveMqEndpoint, SharedConsumer, TuyaEventConsumer, TUYA_REGIONS, type MqEnvironment, type TuyaEventConsumerOptions } from "../src/tuya";
 import { NotConfiguredError } from "./shared/not-configured";
 
@@ -22,7 +22,7 @@ export interface EventSettings {
 export function mqEndpointOf(s: EventSettings): string {
   const url = typeof s.mqUrl === "string" ? s.mqUrl.trim() : "";
   if (url) {
-    if (!/^wss?:\/\/[^\s/]+/i.test(url)) throw new InputError(`Message service URL "${url.slice(0, 60)}" is not a ws(s):// URL such as wss://mqe.tuyaus.com:8285/`);
+    if (!/^wss?:\/\/[^\s/]+/i.test(url)) throw inputError("tuya-events.errors.badMqUrl", { url: url.slice(0, 60) });
     return resolveMqEndpoint(url);
   }
   const custom = typeof s.endpoint === "string" ? s.endpoint.trim().replace(/\/+$/, "") : "";
@@ -31,11 +31,11 @@ export function mqEndpointOf(s: EventSettings): string {
   if (region) return resolveMqEndpoint(region);
   // The consumer applies the transport rule (wss, or ws only on this machine).
   if (/^http:\/\//i.test(custom)) return resolveMqEndpoint(custom.replace(/^http/i, "ws"));
-  throw new InputError("The tuya-config uses a custom endpoint: enter its message service URL (wss://…:8285/) under Realtime events");
+  throw inputError("tuya-events.errors.noMqUrl");
 }
 
 export function eventOptions(s: EventSettings, creds: { accessId?: string; accessSecret?: string }): TuyaEventConsumerOptions {
-  if (!creds.accessId || !creds.accessSecret) throw new NotConfiguredError("The tuya-config has no access id or access secret: open it and enter them");
+  if (!creds.accessId || !creds.accessSecret) throw inputError("tuya-events.errors.noCredentials", undefined, NotConfiguredError);
   const env: MqEnvironment = s.mqEnv === "event-test" ? "event-test" : "event";
   const ca = typeof s.mqCa === "string" && s.mqCa.trim() ? s.mqCa.trim() : undefined;
   return { endpoint: mqEndpointOf(s), accessId: creds.accessId, accessKey: creds.accessSecret, env, suffix: s.mqSuffix?.trim() || "sub", ca };

@@ -8,6 +8,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
 import { isOutputFormat, type OutputFormat } from "../src/core/records";
 import { applyFilter, eventToRecords, listSetting, polledStatusEvent, type ConsumerState, type TuyaEvent, type Undecodable } from "../src/tuya";
 import { formatMessages, timeSetting } from "./shared/output";
+import { translator } from "./shared/i18n";
 import { Status } from "./shared/status";
 import { attachConfig, resolveDevices, SpecCache, type DeviceRef, type TuyaConfigNode } from "./tuya-common";
 import { deviceNames } from "./tuya-events-common";
@@ -42,7 +43,8 @@ function summary(e: TuyaEvent): string {
 export = function (RED: NodeAPI): void {
   function TuyaEvents(this: Node, def: TuyaEventsDef): void {
     RED.nodes.createNode(this, def);
-    const status = new Status(this);
+    const t = translator(RED);
+    const status = new Status(this, t);
     const attached = attachConfig(RED, this, def.tuya, status);
     const format: OutputFormat = isOutputFormat(def.format) ? def.format : "records";
     let refs: DeviceRef[];
@@ -103,13 +105,13 @@ export = function (RED: NodeAPI): void {
     const onState = (s: ConsumerState) => {
       if (s.state === "connecting") status.connecting();
       else if (s.state === "connected") {
-        status.set(lastEvent ? { fill: "green", shape: "dot", text: `${lastEvent}`.slice(0, 60) } : { fill: "green", shape: "ring", text: "connected, no events yet" });
-        if (def.statusOnStart) pollOnStart().catch((err: unknown) => this.warn(`Status on start failed: ${err instanceof Error ? err.message : String(err)}`));
-      } else if (s.state === "reconnecting") status.warning(`reconnecting in ${Math.ceil(s.delayMs / 1000)} s: ${s.reason}`);
-      else if (s.state === "refused") status.set({ fill: "red", shape: "ring", text: `refused (HTTP ${s.status}), retry in ${Math.ceil(s.delayMs / 1000)} s` });
+        status.set(lastEvent ? { fill: "green", shape: "dot", text: `${lastEvent}`.slice(0, 60) } : { fill: "green", shape: "ring", text: t("tuya-events.status.noEventsYet") });
+        if (def.statusOnStart) pollOnStart().catch((err: unknown) => this.warn(t("tuya-events.warnings.statusOnStart", { error: err instanceof Error ? err.message : String(err) })));
+      } else if (s.state === "reconnecting") status.warning(t("tuya-events.status.reconnecting", { seconds: Math.ceil(s.delayMs / 1000), reason: s.reason }));
+      else if (s.state === "refused") status.set({ fill: "red", shape: "ring", text: t("tuya-events.status.refused", { status: s.status, seconds: Math.ceil(s.delayMs / 1000) }) });
     };
     const onProblem = (p: { message: string }) => this.warn(p.message);
-    const onUndecodable = (u: Undecodable) => warnOnce(`u:${u.reason}`, `A Tuya message could not be read (${u.reason}); it was acknowledged so it does not come back. Further ones like it are counted, not logged.`);
+    const onUndecodable = (u: Undecodable) => warnOnce(`u:${u.reason}`, t("tuya-events.warnings.undecodable", { reason: u.reason }));
 
     let consumer;
     try {
