@@ -29,7 +29,8 @@ run("scorecard", npx("mocha"), ["test/scorecard/**/*.spec.ts"]);
 // The example-flow and demo specs need no browser; the editor spec skips itself, saying so, without chromium.
 const chromium = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 if (!existsSync(chromium)) console.log(`\nNOTE: ${chromium} is not installed (apt-get install -y chromium): the editor's browser tests will be skipped.`);
-run("end to end (Node-RED CLI, demo, browser)", npx("mocha"), ["--timeout", "300000", "test/e2e/**/*.spec.ts"], { CHROMIUM_PATH: chromium });
+// --exit: a browser a failed test could not close would otherwise keep mocha (and CI) waiting after the last test.
+run("end to end (Node-RED CLI, demo, browser)", npx("mocha"), ["--timeout", "300000", "--exit", "test/e2e/**/*.spec.ts"], { CHROMIUM_PATH: chromium });
 finish();
 
 function finish() {
