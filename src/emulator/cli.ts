@@ -4,13 +4,16 @@
  *   --tuya-port N   fixed port for the Tuya emulator (default: a free port)
  *   --hobo-port N   fixed port for the HOBOlink emulator (default: a free port)
  *   --egauge-port N fixed port for the eGauge meter emulator (default: a free port)
+ *   --tuya-qps N | "METHOD /path=N"   Tuya calls per second for every endpoint template, or for
+ *                   one (repeatable; default: Tuya's per-API table)
+ *   --latency MS    added to every answer of the Tuya and HOBOlink emulators (an emulated round trip)
  * `bestlab-emulator` (the installed pack's command, bin/bestlab-emulator.js) runs the same
  * compiled, defaulting to examplePorts: the ports the example flows point at. 0 = a free port.
  * `npm run emulator -- --tuya-port N` passes the flags through; `npm run emulator --tuya-port=N`
  * (without "--") reaches us only as npm's npm_config_tuya_port, which is read as well.
  */
 import { parseArgs } from "node:util";
-import { TuyaEmulator } from "./tuya";
+import { parseQpsFlags, TuyaEmulator } from "./tuya";
 import { HoboEmulator } from "./hobo";
 import { EgaugeEmulator } from "./egauge";
 
@@ -31,11 +34,21 @@ function port(value: string | undefined, flag: string, fallback = 0): number {
 }
 
 export async function main(argv = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env, defaults: Ports = {}): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { "tuya-port": { type: "string" }, "hobo-port": { type: "string" }, "egauge-port": { type: "string" } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { "tuya-port": { type: "string" }, "hobo-port": { type: "string" }, "egauge-port": { type: "string" }, "tuya-qps": { type: "string", multiple: true }, latency: { type: "string" } },
+  });
+  const qps = parseQpsFlags(values["tuya-qps"] ?? []);
   // Sensors push their changed readings to the message service every 15 s, so tuya-events has something to show.
-  const tuya = new TuyaEmulator({ port: port(values["tuya-port"] ?? env.npm_config_tuya_port, "--tuya-port", defaults.tuya), sensorReportMs: 15_000 });
+  const tuya = new TuyaEmulator({ port: port(values["tuya-port"] ?? env.npm_config_tuya_port, "--tuya-port", defaults.tuya), sensorReportMs: 15_000, ...qps });
   const hobo = new HoboEmulator({ port: port(values["hobo-port"] ?? env.npm_config_hobo_port, "--hobo-port", defaults.hobo) });
   const egauge = new EgaugeEmulator({ port: port(values["egauge-port"] ?? env.npm_config_egauge_port, "--egauge-port", defaults.egauge) });
+  if (values.latency !== undefined) {
+    const ms = Number(values.latency);
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`--latency must be a number of milliseconds from 0 up, got "${values.latency}"`);
+    tuya.faults.setLatency(ms);
+    hobo.faults.setLatency(ms);
+  }
   await tuya.start();
   await hobo.start();
   await egauge.start();

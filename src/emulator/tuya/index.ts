@@ -9,13 +9,14 @@ import { Project } from "./project";
 import { buildRoutes, type Family } from "./routes";
 import type { SignAlgorithm } from "./sign";
 import { EmulatorStats } from "./stats";
-import { Quota, Throttle } from "./throttle";
+import { Quota, Throttle, throttleLimits } from "./throttle";
 import { MessageService, type MessageServiceOptions } from "./mq/service";
 import { EventSources } from "./mq/sources";
 
 export type { TuyaFault } from "./faults";
 export { EmulatorStats } from "./stats";
 export type { MessageServiceOptions } from "./mq/service";
+export { DEFAULT_QPS, DEFAULT_QPS_TABLE, parseQpsFlags } from "./throttle";
 
 export interface TuyaEmulatorDevice {
   id: string;
@@ -39,8 +40,13 @@ export interface TuyaEmulatorOptions {
   clockOffsetMs?: number;
   /** Clock for token expiry, logs, retention and envelopes (default Date.now). Throttling uses the real clock. */
   now?: () => number;
-  /** Calls per endpoint template per client per second; 0 = unlimited. */
+  /**
+   * Calls per endpoint template per client per second for every template (0 = unlimited). Left
+   * out: Tuya's per-API table (DEFAULT_QPS_TABLE, 20/s for the rest).
+   */
   qps?: number;
+  /** Per-template limits, keyed "METHOD /path/{param}" (e.g. "GET /v1.0/iot-03/devices/{device_id}/logs"). */
+  qpsByTemplate?: Record<string, number>;
   throttleCode?: 1199 | 1110;
   expiredTokenMsg?: "token invalid" | "token is expired";
   logOrder?: "desc" | "asc";
@@ -134,7 +140,7 @@ export class TuyaEmulator {
     });
 
     const queue = new FaultQueue();
-    const throttle = new Throttle(o.qps ?? 20);
+    const throttle = new Throttle(throttleLimits(o.qps, o.qpsByTemplate));
     const tokens = this.project.tokens;
     this.faults = {
       failNext: (count, fault) => queue.add(count, fault),

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { examplePorts } from "../../../src/emulator/cli";
 import { freePort } from "../../support/free-port";
+import { TestClient } from "./tuya-test-client";
 
 const root = resolve(__dirname, "../../..");
 
@@ -74,6 +75,26 @@ describe("emulator CLI", () => {
     const [code] = await once(child, "exit");
     assert.equal(code, 1);
     assert.match(stderr, /--tuya-port must be a port number/);
+  });
+
+  it("--tuya-qps and --latency set the throttle per template and the round trip of both clouds", async () => {
+    const { child, info } = await startCli(["--tuya-qps", "0", "--tuya-qps", "GET /v1.0/iot-03/devices/{device_id}/status=1", "--latency", "150"]);
+    try {
+      const started = performance.now();
+      await fetch(`${info.hobo.url}/ws/auth/token`, { method: "POST" });
+      assert.ok(performance.now() - started >= 150, "the HOBOlink answer waited for the latency");
+      // One status call a second allowed, every other template unlimited.
+      const k = new TestClient(info.tuya.url, info.tuya.accessId, info.tuya.accessSecret);
+      await k.connect();
+      const id = info.tuya.devices[0].id as string;
+      const status = await Promise.all([1, 2, 3].map(() => k.get(`/v1.0/iot-03/devices/${id}/status`)));
+      assert.deepEqual(status.map((r) => r.success).sort(), [false, false, true]);
+      const details = await Promise.all([1, 2, 3].map(() => k.get(`/v1.0/iot-03/devices/${id}`)));
+      assert.ok(details.every((r) => r.success));
+    } finally {
+      child.kill("SIGTERM");
+      await once(child, "exit");
+    }
   });
 
   it("--hobo-port: prints the documented shape, listens there, and its credentials work", async () => {

@@ -1,6 +1,6 @@
 // Fault injection, throttling, quota, stats and the unsigned /_emulator/ admin paths.
 import assert from "node:assert/strict";
-import { TuyaEmulator } from "../../../src/emulator/tuya";
+import { parseQpsFlags, TuyaEmulator } from "../../../src/emulator/tuya";
 import { TestClient } from "./tuya-test-client";
 
 describe("tuya emulator: faults, throttling, quota and admin", () => {
@@ -89,6 +89,35 @@ describe("tuya emulator: faults, throttling, quota and admin", () => {
         await e.stop();
       }
     }
+  });
+
+  it("throttles each endpoint template at its own limit: Tuya's per-API table by default, overridable per template", async () => {
+    const commands = `/v1.0/iot-03/devices/${plug}/commands`;
+    const burst = async (n: number, call: () => Promise<{ success: boolean }>) => (await Promise.all(Array.from({ length: n }, call))).filter((r) => r.success).length;
+    const byDefault = new TuyaEmulator();
+    try {
+      const k = new TestClient(await byDefault.start(), byDefault.accessId, byDefault.accessSecret);
+      await k.connect();
+      // Commands: 4 a second, as Tuya publishes for "send properties"; status: 50.
+      assert.equal(await burst(8, () => k.post(commands, { commands: [{ code: "switch_1", value: true }] })), 4);
+      assert.equal(await burst(30, () => k.get(`/v1.0/iot-03/devices/${plug}/status`)), 30);
+    } finally {
+      await byDefault.stop();
+    }
+    const tuned = new TuyaEmulator({ qps: 3, qpsByTemplate: { "GET /v1.0/iot-03/devices/{device_id}/status": 6 } });
+    try {
+      const k = new TestClient(await tuned.start(), tuned.accessId, tuned.accessSecret);
+      await k.connect();
+      assert.equal(await burst(10, () => k.get(`/v1.0/iot-03/devices/${plug}/status`)), 6);
+      assert.equal(await burst(10, () => k.get(`/v1.0/iot-03/devices/${plug}`)), 3);
+    } finally {
+      await tuned.stop();
+    }
+  });
+
+  it("reads --tuya-qps values: N for every template, METHOD /path=N for one; refuses anything else", () => {
+    assert.deepEqual(parseQpsFlags(["40", "GET /v1.0/iot-03/devices/{device_id}/logs=10"]), { qps: 40, qpsByTemplate: { "GET /v1.0/iot-03/devices/{device_id}/logs": 10 } });
+    for (const bad of ["x", "-1", "GET /a=", "/v1.0/token=3", "GET /a=two"]) assert.throws(() => parseQpsFlags([bad]), /--tuya-qps/, bad);
   });
 
   it("a trial quota answers 28841004 once used up (token calls are free)", async () => {
