@@ -1,27 +1,79 @@
 /**
- * Client-side rate limiting on top of bottleneck: at most N requests per window (spread evenly,
- * so a server's sliding window is never exceeded), at most M at once, an optional pause when a
- * server says to wait, and queued jobs that can be cancelled by an AbortSignal.
+ * Client-side rate limiting as the services count: at most N request starts in any sliding window
+ * (so a burst of up to N goes out at once and the (N+1)th waits until the oldest start leaves the
+ * window), at most M requests in flight over all keys, an optional pause when a server says to
+ * wait, and queued jobs that can be cancelled by an AbortSignal.
  *
- * Bottleneck gives out turns; the jobs wait in a queue of our own. A turn runs the first job that
- * is still wanted, so a cancelled job leaves the queue at once and hands its turn to the next one
- * instead of spending a turn (window/N) on doing nothing.
+ * Jobs carry a key (Tuya: the endpoint template) and each key has its own pace (a Gate), so a
+ * throttle answer on one endpoint slows that endpoint only. Written here rather than on
+ * bottleneck: bottleneck's reservoir refills in fixed windows (which lets 2N through around a
+ * refill, where a server's sliding window allows N) and its minTime spreads requests evenly
+ * (which forbids the bursts a window allows); neither changes its limit per answer.
  */
-import Bottleneck from "bottleneck";
 import { AbortError } from "./errors";
-import { sleep } from "./retry";
+
+/** The pace of one key: how long until another start is allowed, and what answers teach it. */
+export interface Gate {
+  /** Milliseconds until one more request may start (0 = now). */
+  delay(now: number): number;
+  /** Notes a start; the returned ticket comes back to settled(). */
+  started(now: number): unknown;
+  /** Notes how a started request ended (error undefined = success). */
+  settled?(ticket: unknown, error: unknown, now: number): void;
+}
+
+/** A fixed limit of `limit` starts in any window of `windowMs` (0 = unlimited). */
+export class WindowGate implements Gate {
+  private readonly starts: number[] = [];
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
+
+  delay(now: number): number {
+    return windowDelay(this.starts, this.limit, this.windowMs, now);
+  }
+
+  started(now: number): undefined {
+    if (this.limit > 0) this.starts.push(now);
+    return undefined;
+  }
+}
+
+/**
+ * Milliseconds until `starts` (ascending start times, pruned here) holds fewer than `limit`
+ * entries inside the window [now − windowMs, now]. limit ≤ 0 means no limit.
+ */
+export function windowDelay(starts: number[], limit: number, windowMs: number, now: number): number {
+  if (limit <= 0) return 0;
+  pruneWindow(starts, windowMs, now);
+  if (starts.length < limit) return 0;
+  return starts[starts.length - limit] + windowMs - now;
+}
+
+/** Drops the start times (ascending) that have left the window ending now. */
+export function pruneWindow(starts: number[], windowMs: number, now: number): void {
+  let drop = 0;
+  while (drop < starts.length && starts[drop] <= now - windowMs) drop++;
+  if (drop) starts.splice(0, drop);
+}
 
 export interface RateLimitOptions {
-  /** Requests allowed per window; 0 or undefined = no rate limit. */
+  /** Requests allowed per window for keys without their own gate; 0 or undefined = no rate limit. */
   requestsPerWindow?: number;
   windowMs?: number;
-  /** Requests in flight at once (default 4; at least 1). */
+  /** Requests in flight at once over all keys (default 4; at least 1). */
   maxConcurrent?: number;
+  /** The pace of a key (default: a WindowGate of requestsPerWindow per windowMs per key). */
+  gateFor?: (key: string) => Gate;
 }
 
 interface Waiting {
+  seq: number;
+  key: string;
   /** Runs the job and settles the caller's promise. */
-  run: () => Promise<void>;
+  run: (gate: Gate) => Promise<void>;
   /** Rejects the caller's promise. */
   cancel: (err: Error) => void;
 }
@@ -29,47 +81,55 @@ interface Waiting {
 const CLOSED = "The connection was closed";
 
 export class RateLimiter {
-  private readonly limiter: Bottleneck;
-  private readonly queue: Waiting[] = [];
-  /** Turns asked of bottleneck that have not yet taken a job from the queue. */
-  private turns = 0;
+  private readonly maxConcurrent: number;
+  private readonly gateFor: (key: string) => Gate;
+  private readonly gates = new Map<string, Gate>();
+  /** Waiting jobs per key, each in arrival order; a key's queue is deleted when empty. */
+  private readonly queues = new Map<string, Waiting[]>();
+  private waiting = 0;
   private running = 0;
+  private seq = 0;
   private pausedUntil = 0;
+  private readonly keyPausedUntil = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
   private stopped = false;
+  private dispatchQueued = false;
 
   constructor(options: RateLimitOptions = {}) {
     const perWindow = options.requestsPerWindow ?? 0;
     const windowMs = options.windowMs ?? 1000;
-    // Even spacing of window/N (+1 ms) keeps any sliding window at or under N requests.
-    const minTime = perWindow > 0 ? Math.ceil(windowMs / perWindow) + 1 : 0;
-    // 0 would make bottleneck start nothing at all, and every request would hang.
+    // 0 would start nothing at all, and every request would hang.
     const asked = options.maxConcurrent;
-    const maxConcurrent = typeof asked === "number" && Number.isFinite(asked) ? Math.max(1, Math.floor(asked)) : 4;
-    this.limiter = new Bottleneck({ maxConcurrent, minTime });
+    this.maxConcurrent = typeof asked === "number" && Number.isFinite(asked) ? Math.max(1, Math.floor(asked)) : 4;
+    this.gateFor = options.gateFor ?? (() => new WindowGate(perWindow > 0 ? perWindow : 0, windowMs));
   }
 
-  /** Runs fn when the limits allow; rejects with AbortError if the signal fires first. */
-  schedule<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  /** Runs fn when its key's pace and the concurrency allow; rejects with AbortError if the signal fires first. */
+  schedule<T>(fn: () => Promise<T>, signal?: AbortSignal, key = ""): Promise<T> {
     if (this.stopped) return Promise.reject(new AbortError(CLOSED));
     if (signal?.aborted) return Promise.reject(new AbortError());
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => {
-        // Leaves the queue if still there; a running job is ended by the caller's own signal.
-        const i = this.queue.indexOf(entry);
-        if (i >= 0) this.queue.splice(i, 1);
+        // Leaves the queue if still there; a running job is ended by the caller's own signal,
+        // and the caller hears of its cancellation at once either way.
+        this.remove(entry);
         reject(new AbortError());
       };
       const entry: Waiting = {
-        run: async () => {
+        seq: this.seq++,
+        key,
+        run: async (gate) => {
+          const ticket = gate.started(Date.now());
+          let error: unknown;
           try {
-            const wait = this.pausedUntil - Date.now();
-            if (wait > 0) await sleep(wait, signal);
-            if (signal?.aborted) throw new AbortError();
             resolve(await fn());
           } catch (err) {
+            error = err ?? new Error("failed");
             reject(err);
           } finally {
             signal?.removeEventListener("abort", onAbort);
+            gate.settled?.(ticket, error, Date.now());
           }
         },
         cancel: (err) => {
@@ -78,43 +138,117 @@ export class RateLimiter {
         },
       };
       signal?.addEventListener("abort", onAbort, { once: true });
-      this.queue.push(entry);
-      // One turn per waiting job; turns left over by cancelled jobs are used first.
-      if (this.turns < this.queue.length) {
-        this.turns += 1;
-        this.limiter.schedule(() => this.turn()).catch(() => undefined);
-      }
+      const queue = this.queues.get(key);
+      if (queue) queue.push(entry);
+      else this.queues.set(key, [entry]);
+      this.waiting++;
+      this.dispatchSoon();
     });
   }
 
-  /** A turn given by bottleneck: runs the first job still waiting, if any. */
-  private async turn(): Promise<void> {
-    this.turns -= 1;
-    const entry = this.queue.shift();
-    if (!entry) return;
-    this.running += 1;
-    try {
-      await entry.run();
-    } finally {
-      this.running -= 1;
-    }
-  }
-
-  /** Holds every job that has not started for ms (a server asked us to back off). */
-  pause(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+  /** Holds every job that has not started (or only the key's) for ms: a server asked us to back off. */
+  pause(ms: number, key?: string): void {
+    const until = Date.now() + ms;
+    if (key === undefined) this.pausedUntil = Math.max(this.pausedUntil, until);
+    else this.keyPausedUntil.set(key, Math.max(this.keyPausedUntil.get(key) ?? 0, until));
+    this.dispatch();
   }
 
   /** Jobs queued or running. */
   pending(): number {
-    return this.queue.length + this.running;
+    return this.waiting + this.running;
   }
 
   /** Drops queued jobs; running ones finish or are aborted by their own signals. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const entry of this.queue.splice(0)) entry.cancel(new AbortError(CLOSED));
-    await this.limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
+    this.clearTimer();
+    const queued = [...this.queues.values()].flat();
+    this.queues.clear();
+    this.waiting = 0;
+    for (const entry of queued) entry.cancel(new AbortError(CLOSED));
+  }
+
+  private gate(key: string): Gate {
+    let gate = this.gates.get(key);
+    if (!gate) {
+      gate = this.gateFor(key);
+      this.gates.set(key, gate);
+    }
+    return gate;
+  }
+
+  private remove(entry: Waiting): boolean {
+    const queue = this.queues.get(entry.key);
+    const i = queue ? queue.indexOf(entry) : -1;
+    if (!queue || i < 0) return false;
+    queue.splice(i, 1);
+    if (queue.length === 0) this.queues.delete(entry.key);
+    this.waiting--;
+    return true;
+  }
+
+  /**
+   * Dispatches once after the current turn of the event loop: jobs scheduled together are sorted
+   * out in one pass, and a request never goes out before the loop has seen pending socket events
+   * (a keep-alive socket the server just closed would otherwise be reused and reset).
+   */
+  private dispatchSoon(): void {
+    if (this.dispatchQueued) return;
+    this.dispatchQueued = true;
+    setTimeout(() => {
+      this.dispatchQueued = false;
+      this.dispatch();
+    }, 0);
+  }
+
+  /** Starts every job its key's pace allows, oldest first, up to the concurrency; then waits for the next opening. */
+  private dispatch(): void {
+    if (this.stopped) return;
+    let soonest = Infinity;
+    while (this.running < this.maxConcurrent && this.queues.size > 0) {
+      const now = Date.now();
+      let pick: Waiting | undefined;
+      soonest = Infinity;
+      for (const [key, queue] of this.queues) {
+        const wait = Math.max(this.pausedUntil - now, (this.keyPausedUntil.get(key) ?? 0) - now, this.gate(key).delay(now));
+        if (wait > 0) soonest = Math.min(soonest, wait);
+        else if (!pick || queue[0].seq < pick.seq) pick = queue[0];
+      }
+      if (!pick) break;
+      this.remove(pick);
+      this.start(pick);
+    }
+    if (this.running >= this.maxConcurrent || this.queues.size === 0) soonest = Infinity;
+    this.wakeIn(soonest);
+  }
+
+  private start(entry: Waiting): void {
+    this.running++;
+    void entry.run(this.gate(entry.key)).finally(() => {
+      this.running--;
+      this.dispatch();
+    });
+  }
+
+  /** One timer for the earliest opening (a later one replaces it only when sooner). */
+  private wakeIn(ms: number): void {
+    if (ms === Infinity) return;
+    const at = Date.now() + ms;
+    if (this.timer && this.timerAt <= at) return;
+    this.clearTimer();
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      this.dispatch();
+    }, ms);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Infinity;
   }
 }

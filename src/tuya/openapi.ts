@@ -20,6 +20,7 @@ import { isRecord } from "../core/util";
 import { TuyaCallCounter } from "./counter";
 import { CLOCK_CODE, hasCode, TOKEN_CODES, tuyaApiError } from "./errors";
 import { resolveTuyaEndpoint } from "./regions";
+import { tuyaPace } from "./pace";
 import { checkHeaders, prepareRequest, signedHeaders, type PreparedRequest, type RequestOptions, type SigningSetup, type TuyaRequest } from "./request";
 import { TuyaTokens } from "./token";
 
@@ -42,9 +43,12 @@ export interface TuyaOpenApiOptions {
   lang?: string;
   /** Per-request timeout (default 30 s). */
   timeoutMs?: number;
-  /** Client-side rate limit (default 10 per second, kept with a 10 % margin for network jitter; 0 = none). */
+  /**
+   * A cap on requests per second per endpoint template (default none: each template's pace starts
+   * at 10 a second, 4 for commands, and adapts to Tuya's answers; 0 = no client-side pacing).
+   */
   requestsPerSecond?: number;
-  /** Requests in flight at once (default 4). */
+  /** Requests in flight at once over all endpoints (default 8). */
   maxConcurrent?: number;
   /** Path family used by the device API (default "iot-03"). */
   family?: TuyaApiFamily;
@@ -125,9 +129,9 @@ export class TuyaOpenApi extends EventEmitter {
     this.now = options.now ?? Date.now;
     this.counter = new TuyaCallCounter(options.monthlyBudget, this.now);
     this.http = createHttpClient({ baseURL: this.endpoint, timeoutMs: options.timeoutMs });
-    // Spread over 1.1 s: the server counts arrivals, and network jitter can bring two requests
-    // sent a full 1/N s apart closer than that, so a 1.0 s spacing still earns the odd 1199.
-    this.limiter = new RateLimiter({ requestsPerWindow: options.requestsPerSecond ?? 10, windowMs: 1100, maxConcurrent: options.maxConcurrent ?? 4 });
+    // One pace per endpoint template, as Tuya counts; shared by every user of this client.
+    const cap = options.requestsPerSecond;
+    this.limiter = new RateLimiter({ maxConcurrent: options.maxConcurrent ?? 8, gateFor: (template) => tuyaPace(template, cap) });
     this.tokens = new TuyaTokens({
       call: (path, idempotent) => this.withBackoff(prepareRequest({ method: "GET", path }), idempotent, this.closing.signal),
       marginMs: options.tokenMarginMs ?? 60_000,
@@ -215,7 +219,7 @@ export class TuyaOpenApi extends EventEmitter {
       // Token and clock errors already had their one retry inside attempt().
       shouldRetry: (err) => !hasCode(err, TOKEN_CODES) && !hasCode(err, CLOCK_CODE) && allowed(err),
       onRetry: (err, attempt, delayMs) => {
-        if (err instanceof ApiError && err.retryAfterMs) this.limiter.pause(delayMs);
+        if (err instanceof ApiError && err.retryAfterMs) this.limiter.pause(delayMs, p.template);
         this.logger?.debug(`Tuya ${p.template}: retry ${attempt} in ${delayMs} ms after ${err instanceof Error ? err.message : String(err)}`);
       },
     });
@@ -228,7 +232,7 @@ export class TuyaOpenApi extends EventEmitter {
     for (;;) {
       const token = p.tokenPath ? undefined : await this.tokens.get(signal);
       try {
-        return await this.limiter.schedule(() => this.send(p, token?.accessToken, signal), signal);
+        return await this.limiter.schedule(() => this.send(p, token?.accessToken, signal), signal, p.template);
       } catch (err) {
         if (!clockRetried && hasCode(err, CLOCK_CODE)) {
           clockRetried = true;
