@@ -22,9 +22,16 @@ export interface Gate {
   settled?(ticket: unknown, error: unknown, now: number): void;
 }
 
-/** A fixed limit of `limit` starts in any window of `windowMs` (0 = unlimited). */
+/**
+ * A fixed limit of `limit` requests in any window of `windowMs` (0 = unlimited), counted as the
+ * service counts them without knowing when they arrived: a request occupies the window from its
+ * start until windowMs after its answer. The service counted it somewhere in between, so the
+ * window the service sees never holds more than `limit`, however long the trip or the service's
+ * own processing took; a burst of `limit` still goes out at once.
+ */
 export class WindowGate implements Gate {
-  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private inFlight = 0;
 
   constructor(
     private readonly limit: number,
@@ -32,12 +39,23 @@ export class WindowGate implements Gate {
   ) {}
 
   delay(now: number): number {
-    return windowDelay(this.starts, this.limit, this.windowMs, now);
+    if (this.limit <= 0) return 0;
+    if (this.inFlight >= this.limit) return this.windowMs;
+    return windowDelay(this.ends, this.limit - this.inFlight, this.windowMs, now);
   }
 
-  started(now: number): undefined {
-    if (this.limit > 0) this.starts.push(now);
+  started(): undefined {
+    if (this.limit > 0) this.inFlight++;
     return undefined;
+  }
+
+  settled(_ticket: unknown, _error: unknown, now: number): void {
+    if (this.limit <= 0) return;
+    this.inFlight--;
+    // Answers arrive in any order; keep the list ascending.
+    let i = this.ends.length;
+    while (i > 0 && this.ends[i - 1] > now) i--;
+    this.ends.splice(i, 0, now);
   }
 }
 

@@ -44,10 +44,8 @@ export class HoboTransport {
     private readonly emit: (state: ClientState) => void,
   ) {
     this.http = createHttpClient({ baseURL: o.baseUrl, timeoutMs: o.timeoutMs });
-    // N per sliding window per URL, as the service counts: a backfill's first N windows go out
-    // together. The window is kept a little longer than the service's, since the service counts
-    // arrivals and a burst sent at once arrives spread over its processing time.
-    this.limiter = new RateLimiter({ requestsPerWindow: o.requestsPerWindow, windowMs: o.windowMs + Math.max(100, o.windowMs * 0.02), maxConcurrent: o.maxConcurrent });
+    // N per sliding window per URL, as the service counts: a backfill's first N windows go out together.
+    this.limiter = new RateLimiter({ requestsPerWindow: o.requestsPerWindow, windowMs: o.windowMs, maxConcurrent: o.maxConcurrent });
     const c = o.credentials;
     if (c.flavour === "legacy") {
       this.auth = new LegacyAuth({

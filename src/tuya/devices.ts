@@ -16,7 +16,7 @@ export const MAX_BATCH_IDS = 20;
 
 export interface TuyaDevicesOptions {
   family?: TuyaApiFamily;
-  /** Batch chunks in flight at once (default 2); the client's limiter still applies. */
+  /** Batch chunks in flight at once (default 8); the client's per-endpoint pace and concurrency still apply. */
   concurrency?: number;
 }
 
@@ -83,7 +83,7 @@ export class TuyaDevices {
     this.family = options.family ?? api.family;
     this.paths = FAMILY_PATHS[this.family];
     if (!this.paths) throw new InputError(`Unknown Tuya API family "${String(this.family)}": use iot-03 or smart-home`);
-    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 2));
+    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
   }
 
   async status(id: string, opts: RequestOptions = {}): Promise<TuyaDataPoint[]> {

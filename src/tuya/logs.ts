@@ -11,7 +11,8 @@ import { parseWindow, toTuyaMs } from "../core/time";
 import type { TuyaLogEntry } from "./model";
 import type { TuyaOpenApi } from "./openapi";
 import type { FamilyPaths } from "./paths";
-import { isRecord, mapLimit } from "../core/util";
+import { linkSignals } from "../core/signals";
+import { isRecord } from "../core/util";
 
 export interface TuyaLogQuery {
   /** Any form parseTime accepts: Date, ISO text, 10- or 13-digit epoch, "-24h", "now". */
@@ -28,8 +29,10 @@ export interface TuyaLogQuery {
   maxPages?: number;
   /** Resume from the cursor a previous (truncated) walk returned. */
   cursor?: string;
-  /** Cut the window into this many slices fetched in parallel (long histories). */
+  /** Cut the window into this many slices fetched in parallel (default: one per day, up to 8, unless a cursor or maxPages is given). */
   slices?: number;
+  /** Entries the parallel slices may fetch ahead of the page being handed on (default SLICE_LOOKAHEAD_ENTRIES). */
+  lookahead?: number;
   signal?: AbortSignal;
   /** Reference time for relative inputs and the retention check (epoch ms). */
   now?: number;
@@ -58,6 +61,8 @@ export interface TuyaLogResult {
 /** Tuya's free edition keeps 7 days of logs. */
 export const LOG_RETENTION_MS = 7 * 86_400_000;
 export const MAX_LOG_PAGE_SIZE = 100;
+/** Slices a long window gets by default (one per day up to this). */
+const MAX_AUTO_SLICES = 8;
 
 interface Plan {
   deviceId: string;
@@ -69,6 +74,7 @@ interface Plan {
   maxPages?: number;
   cursor?: string;
   slices: number;
+  lookahead: number;
   signal?: AbortSignal;
   warnings: string[];
 }
@@ -93,7 +99,10 @@ function plan(deviceId: string, q: TuyaLogQuery): Plan {
   if (codeList !== undefined && (!Array.isArray(codeList) || !codeList.every((c) => typeof c === "string" && c.trim() !== ""))) {
     throw new InputError(`codes must be a list of data-point codes, got ${JSON.stringify(q.codes)}`);
   }
-  const slices = positiveInt(q.slices, "slices", 64) ?? 1;
+  // Long windows are sliced by default so the pages come as fast as Tuya's pace allows; a resumed
+  // or page-capped walk keeps the one-walk meaning of its cursor and cap.
+  const days = Math.ceil((end.getTime() - start.getTime()) / 86_400_000);
+  const slices = positiveInt(q.slices, "slices", 64) ?? (q.cursor || q.maxPages !== undefined ? 1 : Math.min(MAX_AUTO_SLICES, Math.max(1, days)));
   if (slices > 1 && q.cursor) throw new InputError("A cursor resumes one walk; it cannot be combined with slices");
   const warnings: string[] = [];
   const retainedFrom = now - LOG_RETENTION_MS;
@@ -113,6 +122,7 @@ function plan(deviceId: string, q: TuyaLogQuery): Plan {
     maxPages: positiveInt(q.maxPages, "maxPages"),
     cursor: q.cursor || undefined,
     slices: Math.min(slices, toTuyaMs(end) - toTuyaMs(start) + 1),
+    lookahead: positiveInt(q.lookahead, "lookahead") ?? SLICE_LOOKAHEAD_ENTRIES,
     signal: q.signal,
     warnings,
   };
@@ -183,30 +193,96 @@ export function sliceWindow(start: number, end: number, n: number): [number, num
   return Array.from({ length: n }, (_, k) => [bounds[k], k === n - 1 ? end : bounds[k + 1] - 1]);
 }
 
-/** Walks the slices in parallel; yields one page per slice in the server's time order. */
+/**
+ * Entries the slices walked ahead may hold while an earlier slice is handed on: the look-ahead is
+ * bounded in entries, so a long history streams in constant memory however it is sliced.
+ */
+export const SLICE_LOOKAHEAD_ENTRIES = 20_000;
+
+interface SliceRun {
+  window: readonly [number, number];
+  pages: TuyaLogPage[];
+  started: boolean;
+  done: boolean;
+}
+
+/** Wakes everyone waiting; each re-checks what it waits for. */
+class Wakeup {
+  private waiters: (() => void)[] = [];
+  wait(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+  notify(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+}
+
+/**
+ * Walks the slices in parallel and hands pages on as they come, in the server's time order: the
+ * slice being handed on streams, the others walk ahead until SLICE_LOOKAHEAD_ENTRIES entries
+ * wait, then pause. Leaving early (break, an error) cancels every slice.
+ */
 async function* sliced(api: TuyaOpenApi, paths: FamilyPaths, p: Plan): AsyncGenerator<TuyaLogPage> {
-  const windows = sliceWindow(p.start, p.end, p.slices);
-  const done = await mapLimit(windows, p.slices, async ([s, e]) => {
-    const logs: TuyaLogEntry[] = [];
-    let truncated = false;
-    for await (const page of walk(api, paths, p, s, e, [])) {
-      logs.push(...page.logs);
-      truncated ||= page.truncated;
+  const linked = linkSignals(p.signal);
+  const plan = { ...p, signal: linked.signal };
+  const runs: SliceRun[] = sliceWindow(p.start, p.end, p.slices).map((w) => ({ window: w, pages: [], started: false, done: false }));
+  const changed = new Wakeup();
+  let failure: { error: unknown } | undefined;
+  let current: SliceRun | undefined;
+  let waiting = 0;
+  const walkSlice = async (run: SliceRun) => {
+    try {
+      for await (const page of walk(api, paths, plan, run.window[0], run.window[1], [])) {
+        run.pages.push(page);
+        run.started = true;
+        waiting += page.logs.length;
+        changed.notify();
+        // Held while too much waits; the slice being handed on goes on once its own pages are taken.
+        while (waiting > p.lookahead && !(run === current && run.pages.length === 0) && !linked.signal.aborted) await changed.wait();
+      }
+    } catch (error) {
+      failure ??= { error };
+    } finally {
+      run.done = true;
+      changed.notify();
     }
-    return { logs, truncated, window: [s, e] as const };
-  });
-  // Keep whichever order the server used, across slices too: any slice whose entries are not all
-  // at one instant shows it; without such evidence, Tuya's own order (newest first).
-  const ordered = done.find(({ logs }) => logs.length > 1 && logs[0].event_time !== logs[logs.length - 1].event_time)?.logs;
-  const descending = ordered ? ordered[0].event_time > ordered[ordered.length - 1].event_time : true;
-  if (descending) done.reverse();
-  for (let i = 0; i < done.length; i++) {
-    const { logs, truncated, window } = done[i];
-    const warnings = i === 0 ? [...p.warnings] : [];
-    if (truncated) {
-      warnings.push(`The slice ${new Date(window[0]).toISOString()} – ${new Date(window[1]).toISOString()} stopped after maxPages pages; entries are missing`);
+  };
+  const walks = runs.map(walkSlice);
+  try {
+    // The order is the server's: the first pages show it (any page spanning more than one
+    // instant); without such evidence, Tuya's own order (newest first).
+    while (!failure && !runs.every((r) => r.started || r.done)) await changed.wait();
+    const evidence = runs.map((r) => r.pages[0]?.logs).find((logs) => logs && logs.length > 1 && logs[0].event_time !== logs[logs.length - 1].event_time);
+    const descending = evidence ? evidence[0].event_time > evidence[evidence.length - 1].event_time : true;
+    const order = descending ? [...runs].reverse() : runs;
+    let number = 0;
+    for (const [k, run] of order.entries()) {
+      current = run;
+      changed.notify();
+      for (;;) {
+        if (failure) throw failure.error;
+        const page = run.pages.shift();
+        if (!page) {
+          if (run.done) break;
+          await changed.wait();
+          continue;
+        }
+        waiting -= page.logs.length;
+        changed.notify();
+        number++;
+        const warnings = number === 1 ? [...p.warnings] : [];
+        if (page.truncated) {
+          warnings.push(`The slice ${new Date(run.window[0]).toISOString()} – ${new Date(run.window[1]).toISOString()} stopped after maxPages pages; entries are missing`);
+        }
+        // A slice's walk ends on a page without more or a truncated one; after the last slice's, nothing follows.
+        const sliceEnds = !page.hasMore || page.truncated;
+        yield { deviceId: p.deviceId, page: number, logs: page.logs, hasMore: !(sliceEnds && k === order.length - 1), truncated: page.truncated, warnings };
+      }
     }
-    yield { deviceId: p.deviceId, page: i + 1, logs, hasMore: i < done.length - 1, truncated, warnings };
+  } finally {
+    linked.dispose();
+    changed.notify();
+    await Promise.allSettled(walks);
   }
 }
 

@@ -64,6 +64,33 @@ describe("core/rate-limit", () => {
     );
   });
 
+  it("sends a burst of N at once, and the next one a window after the earliest answer (the service counted it by then)", async () => {
+    await onFakeClock(async (clock) => {
+      const limiter = new RateLimiter({ requestsPerWindow: 30, windowMs: 60_000, maxConcurrent: 75 });
+      const p = probe();
+      const all = Promise.all(Array.from({ length: 65 }, () => limiter.schedule(p.job(1000))));
+      await clock.runAllAsync();
+      await all;
+      assert.deepEqual(p.starts.slice(0, 30), Array(30).fill(0), "the first 30 went out together");
+      assert.equal(p.starts[30], 61_000, "the 31st waited for a window after the first answers");
+      assert.equal(p.starts[60], 122_000);
+      assert.equal(busiestWindow(p.starts, 60_000), 30);
+    });
+  });
+
+  it("keys are paced apart: one key's full window does not hold another's requests", async () => {
+    await onFakeClock(async (clock) => {
+      const limiter = new RateLimiter({ requestsPerWindow: 2, windowMs: 1000, maxConcurrent: 10 });
+      const a = probe();
+      const b = probe();
+      const all = Promise.all([...Array.from({ length: 4 }, () => limiter.schedule(a.job(), undefined, "a")), limiter.schedule(b.job(), undefined, "b")]);
+      await clock.runAllAsync();
+      await all;
+      assert.deepEqual(a.starts, [0, 0, 1000, 1000]);
+      assert.deepEqual(b.starts, [0]);
+    });
+  });
+
   it("runs up to maxConcurrent at once without a rate limit, and no more", async () => {
     await onFakeClock(async (clock) => {
       const limiter = new RateLimiter({ maxConcurrent: 3 });

@@ -1,0 +1,58 @@
+/**
+ * One HOBOlink bench job in its own process, so VmHWM (the peak resident memory) is this job's:
+ *   tsx bench/hobo-client.ts pack|plain DAYS   (the emulator's JSON line in env HOBO_EMULATOR)
+ * "pack" streams the windows of this pack's client and drops each window's rows once counted;
+ * "plain" is a plain sequential client: one request of a fixed 3-day window after another.
+ * Prints one JSON line: ms, rows, peakMB.
+ */
+import { readFileSync } from "node:fs";
+import { createHoboClient } from "../src/hobo";
+
+interface Emulator {
+  url: string;
+  legacy: { clientId: string; clientSecret: string; userId: string };
+  loggers: string[];
+}
+
+const DAY = 86_400_000;
+
+function peakMB(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+const utc = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
+
+async function pack(emu: Emulator, start: number, end: number): Promise<number> {
+  const client = createHoboClient({ flavour: "legacy", baseUrl: emu.url, ...emu.legacy });
+  let rows = 0;
+  for await (const w of client.windows({ loggers: emu.loggers, start: new Date(start), end: new Date(end), now: end })) rows += w.rows.length;
+  await client.close();
+  return rows;
+}
+
+async function plain(emu: Emulator, start: number, end: number): Promise<number> {
+  const form = new URLSearchParams({ grant_type: "client_credentials", client_id: emu.legacy.clientId, client_secret: emu.legacy.clientSecret });
+  const token = ((await (await fetch(`${emu.url}/ws/auth/token`, { method: "POST", body: form })).json()) as { access_token: string }).access_token;
+  let rows = 0;
+  for (let from = start; from <= end; from += 3 * DAY) {
+    const to = Math.min(end, from + 3 * DAY - 1000);
+    const q = new URLSearchParams({ loggers: emu.loggers.join(","), start_date_time: utc(from), end_date_time: utc(to) });
+    const res = await fetch(`${emu.url}/ws/data/file/JSON/user/${emu.legacy.userId}?${q}`, { headers: { Authorization: `Bearer ${token}` } });
+    const body = (await res.json()) as { observation_list?: unknown[] };
+    rows += body.observation_list?.length ?? 0;
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const [mode, days] = [process.argv[2], Number(process.argv[3])];
+  const emu = JSON.parse(process.env.HOBO_EMULATOR ?? "{}") as Emulator;
+  const end = Math.floor(Date.now() / 60_000) * 60_000 - DAY;
+  const start = end - days * DAY;
+  const began = performance.now();
+  const rows = mode === "plain" ? await plain(emu, start, end) : await pack(emu, start, end);
+  process.stdout.write(JSON.stringify({ ms: performance.now() - began, rows, peakMB: peakMB() }) + "\n");
+}
+
+void main();

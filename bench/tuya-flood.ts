@@ -1,0 +1,58 @@
+/**
+ * A tuya-command flood through the node (a flow in node-red-node-test-helper) against the same
+ * commands as raw signed calls of the client, at zero latency and without a server limit: what
+ * the node itself costs. Both use the client's default options.
+ */
+import { TuyaEmulator } from "../src/emulator/tuya";
+import { TuyaOpenApi } from "../src/tuya";
+import { helper } from "../test/support/node-red";
+import tuyaConfig from "../nodes/tuya-config";
+import tuyaCommand from "../nodes/tuya-command";
+
+const COMMANDS = 400;
+
+type Node = { receive(msg: unknown): void; on(event: string, fn: (msg: unknown) => void): void };
+
+export async function commandFlood(): Promise<string> {
+  const emu = new TuyaEmulator({ qps: 0 });
+  await emu.start();
+  const plug = emu.devices[0].id;
+  const body = (i: number) => ({ commands: [{ code: "switch_1", value: i % 2 === 0 }] });
+  try {
+    const api = new TuyaOpenApi({ endpoint: emu.url, accessId: emu.accessId, accessSecret: emu.accessSecret });
+    await api.connect();
+    await api.post(`/v1.0/iot-03/devices/${plug}/commands`, body(1));
+    let start = performance.now();
+    await Promise.all(Array.from({ length: COMMANDS }, (_, i) => api.post(`/v1.0/iot-03/devices/${plug}/commands`, body(i))));
+    const rawPerSec = COMMANDS / ((performance.now() - start) / 1000);
+    await api.close();
+
+    await new Promise<void>((resolve) => helper.startServer(resolve));
+    const flow = [
+      { id: "t1", type: "tab" },
+      { id: "cfg", type: "tuya-config", endpointMode: "custom", endpoint: emu.url },
+      { id: "n1", z: "t1", type: "tuya-command", tuya: "cfg", devices: plug, devicesType: "str", commands: "payload", commandsType: "msg", validate: false, wires: [["h1"]] },
+      { id: "h1", z: "t1", type: "helper" },
+    ];
+    await helper.load([tuyaConfig, tuyaCommand] as never, flow, { cfg: { accessId: emu.accessId, accessSecret: emu.accessSecret } });
+    const n1 = helper.getNode("n1") as unknown as Node;
+    const h1 = helper.getNode("h1") as unknown as Node;
+    let received = 0;
+    let finished: () => void = () => undefined;
+    h1.on("input", () => {
+      if (++received === COMMANDS + 1) finished();
+    });
+    const warm = new Promise<void>((resolve) => (finished = resolve));
+    n1.receive({ payload: body(1) });
+    while (received < 1) await new Promise((r) => setTimeout(r, 5));
+    start = performance.now();
+    for (let i = 0; i < COMMANDS; i++) n1.receive({ payload: body(i) });
+    await warm;
+    const nodePerSec = COMMANDS / ((performance.now() - start) / 1000);
+    await helper.unload();
+    await new Promise<void>((resolve) => helper.stopServer(resolve));
+    return `tuya-command flood, ${COMMANDS} commands at zero latency: node ${nodePerSec.toFixed(0)}/s, raw signed call ${rawPerSec.toFixed(0)}/s: node = ${(nodePerSec / rawPerSec).toFixed(2)}x raw (goal ≥ 0.8x)`;
+  } finally {
+    await emu.stop();
+  }
+}
