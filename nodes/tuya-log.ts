@@ -69,7 +69,7 @@ export = function (RED: NodeAPI): void {
       // The editor's default (msg.devices) when the flow leaves the property out.
       const refs = await readDevices(RED, this, msg, def.devicesType ?? "msg", def.devices ?? "devices");
       const window = await readWindow(RED, this, msg, def, mode, DEFAULT_SPAN);
-      const eventTypes = parseEventTypes(await read(msg, def.eventTypesType, def.eventTypes));
+      const eventTypes = parseEventTypes(await read(msg, def.eventTypesType === "types" ? "str" : def.eventTypesType, def.eventTypes)); // "types": the dialog's named choices, stored as "1,2,7"
       const codes = parseLogCodes(await read(msg, def.codesType, def.codes));
       const pageSize = wholeNumber(def.pageSize, "pageSize", MAX_LOG_PAGE_SIZE, MAX_LOG_PAGE_SIZE);
       const maxPages = wholeNumber(def.maxPages, "maxPages", 1_000_000, undefined);

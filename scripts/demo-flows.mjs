@@ -1,5 +1,6 @@
 // The demo workspace, built from the example flows: each example becomes a tab, its node ids are
-// prefixed so examples cannot collide, and every config node is pointed at the local emulators
+// prefixed so examples cannot collide (config nodes keep their shared ids and appear once), and
+// every config node is pointed at the local emulators (an influxdb config at info.influx, if given)
 // with the emulators' demo credentials (stored as credentials, never in the flow).
 // Used by `npm start` (scripts/demo.mjs) and by the browser tests (test/e2e).
 
@@ -23,6 +24,9 @@ export function configForEmulators(node, info) {
   if (node.type === "egauge-config") {
     return { props: { meter: info.egauge.url, tls: "verify", allowHttp: false }, credentials: { user: info.egauge.user, password: info.egauge.password } };
   }
+  if (node.type === "influxdb" && info.influx) {
+    return { props: { hostname: info.influx.hostname, port: info.influx.port, protocol: "http", influxdbVersion: "1.x" }, credentials: {} };
+  }
   return undefined;
 }
 
@@ -41,7 +45,7 @@ export function exampleTypes(flow) {
 /**
  * @param examples [{file, flow}] parsed example files (arrays of nodes)
  * @param info the emulators' description (the JSON line of `npm run emulator`)
- * @param options.fileDir where file nodes write (their file name kept), instead of the examples' /tmp paths
+ * @param options.fileDir where file nodes and sqlite databases write (their file name kept), instead of the examples' relative paths
  * @param options.knownTypes node types the running Node-RED has; examples using others are left out (listed in skipped)
  * @returns {{flows: object[], credentials: Record<string, object>, skipped: {file: string, missing: string[]}[]}}
  */
@@ -49,6 +53,7 @@ export function buildDemoFlows(examples, info, options = {}) {
   const flows = [];
   const credentials = {};
   const skipped = [];
+  const seen = new Set();
   examples.forEach(({ file, flow }, index) => {
     if (options.knownTypes) {
       const missing = exampleTypes(flow).filter((t) => !options.knownTypes.has(t));
@@ -58,9 +63,12 @@ export function buildDemoFlows(examples, info, options = {}) {
       }
     }
     const prefix = `ex${index + 1}-`;
-    const ids = new Map(flow.map((n) => [n.id, `${prefix}${n.id}`]));
+    // Config nodes (no position) keep their ids: the examples share them, so the workspace holds
+    // each once, as an import of every example into the editor does.
+    const ids = new Map(flow.filter((n) => n.x !== undefined || n.type === "tab").map((n) => [n.id, `${prefix}${n.id}`]));
     let tab = flow.find((n) => n.type === "tab");
-    const nodes = flow.filter((n) => n.type !== "global-config").map((n) => remap(n, ids));
+    const nodes = flow.filter((n) => n.type !== "global-config" && !(n.x === undefined && n.type !== "tab" && seen.has(n.id))).map((n) => remap(n, ids));
+    for (const n of nodes) if (n.x === undefined) seen.add(n.id);
     if (!tab) {
       tab = { id: `${prefix}tab`, type: "tab", label: file.replace(/\.json$/, "") };
       nodes.unshift(tab);
@@ -69,6 +77,9 @@ export function buildDemoFlows(examples, info, options = {}) {
     for (const node of nodes) {
       if (options.fileDir && node.type === "file" && typeof node.filename === "string" && node.filename && (node.filenameType ?? "str") === "str") {
         node.filename = `${options.fileDir.replace(/\/$/, "")}/${node.filename.split("/").pop()}`;
+      }
+      if (options.fileDir && node.type === "sqlitedb" && typeof node.db === "string" && node.db !== ":memory:") {
+        node.db = `${options.fileDir.replace(/\/$/, "")}/${node.db.split("/").pop()}`;
       }
       const config = configForEmulators(node, info);
       if (!config) continue;

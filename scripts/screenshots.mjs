@@ -1,5 +1,6 @@
 // npm run screenshots: refreshes the README's editor screenshots. Builds the pack, runs the browser
-// suite (test/e2e/editor.spec.ts, headless chromium against a real Node-RED and the emulators),
+// suites (test/e2e/editor.spec.ts and examples-editor.spec.ts, headless chromium against a real
+// Node-RED and the emulators),
 // which writes its screenshots to the git-ignored screenshots/, then copies the chosen ones into
 // docs/images/ (committed, shown by README.md).
 //   --copy-only   skip the build and the browser run; copy what screenshots/ holds
@@ -13,8 +14,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const from = join(root, "screenshots");
 const to = join(root, "docs", "images");
 
-/** The screenshots the README shows, plus every node's edit dialog (dialog-<type>.png). */
-const CHOSEN = ["workspace", "tuya-config-test-ok", "tuya-config-test-failed", "device-picker", "deployed-tuya-status", "deployed-hobo-data"];
+/** The screenshots the README shows, plus every node's edit dialog (dialog-<type>.png) and every example (example-<title>.png). */
+const CHOSEN = ["workspace", "tuya-config-test-ok", "tuya-config-test-failed", "device-picker", "deployed-tuya-status", "deployed-hobo-data", "dashboard-chart"];
 
 function run(cmd, args) {
   const res = spawnSync(cmd, args, { cwd: root, stdio: "inherit" });
@@ -29,7 +30,7 @@ if (!process.argv.includes("--copy-only")) {
   }
   if (!run("npm", ["run", "--silent", "build"])) process.exit(1);
   // A failing test still leaves the screenshots taken until then; report it, copy what exists.
-  if (!run(join(root, "node_modules", ".bin", "mocha"), ["--timeout", "180000", "test/e2e/editor.spec.ts"])) {
+  if (!run(join(root, "node_modules", ".bin", "mocha"), ["--timeout", "240000", "test/e2e/editor.spec.ts", "test/e2e/examples-editor.spec.ts"])) {
     console.error("screenshots: the browser suite failed; copying the screenshots it did take");
   }
 }
@@ -40,7 +41,7 @@ if (!existsSync(from)) {
 }
 mkdirSync(to, { recursive: true });
 const available = new Set(readdirSync(from).filter((f) => f.endsWith(".png")).map((f) => f.slice(0, -4)));
-const names = [...CHOSEN, ...[...available].filter((n) => n.startsWith("dialog-")).sort()];
+const names = [...CHOSEN, ...[...available].filter((n) => n.startsWith("dialog-") || n.startsWith("example-")).sort()];
 let copied = 0;
 for (const name of names) {
   if (!available.has(name)) {

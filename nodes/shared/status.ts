@@ -20,12 +20,13 @@ function short(text: string): string {
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
 }
 
-/** Short status text for an error: "Tuya 1106", "HOBOlink VAL-006", "HTTP 502", or the first words. */
+/** Short status text for an error: "Tuya 1106: permission deny", "HOBOlink VAL-006: …", or the first words (at most 32 characters). */
 export function errorLabel(err: unknown): string {
   if (err instanceof ApiError) {
     const platform = err.platform === "tuya" ? "Tuya" : "HOBOlink";
     const code = err.code ?? (err.status !== undefined ? `HTTP ${err.status}` : "error");
-    return `${platform} ${code}`;
+    // The code and the start of the service's own cause; the whole text goes to the Debug sidebar (node.error).
+    return short(err.serviceMessage ? `${platform} ${code}: ${err.serviceMessage}` : `${platform} ${code}`);
   }
   const message = err instanceof Error ? err.message : String(err);
   return short(message);

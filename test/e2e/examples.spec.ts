@@ -7,10 +7,13 @@
  * the debug nodes behind its Catch nodes.
  */
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { createRequire } from "node:module";
+import { join } from "node:path";
 import type { EmulatorInfo } from "../../scripts/demo-flows.mjs" with { "resolution-mode": "import" };
 import { TuyaDevices, TuyaOpenApi } from "../../src/tuya";
-import { configTypes, deploy, inject, packTypes, pkg, readExamples, registeredTypes, startStack, waitFor, type FlowNode, type NodeStatus, type Stack } from "./support/stack";
+import { configTypes, deploy, inject, packTypes, pkg, readExamples, registeredTypes, root, startStack, THIRD_PARTY_NODES, waitFor, type FlowNode, type NodeStatus, type Stack } from "./support/stack";
 
 const flowTypes = packTypes.filter((t) => !configTypes.has(t));
 const examples = readExamples();
@@ -56,14 +59,36 @@ describe("the example flows in a running Node-RED", function () {
   let known: Set<string>;
   let info: EmulatorInfo;
 
+  /** The line protocol an InfluxDB 1.x server received on POST /write, one entry per request. */
+  const influxWrites: { db: string | null; lines: string[] }[] = [];
+  let influx: Server;
+
   before(async function () {
-    stack = await startStack();
+    // A stand-in InfluxDB 1.x write endpoint: the influxdb batch node really writes, and the lines are checked.
+    influx = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const url = new URL(req.url ?? "/", "http://x");
+        if (req.method === "POST" && url.pathname === "/write") {
+          influxWrites.push({ db: url.searchParams.get("db"), lines: Buffer.concat(chunks).toString("utf8").split("\n").filter(Boolean) });
+          res.writeHead(204).end();
+        } else res.writeHead(404).end();
+      });
+    });
+    await new Promise<void>((r) => influx.listen(0, "127.0.0.1", r));
+    stack = await startStack({ thirdParty: THIRD_PARTY_NODES });
     known = await registeredTypes(stack);
-    info = { tuya: stack.tuya.describe(), hobo: stack.hobo.describe(), egauge: stack.egauge.describe() };
+    info = { tuya: stack.tuya.describe(), hobo: stack.hobo.describe(), egauge: stack.egauge.describe(), influx: { hostname: "127.0.0.1", port: (influx.address() as { port: number }).port } };
   });
 
   after(async () => {
     await stack?.stop();
+    await new Promise((r) => influx?.close(r));
+  });
+
+  it("have the third-party nodes they wire into installed (sqlite, influxdb, Dashboard 2)", () => {
+    for (const type of ["sqlite", "sqlitedb", "influxdb batch", "influxdb", "ui-chart", "ui-base"]) assert.ok(known.has(type), `${type} is not registered:\n${stack.log.join("\n")}`);
   });
 
   it("use every flow node type of the pack at least once", () => {
@@ -80,7 +105,7 @@ describe("the example flows in a running Node-RED", function () {
     for (const { file, flow } of examples) {
       const name = file.replace(/\.json$/, "");
       assert.ok(listed.includes(name), `${name} is not listed (listed: ${listed.join(", ")})`);
-      const entry = await fetch(`${stack.url}/library/examples/flows/${pkg.name}/${name}`);
+      const entry = await fetch(`${stack.url}/library/examples/flows/${pkg.name}/${encodeURIComponent(name)}`);
       assert.deepEqual(await entry.json(), flow, `${name} is not served as shipped`);
     }
   });
@@ -149,7 +174,7 @@ describe("the example flows in a running Node-RED", function () {
   // The buttons change the emulated devices: the commands really arrive, once, as the flows say.
   const deviceChecks: { file: string; title: string; run(press: (id: string) => Promise<void>): Promise<void> }[] = [
     {
-      file: "tuya-command-switch-plug.json",
+      file: "Tuya switch a plug.json",
       title: "the Lab plug follows the off and on buttons",
       async run(press) {
         const plug = dp("eb4af1b9bebf6b1188cama", "switch_1");
@@ -160,7 +185,7 @@ describe("the example flows in a running Node-RED", function () {
       },
     },
     {
-      file: "tuya-request-escape-hatch.json",
+      file: "Tuya request any OpenAPI call.json",
       title: "the POST button switches the Desk light on",
       async run(press) {
         const light = dp("eb2375e73d1af7e74eifad", "switch_led");
@@ -177,6 +202,82 @@ describe("the example flows in a running Node-RED", function () {
       },
     },
   ];
+  // What the storage examples leave behind, read back the way the stores do.
+  deviceChecks.push(
+    {
+      file: "Tuya status to CSV file.json",
+      title: "the core csv node writes the records with ISO times under one header, no function node",
+      async run(press) {
+        const example = examples.find((e) => e.file === "Tuya status to CSV file.json")!;
+        assert.deepEqual(example.flow.filter((n) => n.type === "function"), []);
+        const csv = join(stack.userDir, "tuya-status.csv");
+        rmSync(csv, { force: true }); // the header comes once per deploy: start a fresh file
+        await press("tsf-inject");
+        await waitFor(() => existsSync(csv) && readFileSync(csv, "utf8").split("\n").length > 2, () => `${csv} with rows`);
+        const [header, ...rows] = readFileSync(csv, "utf8").trim().split("\n");
+        assert.equal(header, "time,deviceName,sensor,value,unit");
+        for (const row of rows) assert.match(row, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,Lab (climate|plug),\w+,/, `a CSV row: ${row}`);
+      },
+    },
+    {
+      file: "HOBO backfill to InfluxDB.json",
+      title: "the influxdb batch node writes every point to InfluxDB as line protocol (measurement, tags, value, the reading's time)",
+      async run(press) {
+        const from = influxWrites.length;
+        const before = Date.now();
+        await press("hbi-inject");
+        await waitFor(() => stack.statuses.get("ex1-hbi-data")?.fill === "green" && influxWrites.length > from, () => `writes to InfluxDB: ${JSON.stringify(stack.statuses.get("ex1-hbi-data"))}`, 120_000);
+        const lines = influxWrites.slice(from).flatMap((w) => w.lines);
+        assert.ok(influxWrites.slice(from).every((w) => w.db === "bestlab"));
+        assert.ok(lines.length > 7 * 288, `${lines.length} lines`);
+        for (const line of lines.slice(0, 500)) {
+          const m = /^hobolink,((?:[^ \\]|\\.)+) value=(\S+) (\d+)$/.exec(line); // tags escape their spaces
+          assert.ok(m, `line protocol: ${line}`);
+          assert.match(m[1]!, /device=\d+/);
+          const ns = BigInt(m[3]!);
+          const ms = Number(ns / 1_000_000n);
+          assert.ok(ms <= before && ms > before - 8 * 86_400_000, `a reading time in the last week: ${line}`);
+        }
+      },
+    },
+    {
+      file: "HOBO readings to SQLite.json",
+      title: "node-red-node-sqlite binds each reading's msg.params into its prepared INSERT; count reads them back",
+      async run(press) {
+        const db = join(stack.userDir, "readings.db");
+        await waitFor(() => existsSync(db), () => `${db} created on deploy`);
+        const debugFrom = stack.debug.length;
+        await press("hsq-inject");
+        await waitFor(() => stack.statuses.get("ex1-hsq-data")?.fill === "green", () => `hobo-data done: ${JSON.stringify(stack.statuses.get("ex1-hsq-data"))}`);
+        // sqlite3 from this checkout (the module the sqlite node runs on) reads the file back.
+        const sqlite3 = createRequire(join(root, "node_modules/node-red-node-sqlite/package.json"))("sqlite3") as {
+          Database: new (file: string) => { all(sql: string, cb: (err: Error | null, rows: Record<string, unknown>[]) => void): void; close(): void };
+        };
+        const rows = await waitFor(
+          () =>
+            new Promise<Record<string, unknown>[] | undefined>((resolve) => {
+              const conn = new sqlite3.Database(db);
+              conn.all("SELECT * FROM readings", (err, r) => {
+                conn.close();
+                resolve(!err && r.length > 0 ? r : undefined);
+              });
+            }),
+          () => "rows in the readings table",
+        );
+        const loggers = new Set(rows.map((r) => r.device));
+        assert.deepEqual([...loggers].sort(), ["21092695", "21309641"]);
+        for (const r of rows) {
+          assert.equal(typeof r.time, "number");
+          assert.ok(typeof r.sensor === "string" && r.sensor !== "" && typeof r.name === "string" && r.value !== null, JSON.stringify(r));
+          assert.ok((r.time as number) > Date.now() - 3 * 3_600_000, `a recent reading time (epoch ms): ${JSON.stringify(r)}`);
+        }
+        await press("hsq-count");
+        await waitFor(() => stack.debug.slice(debugFrom).some((m) => m.id === "ex1-hsq-debug" && /readings/.test(m.msg)), () => "the count in the debug sidebar");
+        const counted = JSON.parse(stack.debug.slice(debugFrom).filter((m) => m.id === "ex1-hsq-debug").at(-1)!.msg) as { device: string; readings: number }[];
+        assert.equal(counted.reduce((n, c) => n + c.readings, 0), rows.length);
+      },
+    },
+  );
   for (const check of deviceChecks) {
     it(`${check.file}: ${check.title}`, async function () {
       if (!examples.some((e) => e.file === check.file)) {

@@ -42,9 +42,10 @@ describe("tuya-command node", () => {
   const errorText = (caught: Msg | undefined) => String((caught?.error as { message?: string } | undefined)?.message);
   const statusTexts = () => (helper.getNode("n1").status as unknown as sinon.SinonSpy).args.map((a) => String((a[0] as NodeStatus).text ?? ""));
 
-  it("with only a type and a config it behaves as the editor's defaults say (msg.devices, commands from msg.payload, checked)", async () => {
-    const d = editorDefaults("tuya-command");
-    assert.deepEqual([d.devicesType, d.commandsType, d.validate], ["msg", "msg", true]);
+  it("a new node in the editor takes its commands from the dialog's rows; a flow without the property reads msg.payload (msg.devices, checked)", async () => {
+    const d: Record<string, unknown> = { ...editorDefaults("tuya-command"), commands: "payload" };
+    // The message as command source is an option: a new node shows its code/value rows.
+    assert.deepEqual([d.devicesType, editorDefaults("tuya-command").commandsType, d.validate], ["msg", "rows", true]);
     await loadTuyaFlow(emu, [tuyaConfig, tuyaCommand], { type: "tuya-command" });
     const before = commandCalls();
     // Checked against the functions: a wrong type stops it before sending.

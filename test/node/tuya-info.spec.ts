@@ -162,7 +162,7 @@ describe("tuya-info node", () => {
     assert.equal(out, undefined);
     assert.equal((caught?.errorDetails as { code: number }).code, 1106);
     const statuses = (helper.getNode("n1").status as unknown as sinon.SinonSpy).args.map((a) => a[0] as NodeStatus);
-    assert.deepEqual(statuses.at(-1), { fill: "red", shape: "ring", text: "Tuya 1106" });
+    assert.deepEqual(statuses.at(-1), { fill: "red", shape: "ring", text: "Tuya 1106: permission deny" });
   });
 
   it("without a config node: red ring and an error per message", async () => {

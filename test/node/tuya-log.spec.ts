@@ -184,7 +184,8 @@ describe("tuya-log node", function () {
           break;
         }
       }
-      await load({ devices: blipping, eventTypes: "online, 2", start: String(start) });
+      // The dialog's named choices (online, offline) are stored as "1,2" with the type "types".
+      await load({ devices: blipping, eventTypes: "1,2", eventTypesType: "types", start: String(start) });
       const events = entriesOf((await run()).out);
       assert.ok(events.length > 0, "the window holds connectivity blips");
       assert.ok(events.every((e) => e.event_id === 1 || e.event_id === 2));
@@ -491,7 +492,7 @@ describe("tuya-log node", function () {
       assert.ok(caught);
       assert.match(String((caught.error as { message: string }).message), /1106/);
       assert.equal((caught.errorDetails as { code: number }).code, 1106);
-      assert.deepEqual(lastStatus(), { fill: "red", shape: "ring", text: "Tuya 1106" });
+      assert.deepEqual(lastStatus(), { fill: "red", shape: "ring", text: "Tuya 1106: permission deny" });
     });
 
     it("without a config node: red ring and an error for each message", async () => {

@@ -140,7 +140,7 @@ describe("tuya-request node", () => {
     assert.equal(details.code, 1106);
     assert.equal(details.platform, "tuya");
     const statuses = (helper.getNode("n1").status as unknown as sinon.SinonSpy).args.map((a) => a[0] as NodeStatus);
-    assert.deepEqual(statuses.at(-1), { fill: "red", shape: "ring", text: "Tuya 1106" });
+    assert.deepEqual(statuses.at(-1), { fill: "red", shape: "ring", text: "Tuya 1106: permission deny" });
     assert.ok(statuses.some((s) => String(s.text).startsWith("GET /v1.0/iot-03/devices/")), "showed the request while it ran");
   });
 

@@ -82,11 +82,20 @@ function installPack(userDir: string): void {
       if (!existsSync(join(dest, f))) throw new Error(`${type}: ${f} is not in the packed files (run npm run build; is it in package.json "files"?)`);
     }
   }
-  for (const dep of Object.keys(pkg.dependencies ?? {})) {
-    const link = join(userDir, "node_modules", ...dep.split("/"));
-    mkdirSync(dirname(link), { recursive: true });
-    symlinkSync(join(root, "node_modules", ...dep.split("/")), link, "dir");
-  }
+  for (const dep of Object.keys(pkg.dependencies ?? {})) linkModule(userDir, dep);
+}
+
+/**
+ * The third-party nodes the examples wire into (dev dependencies of this checkout), installed
+ * into the user dir beside the pack as the palette manager would: a link to each module, which
+ * resolves its own dependencies from this checkout's node_modules.
+ */
+export const THIRD_PARTY_NODES = ["node-red-node-sqlite", "node-red-contrib-influxdb", "@flowfuse/node-red-dashboard"];
+
+function linkModule(userDir: string, name: string): void {
+  const link = join(userDir, "node_modules", ...name.split("/"));
+  mkdirSync(dirname(link), { recursive: true });
+  symlinkSync(join(root, "node_modules", ...name.split("/")), link, "dir");
 }
 
 export interface DebugMessage {
@@ -128,6 +137,8 @@ export interface StackOptions {
   runtime?: string;
   /** Puts the pack into <userDir>/node_modules; the packed files copied from this checkout unless said. */
   install?: (userDir: string) => void;
+  /** Node modules (e.g. THIRD_PARTY_NODES) installed into the user dir beside the pack. */
+  thirdParty?: string[];
 }
 
 /** Starts the emulators and a Node-RED with the pack installed, and waits until its editor and websocket answer. */
@@ -141,6 +152,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const userDir = mkdtempSync(join(tmpdir(), "bestlab-e2e-"));
   writeFileSync(join(userDir, "package.json"), JSON.stringify({ name: "e2e", private: true }));
   (options.install ?? installPack)(userDir);
+  for (const name of options.thirdParty ?? []) linkModule(userDir, name);
   const port = await freePort();
   writeFileSync(
     join(userDir, "settings.js"),
@@ -211,8 +223,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 /** The node types the running Node-RED knows (core and the pack). */
 export async function registeredTypes(stack: Stack): Promise<Set<string>> {
   const res = await fetch(`${stack.url}/nodes`, { headers: { Accept: "application/json" } });
-  const sets = (await res.json()) as { types: string[]; enabled: boolean }[];
-  return new Set(sets.filter((s) => s.enabled).flatMap((s) => s.types));
+  const sets = (await res.json()) as { types: string[]; enabled: boolean; err?: string }[];
+  return new Set(sets.filter((s) => s.enabled && !s.err).flatMap((s) => s.types));
 }
 
 /**
