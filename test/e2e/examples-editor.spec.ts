@@ -143,6 +143,16 @@ describe("the example flows in the editor", function () {
     assert.equal(configs["hobo-config"], 1, JSON.stringify(configs));
   });
 
+  afterEach(async function () {
+    // A failed test may leave dialogs open; cancel them so the next test starts on the workspace.
+    if (!browser) return;
+    if (this.currentTest?.state === "failed") await screenshot(browser.page, `failed-${this.currentTest.title.split(":")[0]!.replace(/\W+/g, "-")}`);
+    for (let i = 0; i < 5 && (await browser.page.locator("#node-dialog-cancel").count()) > 0; i++) {
+      await browser.page.locator("#node-dialog-cancel").last().click().catch(() => undefined);
+      await browser.page.waitForTimeout(300);
+    }
+  });
+
   describe("the palette and a new node's dialog", () => {
     const flowTypes = packTypes.filter((t) => !configTypes.has(t));
 
@@ -213,14 +223,26 @@ describe("the example flows in the editor", function () {
           return out;
         });
         assert.deepEqual(cut, [], `${type}: placeholders cut off`);
-        if (type === "tuya-command") await page.locator(".red-ui-tray #node-input-rows-list").waitFor({ state: "visible" });
+        if (type === "tuya-command") {
+          // The rows (code, value) with their add button, not the message as command source.
+          await page.locator(".red-ui-tray .node-input-rows-list-row .red-ui-editableList-addButton").waitFor({ state: "visible" });
+        }
         if (type === "tuya-log") {
-          const shown = (await page.locator(".red-ui-tray .red-ui-typedInput-container:has(#node-input-eventTypes)").textContent()) ?? "";
+          const shown = await page.evaluate(() => {
+            const input = document.querySelector("#node-input-eventTypes");
+            return input?.closest(".red-ui-typedInput-container")?.textContent ?? (input ? "(no typed input)" : "(no input)");
+          });
           assert.match(shown, /data reports/, `tuya-log's event types show "${shown.trim()}"`);
         }
         await screenshot(page, `new-${type}`);
         await page.locator("#node-dialog-cancel").click();
         await page.locator("#node-dialog-cancel").waitFor({ state: "detached" });
+        // The new node goes again, so the examples' layout checks below see only theirs.
+        await page.evaluate((nid) => {
+          const w = window as unknown as { RED: { nodes: { remove(id: string): void }; view: { redraw(full?: boolean): void } } };
+          w.RED.nodes.remove(nid);
+          w.RED.view.redraw(true);
+        }, id);
       });
     }
   });
@@ -287,41 +309,35 @@ describe("the example flows in the editor", function () {
         await page.goto(`${stack.url}/dashboard/readings`);
         const chart = page.locator(".nrdb-ui-chart, [class*='nrdb-ui-chart']").first();
         await chart.waitFor({ state: "visible", timeout: 30_000 });
-        // The points as the chart holds them: the ECharts instance behind the widget's canvas.
+        // The points as the chart holds them: ECharts describes its series and their first points
+        // (x, y pairs) in the chart element's aria-label; read the series from there.
         const series = await waitFor(
-          () =>
-            page.evaluate(() => {
-              const host = [...document.querySelectorAll("[_echarts_instance_]")][0] as (HTMLElement & { __vueParentComponent?: unknown }) | undefined;
-              if (!host) return undefined;
-              // The widget's Vue component keeps the ECharts instance; walk up from the host until one has it.
-              let component = host.__vueParentComponent as { proxy?: Record<string, unknown>; parent?: unknown } | undefined;
-              for (let i = 0; component && i < 10; i++) {
-                const proxy = component.proxy ?? {};
-                for (const key of Object.keys(proxy)) {
-                  const value = proxy[key] as { getOption?: () => { series?: { name?: string; data?: unknown[] }[] } } | undefined;
-                  if (value && typeof value.getOption === "function") {
-                    const option = value.getOption();
-                    const out = (option.series ?? []).map((s) => ({ name: String(s.name), data: (s.data ?? []) as unknown[] }));
-                    return out.length >= 2 && out.every((s) => s.data.length > 0) ? out : undefined;
-                  }
-                }
-                component = component.parent as typeof component;
-              }
-              return undefined;
-            }),
-          () => "two series with points in the chart",
+          async () => {
+            const aria = (await page.locator("[_echarts_instance_]").first().getAttribute("aria-label")) ?? "";
+            const out = aria
+              .split(/The \d+ series is a /)
+              .slice(1)
+              .map((part) => {
+                const m = /representing (.+?)\.(?:The first \d+ items are|The data is as follows): (.*)$/.exec(part.trim());
+                const numbers = (m?.[2] ?? "").match(/-?\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi)?.map(Number) ?? [];
+                const points = [];
+                for (let k = 0; k + 1 < numbers.length; k += 2) points.push({ x: numbers[k]!, y: numbers[k + 1]! });
+                return { name: m?.[1] ?? "", points };
+              });
+            return out.length >= 2 && out.every((x) => x.points.length > 0) ? out : undefined;
+          },
+          async () => `two series with points in the chart: ${await page.locator("[_echarts_instance_]").first().getAttribute("aria-label").catch(() => "no chart")}`,
           60_000,
         );
-        const names = series.map((s) => s.name).sort();
+        const names = series.map((x) => x.name);
         assert.ok(names.includes("Greenhouse/Temperature"), `series ${names.join(", ")}`);
         assert.ok(names.some((n) => n.startsWith("Lab climate/")), `series ${names.join(", ")}`);
-        const hobo = series.find((s) => s.name === "Greenhouse/Temperature")!;
-        const times = hobo.data.map((p) => Number(Array.isArray(p) ? p[0] : (p as { value?: unknown[]; x?: number }).value?.[0] ?? (p as { x?: number }).x));
-        assert.ok(times.every((t) => Number.isFinite(t)), `x values: ${JSON.stringify(hobo.data.slice(0, 3))}`);
-        // A backfill of 6 hours spans hours, not the moment the messages arrived.
-        const span = Math.max(...times) - Math.min(...times);
-        assert.ok(span > 3 * 3_600_000, `the HOBO points span ${span} ms`);
-        assert.ok(Math.min(...times) < before - 3 * 3_600_000, "the oldest point sits at its reading time, hours ago");
+        const hobo = series.find((x) => x.name === "Greenhouse/Temperature")!.points.map((p) => p.x);
+        const tuya = series.find((x) => x.name.startsWith("Lab climate/"))!.points.map((p) => p.x);
+        // The backfill sits at its reading times (10 minutes apart, hours back), not at the moment the messages arrived.
+        assert.ok(hobo.every((x, k) => k === 0 || x > hobo[k - 1]!), `HOBO x values rise: ${hobo.join(", ")}`);
+        assert.ok(Math.min(...hobo) < before - 3 * 3_600_000, `the oldest HOBO point is hours before the run: ${Math.min(...hobo)} vs ${before}`);
+        assert.ok(tuya.every((x) => x >= before - 60_000), `the Tuya status points sit at the time it was read: ${tuya.join(", ")}`);
         await screenshot(page, "dashboard-chart");
       } finally {
         await page.close();
