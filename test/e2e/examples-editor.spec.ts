@@ -228,11 +228,19 @@ describe("the example flows in the editor", function () {
           await page.locator(".red-ui-tray .node-input-rows-list-row .red-ui-editableList-addButton").waitFor({ state: "visible" });
         }
         if (type === "tuya-log") {
-          const shown = await page.evaluate(() => {
-            const input = document.querySelector("#node-input-eventTypes");
-            return input?.closest(".red-ui-typedInput-container")?.textContent ?? (input ? "(no typed input)" : "(no input)");
+          // Event types are named choices (data reports preselected), not a bare "7".
+          const chosen = await page.evaluate(() => {
+            const $ = (window as unknown as { $: (s: string) => { typedInput(m: string): string } }).$;
+            return { type: $("#node-input-eventTypes").typedInput("type"), value: $("#node-input-eventTypes").typedInput("value") };
           });
-          assert.match(shown, /data reports/, `tuya-log's event types show "${shown.trim()}"`);
+          assert.deepEqual(chosen, { type: "types", value: "7" });
+          await page.locator(".red-ui-tray .red-ui-typedInput-option-trigger:has-text('selected')").click();
+          const menu = page.locator(".red-ui-typedInput-options:visible").last();
+          await menu.waitFor({ state: "visible" });
+          const text = (await menu.textContent()) ?? "";
+          for (const name of ["online", "offline", "data reports (7)"]) assert.ok(text.includes(name), `the event type menu lists "${name}": ${text}`);
+          await screenshot(page, "tuya-log-event-types");
+          await page.keyboard.press("Escape");
         }
         await screenshot(page, `new-${type}`);
         await page.locator("#node-dialog-cancel").click();
