@@ -101,7 +101,7 @@ describe("the nodes in a German runtime (lang de)", () => {
     emu.faults.failNext(1, { code: 1106, msg: "permission deny", path: "/status" });
     const { caught } = await run({ devices: emu.devices[0].id });
     assert.match(caught?.error?.message ?? "", /^ApiError: Tuya 1106 permission deny: Zugriff verweigert: Das Gerät ist nicht mit diesem Cloud-Projekt verknüpft/);
-    assert.equal(statusTexts().at(-1), "Tuya 1106");
+    assert.equal(statusTexts().at(-1), "Tuya 1106: permission deny");
   });
 
   it("a library error (a start time it cannot read) is shown in German", async () => {
