@@ -7,7 +7,8 @@
  */
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { isOutputFormat, type OutputFormat } from "../src/core/records";
-import { egaugeRecords, PERIODS, RESOLUTIONS, type EgaugeReading, type Period, type Resolution } from "../src/egauge";
+import type { Marks } from "../src/core/marks";
+import { egaugeRecords, harvestEgauge, PERIODS, RESOLUTIONS, type EgaugeReading, type Period, type Resolution } from "../src/egauge";
 import { contextGet, contextSet } from "./shared/context";
 import { evaluate, handleInput, type InputContext } from "./shared/input";
 import { oneAtATime } from "./shared/one-at-a-time";
@@ -38,7 +39,7 @@ interface EgaugeDataDef extends NodeDef, WindowDef {
   output?: string;
 }
 
-const MARK_KEY = "egaugeMark";
+const MARKS_KEY = "egaugeMarks";
 
 function resolutionOf(value: unknown): Resolution {
   const r = value === "auto" || value === undefined || value === "" ? "auto" : Number(value);
@@ -86,35 +87,51 @@ export = function (RED: NodeAPI): void {
         status.success(t("egauge-data.status.readings", { count: readings.length }));
         return;
       }
-      const key = `${resolution}:${names.join(",")}:${def.virtual ? "v" : ""}`;
       const ctx = this.context();
-      const mark = windowKind === "incremental" ? await contextGet<{ key: string; t: number }>(ctx, MARK_KEY, store) : undefined;
-      const start = mark && mark.key === key ? new Date(mark.t * 1000) : window!.start;
-      if (start >= window!.end) return status.warning(t("egauge-data.status.noNewData"));
+      const incremental = windowKind === "incremental";
+      const span = { start: window!.start, end: window!.end };
+      let pages: AsyncIterable<{ readings: EgaugeReading[]; from: number; to: number; commit(): void }>;
+      let harvest: ReturnType<typeof harvestEgauge> | undefined;
+      if (incremental) {
+        // Each register is a series with its own mark (the pack's incremental machinery, src/core/harvest.ts).
+        const registers = names.length > 0 ? names : (await client.registers({ virtual: def.virtual, signal })).map((r) => r.name);
+        const marks = (await contextGet<Marks>(ctx, MARKS_KEY, store)) ?? {};
+        harvest = harvestEgauge(client, registers, { window: { start: span.start.getTime(), end: span.end.getTime() }, marks, signal }, { resolution, virtual: def.virtual });
+        pages = (async function* () {
+          for await (const b of harvest!) yield { readings: b.readings, from: b.source.from, to: b.source.to, commit: b.commit };
+        })();
+      } else {
+        pages = (async function* () {
+          for await (const p of client.history(names, span, { resolution, virtual: def.virtual, signal })) yield { ...p, commit: () => undefined };
+        })();
+      }
+      const save = async () => (harvest ? contextSet(ctx, MARKS_KEY, harvest.marks(), store) : undefined);
       const sender = new Streamer(send, msg._msgid, format !== "messages");
       const perPage = def.output === "page";
       const kept: EgaugeReading[] = [];
-      let last: number | undefined;
+      const batches: { commit(): void }[] = [];
       let total = 0;
-      const save = async (t: number) => {
-        if (windowKind === "incremental") await contextSet(ctx, MARK_KEY, { key, t }, store);
-      };
       try {
-        for await (const page of client.history(names, { start, end: window!.end }, { resolution, virtual: def.virtual, signal })) {
+        for await (const page of pages) {
           total += page.readings.length;
-          last = page.to;
           status.progress(t("egauge-data.status.readings", { count: total }));
-          if (perPage) await sender.push(page.readings.length > 0 ? toMessages(page.readings, { start: new Date(page.from * 1000).toISOString(), end: new Date(page.to * 1000).toISOString() }) : [], () => save(page.to));
-          else for (const r of page.readings) kept.push(r);
+          const info = { start: new Date(page.from * 1000).toISOString(), end: new Date(page.to * 1000).toISOString(), resolution };
+          if (perPage) await sender.push(page.readings.length > 0 ? toMessages(page.readings, info) : [], () => (page.commit(), save()));
+          else {
+            for (const r of page.readings) kept.push(r);
+            batches.push(page);
+          }
         }
       } catch (err) {
+        // Pages sent before the failure keep their marks; all-at-once mode sends nothing and keeps the old marks.
         if (perPage && !signal.aborted) await sender.flush(false);
         throw err;
       }
       if (perPage) await sender.flush(true);
       else {
-        if (kept.length > 0) send([toMessages(kept, { start: start.toISOString(), end: window!.end.toISOString(), resolution })]);
-        if (last !== undefined) await save(last);
+        if (kept.length > 0) send([toMessages(kept, { start: span.start.toISOString(), end: span.end.toISOString(), resolution })]);
+        for (const b of batches) b.commit();
+        await save();
       }
       if (total === 0) status.warning(t("egauge-data.status.noData"));
       else status.success(t("egauge-data.status.readings", { count: total }));

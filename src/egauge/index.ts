@@ -8,3 +8,4 @@ export type { EgaugeRegister, Resolution, TypeInfo } from "./types";
 export type { EgaugeReading } from "./readings";
 export type { HistoryPage } from "./history";
 export { egaugeRecords } from "./records";
+export { harvestEgauge, egaugeSource } from "./harvest";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { EgaugeEmulator, type EgaugeEmulatorOptions } from "../../../src/emulator/egauge";
 import { meanReading } from "../../../src/egauge/readings";
-import { ApiError, EgaugeClient, digestHash, type EgaugeReading, type HistoryPage } from "../../../src";
+import { ApiError, EgaugeClient, digestHash, harvestEgauge, type EgaugeReading, type HistoryPage, type Marks } from "../../../src";
 
 const NOW = Date.UTC(2026, 5, 15, 12, 0, 0);
 const tlsDir = join(__dirname, "../../fixtures/egauge-tls");
@@ -201,6 +201,30 @@ describe("eGauge client", function () {
     const readings = await all(client.history(["Grid"], { start: new Date(NOW - 3600_000), end: new Date(NOW) }, { resolution: 60 }));
     assert.equal(readings.length, 60);
     assert.equal(readings.at(-1)!.time.getTime(), NOW);
+  });
+
+  it("since the last run (the pack's harvest): runs with a failure in between emit every minute of every register once", async () => {
+    await open();
+    let marks: Marks = {};
+    const seen = new Map<string, number>();
+    let failures = 0;
+    for (let i = 1; i <= 12; i++) {
+      t = NOW + i * 10 * 60_000;
+      if (i === 5) em.failNext(3, { status: 500, path: "/api/register" });
+      const run = harvestEgauge(client, ["Grid", "Solar"], { window: { start: NOW - 3600_000, end: t }, marks }, { resolution: 60, pageRows: 7 });
+      try {
+        for await (const batch of run) {
+          for (const r of batch.readings) seen.set(`${r.register}@${r.time.getTime()}`, (seen.get(`${r.register}@${r.time.getTime()}`) ?? 0) + 1);
+          batch.commit();
+        }
+      } catch {
+        failures++;
+      }
+      marks = run.marks();
+    }
+    assert.equal(failures, 1);
+    assert.deepEqual([...seen].filter(([, n]) => n > 1), []);
+    assert.equal(seen.size, 2 * (60 + 120));
   });
 
   it("refuses plain http to another host unless allowed", () => {
