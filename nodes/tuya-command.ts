@@ -7,7 +7,7 @@
  */
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
 import { ApiError, InputError, isAbortError } from "../src/core/errors";
-import { normalizeCommands, validateCommands, type TuyaCommand, type TuyaDevices } from "../src/tuya";
+import { commandFailure, commandFailureText, commandOutcome, normalizeCommands, validateCommands, type TuyaCommand, type TuyaDevices } from "../src/tuya";
 import { mapLimit } from "../src/core";
 import { errorDetails, evaluate, handleInput } from "./shared/input";
 import { inputError, localized, translator, type Translate } from "./shared/i18n";
@@ -51,18 +51,12 @@ function named(ref: DeviceRef): string {
   return ref.name ? `${ref.name} (${ref.id})` : ref.id;
 }
 
-/** A Tuya error answer means Tuya refused the commands; no answer (or a proxy's) leaves it open. */
-function outcomeOf(err: unknown): Outcome {
-  if (err instanceof InputError) return "not executed";
-  if (err instanceof ApiError) return err.notExecuted || (typeof err.code === "number" && (err.status ?? 0) < 500) ? "not executed" : "unknown";
-  return "unknown";
-}
-
-/** The same error, saying plainly that the command may have run. */
-function withOutcome(err: unknown, t: Translate): Error {
-  if (!(err instanceof ApiError) || outcomeOf(err) === "not executed") return err instanceof Error ? err : new Error(String(err));
-  const { platform, status, code, serviceMessage, requestId, method, path } = err;
-  return new ApiError({ platform, status, code, serviceMessage, requestId, method, path, hint: t("tuya-command.errors.unknownOutcome") });
+/** The same error, saying what happened and claiming no more than is known (src/tuya/outcome.ts). */
+function withOutcome(err: unknown): Error {
+  if (!(err instanceof ApiError) || commandFailure(err) === "not-sent") return err instanceof Error ? err : new Error(String(err));
+  const { platform, status, code, serviceMessage, requestId, method, path, hint } = err;
+  const text = commandFailureText(err);
+  return new ApiError({ platform, status, code, serviceMessage, requestId, method, path, hint, message: commandFailure(err) === "refused" && hint ? `${text} (${hint})` : text });
 }
 
 export = function (RED: NodeAPI): void {
@@ -124,8 +118,8 @@ export = function (RED: NodeAPI): void {
         return { result: { ...base, success: false, error: { ...errorDetails(err), message: err.message, outcome: "not executed" } }, err };
       } catch (caught) {
         if (signal.aborted && isAbortError(caught)) throw caught;
-        const err = localized(withOutcome(caught, t), t);
-        return { result: { ...base, success: false, error: { ...errorDetails(err), message: err.message, outcome: outcomeOf(caught) } }, err };
+        const err = localized(withOutcome(caught), t);
+        return { result: { ...base, success: false, error: { ...errorDetails(err), message: err.message, outcome: commandOutcome(caught) } }, err };
       }
     };
 

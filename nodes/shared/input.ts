@@ -6,7 +6,7 @@
  */
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
 import { withoutDeviceSecrets } from "../../src/core/device-secrets";
-import { ApiError, isAbortError } from "../../src/core/errors";
+import { ApiError, isAbortError, serialisationInputError } from "../../src/core/errors";
 import { localized } from "./i18n";
 import { Status } from "./status";
 
@@ -61,7 +61,8 @@ export function handleInput(node: Node, status: Status, handler: (ctx: InputCont
       (failure: unknown) => {
         if (closing.signal.aborted && isAbortError(failure)) return done();
         // A keyed error (shared/i18n.ts, or the library's InputError key) in the runtime's language.
-        const err = localized(failure, status.t);
+        // A circular or BigInt input that JSON.stringify refused is the caller's input, not a crash.
+        const err = localized(serialisationInputError(failure), status.t);
         (msg as Record<string, unknown>).errorDetails = errorDetails(err);
         status.error(err);
         done(err instanceof Error ? err : new Error(String(err)));

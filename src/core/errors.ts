@@ -34,6 +34,8 @@ export interface ApiErrorInit {
   path?: string;
   /** Strings that must never appear in the error (secrets, tokens). */
   secrets?: Iterable<string>;
+  /** The whole message, when the caller knows better than "<platform> <code> <text>: <hint>" what happened (redacted too). */
+  message?: string;
 }
 
 const MAX_RESPONSE_TEXT = 2000;
@@ -60,7 +62,7 @@ export class ApiError extends Error {
     const hint = clean(init.hint);
     // A text code or request id comes from the server too, and may echo what it was sent.
     const code = typeof init.code === "string" ? clean(init.code) : init.code;
-    super(ApiError.compose(init.platform, init.status, code, serviceMessage, hint));
+    super(init.message !== undefined ? redact(init.message, secrets) : ApiError.compose(init.platform, init.status, code, serviceMessage, hint));
     this.name = "ApiError";
     this.platform = init.platform;
     this.status = init.status;
@@ -142,4 +144,13 @@ export function isAbortError(err: unknown): boolean {
 /** Throws AbortError when the signal has fired. */
 export function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new AbortError();
+}
+
+/**
+ * A TypeError thrown by JSON.stringify on a caller's value (a circular object, a BigInt) as the
+ * InputError it is: the input cannot be sent, and nothing was. Other errors are returned as they are.
+ */
+export function serialisationInputError(err: unknown): unknown {
+  if (!(err instanceof TypeError) || !/circular|BigInt|serializ/i.test(err.message)) return err;
+  return new InputError(`The input cannot be serialised to JSON (${err.message.split("\n")[0].slice(0, 120)}): pass plain data without circular references or BigInt values`);
 }

@@ -43,3 +43,4 @@ export {
   type TuyaEventType,
   type MqEnvironment,
 } from "./events";
+export { commandFailure, commandFailureText, commandOutcome, type CommandFailure, type CommandOutcome } from "./outcome";

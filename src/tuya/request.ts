@@ -4,7 +4,7 @@
  * are built from it. No I/O here: TuyaOpenApi sends, TuyaTokens keeps the token pair.
  */
 import { randomUUID } from "node:crypto";
-import { InputError } from "../core/errors";
+import { InputError, serialisationInputError } from "../core/errors";
 import { isRecord } from "../core/util";
 import { endpointTemplate } from "./counter";
 import { isTokenPath, signRequest, type TuyaQueryValue } from "./sign";
@@ -82,7 +82,11 @@ export function prepareRequest(req: TuyaRequest): PreparedRequest {
   for (const [k, v] of Object.entries(req.query ?? {})) query[k] = queryValue(k, v);
   let body: string | undefined;
   if ((method === "POST" || method === "PUT") && req.body !== undefined && req.body !== null) {
-    body = typeof req.body === "string" ? req.body : JSON.stringify(req.body);
+    try {
+      body = typeof req.body === "string" ? req.body : JSON.stringify(req.body);
+    } catch (err) {
+      throw serialisationInputError(err);
+    }
   }
   return { method: method as TuyaMethod, path, query, body, tokenPath: isTokenPath(path), template: endpointTemplate(method, path) };
 }

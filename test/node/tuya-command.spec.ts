@@ -202,7 +202,7 @@ describe("tuya-command node", () => {
       const { out, caught } = await run({ payload: { switch_1: target }, topic: "in" });
       assert.equal(out.length, 0, "nothing on the output when a device failed");
       assert.ok(caught);
-      assert.match(errorText(caught), new RegExp(`failed for 1 of 2 devices \\(1 succeeded.*Garage \\(${id("offline")}\\): Tuya 2001`));
+      assert.match(errorText(caught), new RegExp(`failed for 1 of 2 devices \\(1 succeeded.*Garage \\(${id("offline")}\\): Tuya answered 2001`));
       const results = caught.payload as Result[];
       assert.deepEqual(results.map((r) => [r.name, r.success]), [["Plug", true], ["Garage", false]]);
       assert.equal(results[1].error?.code, 2001);
@@ -223,12 +223,30 @@ describe("tuya-command node", () => {
       emu.faults.failNext(1, { dropAfterExecute: true, path: "/commands" });
       const { out, caught } = await run({ payload: { switch_1: target } });
       assert.equal(out.length, 0);
-      assert.match(errorText(caught), /outcome is unknown/);
+      assert.match(errorText(caught), /no answer after sending: the command may have run/);
       assert.equal(emu.stats.commandsExecuted - executed, 1, "executed once, not repeated");
       assert.equal(commandCalls() - before, 1);
       assert.equal((caught?.payload as Result[])[0].error?.outcome, "unknown");
       assert.equal(value(id("plug"), "switch_1"), target, "it did run");
     });
+
+    const answers: [string, Record<string, unknown>, RegExp, string][] = [
+      ["a JSON error answer (HTTP 500, Tuya code 500)", { httpStatus: 500, code: 500, msg: "system error" }, /Tuya answered 500 system error: the command was refused/, "not executed"],
+      ["a proxy's HTML 502 page", { html: true }, /a proxy answered HTTP 502 instead of Tuya: whether the command ran is unknown/, "unknown"],
+    ];
+    for (const [label, fault, text, outcome] of answers) {
+      it(`${label}: the error says what happened (${outcome}), and the command is not repeated`, async () => {
+        await load({ devices: id("plug") });
+        await run({ payload: { countdown_1: 0 } });
+        const before = commandCalls();
+        emu.faults.failNext(1, { ...fault, path: "/commands" });
+        const { out, caught } = await run({ payload: { countdown_1: 60 } });
+        assert.equal(out.length, 0);
+        assert.match(errorText(caught), text);
+        assert.equal((caught?.payload as Result[])[0].error?.outcome, outcome);
+        assert.equal(commandCalls() - before, 1, "sent once");
+      });
+    }
 
     it("a rejected token (1010) is renewed and the command sent once more, executing once", async () => {
       await load({ devices: id("plug") });

@@ -65,6 +65,17 @@ describe("tuya-info node", () => {
     assert.deepEqual(leaks(list.out), []);
   });
 
+  it("a circular object as input ends in one InputError, nothing sent", async () => {
+    await load({});
+    const circular: Record<string, unknown> = { id: 42 };
+    circular.self = circular;
+    const before = emu.stats.requests;
+    const { out, caught } = await run({ devices: circular });
+    assert.equal(out, undefined);
+    assert.equal((caught?.errorDetails as { name?: string }).name, "InputError");
+    assert.equal(emu.stats.requests, before);
+  });
+
   it("device details for one device: the result itself, msg.topic = name or id", async () => {
     await load({});
     const { out } = await run({ devices: { Plug: plug() } });
