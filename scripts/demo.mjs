@@ -158,6 +158,7 @@ try {
   console.log(`
   Node-RED editor:   ${editorUrl}/
   Tuya emulator:     ${info.tuya.url}   (access id ${info.tuya.accessId}, ${info.tuya.devices.length} devices)
+  Tuya events:       ${info.tuya.mqUrl}   (message service for tuya-events; sensors report every 15 s)
   HOBOlink emulator: ${info.hobo.url}   (LI-COR token and legacy V3 OAuth, ${info.hobo.loggers.length} loggers)
   eGauge emulator:   ${info.egauge.url}   (user ${info.egauge.user}, password ${info.egauge.password}, ${info.egauge.registers.length} registers)
   Demo workspace:    ${examples.length - skipped.length} example flows, config nodes pointed at the emulators;
