@@ -6,17 +6,21 @@
 import type { Node, NodeAPI } from "node-red";
 import type { EgaugeClient, EgaugeClientOptions } from "../src/egauge";
 import { attachConfig as attachShared, positiveSetting } from "./shared/config";
-import type { ConfigUsers } from "./shared/config-users";
 import { inputError } from "./shared/i18n";
+import { Connection, type ConnectionOptions } from "./shared/connection";
 import { NotConfiguredError } from "./shared/not-configured";
 import type { Status } from "./shared/status";
 
-export interface EgaugeConfigNode extends Node {
-  /** The one shared client (login, pacing), created on first use. */
-  readonly client: EgaugeClient;
-  readonly users: ConfigUsers;
-  /** The meter's name for records (config name, or the URL's host). */
-  readonly meterName: string;
+/** What an egauge-config node owns and offers its flow nodes: the one shared client (login, pacing), made on first use, and its users. */
+export class EgaugeConnection extends Connection<EgaugeClient> {
+  constructor(
+    node: Node,
+    options: ConnectionOptions<EgaugeClient>,
+    /** The meter's name for records (config name, or the URL's host). */
+    readonly meterName: string,
+  ) {
+    super(node, options);
+  }
 }
 
 /** The config node's settings (also what the editor posts to its admin routes). */
@@ -76,6 +80,6 @@ export function clientOptions(settings: EgaugeSettings, creds: EgaugeCredentials
   };
 }
 
-export function attachConfig(RED: NodeAPI, node: Node, configId: string | undefined, status: Status): { require(): EgaugeConfigNode } {
-  return attachShared<EgaugeConfigNode>(RED, node, configId, status, "egauge-config");
+export function attachConfig(RED: NodeAPI, node: Node, configId: string | undefined, status: Status): { require(): EgaugeConnection } {
+  return attachShared<EgaugeConnection>(RED, node, configId, status, "egauge-config");
 }

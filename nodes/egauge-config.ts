@@ -6,16 +6,20 @@
  */
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import type { Request } from "express";
-import { AbortError } from "../src/core/errors";
 import { EgaugeClient } from "../src/egauge";
 import { adminRoute, CREDENTIAL_TARGET, dialogCredentials, dialogSecrets } from "./shared/admin";
-import { closeClientOnClose } from "./shared/config";
 import { ConfigUsers } from "./shared/config-users";
 import { translator } from "./shared/i18n";
 import { hasCredentials } from "./shared/not-configured";
-import { clientOptions, CREDENTIAL_FIELDS, egaugeTarget, SECRET_FIELDS, type EgaugeCredentials, type EgaugeSettings } from "./egauge-common";
+import { clientOptions, CREDENTIAL_FIELDS, EgaugeConnection, egaugeTarget, SECRET_FIELDS, type EgaugeCredentials, type EgaugeSettings } from "./egauge-common";
 
 type EgaugeConfigDef = NodeDef & EgaugeSettings;
+
+interface EgaugeConfigNode extends Node<EgaugeCredentials> {
+  connection: EgaugeConnection;
+  /** The dialogs' routes use the stored password only for this same meter. */
+  [CREDENTIAL_TARGET]: string;
+}
 
 /** A short-lived client for the dialog's values (untouched password: the deployed node's, same meter only). */
 async function withDialogClient<T>(RED: NodeAPI, req: Request, run: (client: EgaugeClient, signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -31,30 +35,16 @@ async function withDialogClient<T>(RED: NodeAPI, req: Request, run: (client: Ega
 }
 
 export = function (RED: NodeAPI): void {
-  function EgaugeConfig(this: Node<EgaugeCredentials>, def: EgaugeConfigDef): void {
+  function EgaugeConfig(this: EgaugeConfigNode, def: EgaugeConfigDef): void {
     RED.nodes.createNode(this, def);
     const users = new ConfigUsers(hasCredentials(() => clientOptions(def, this.credentials ?? {})), translator(RED));
-    let client: EgaugeClient | undefined;
-    let closed = false;
-    const ensure = (): EgaugeClient => {
-      if (closed) throw new AbortError("The egauge-config node was closed (redeploy or stop)");
-      client ??= new EgaugeClient(clientOptions(def, this.credentials ?? {}));
-      return client;
-    };
-    const self = this as unknown as Record<string, unknown>;
-    Object.defineProperty(self, "client", { get: ensure });
-    self.users = users;
-    self.meterName = (typeof def.name === "string" && def.name.trim()) || egaugeTarget(def).replace(/^https?:\/\//, "") || "egauge";
-    self[CREDENTIAL_TARGET] = egaugeTarget(def);
-    closeClientOnClose(this, () => {
-      const closing = client;
-      closed = true;
-      client = undefined;
-      return closing ? { close: () => closing.close(), removeAllListeners: () => undefined } : undefined;
-    });
+    const meterName = (typeof def.name === "string" && def.name.trim()) || egaugeTarget(def).replace(/^https?:\/\//, "") || "egauge";
+    const create = () => new EgaugeClient(clientOptions(def, this.credentials ?? {}));
+    this.connection = new EgaugeConnection(this, { configType: "egauge-config", platform: "eGauge", users, create }, meterName);
+    this[CREDENTIAL_TARGET] = egaugeTarget(def);
   }
 
-  RED.nodes.registerType<Node<EgaugeCredentials>, EgaugeConfigDef, unknown, EgaugeCredentials>("egauge-config", EgaugeConfig, {
+  RED.nodes.registerType<EgaugeConfigNode, EgaugeConfigDef, unknown, EgaugeCredentials>("egauge-config", EgaugeConfig, {
     credentials: { user: { type: "text" }, password: { type: "password" } },
   });
   const secrets = (req: Request) => dialogSecrets(RED, (req.body ?? {}) as Record<string, unknown>, SECRET_FIELDS);

@@ -9,17 +9,22 @@ import { NotConfiguredError } from "./shared/not-configured";
 import type { HoboClient, HoboClientOptions, HoboFlavour } from "../src/hobo";
 import { attachConfig as attachShared, positiveSetting } from "./shared/config";
 import { requireSecureTransport } from "../src/core/transport-rule";
-import type { ConfigUsers } from "./shared/config-users";
+import { Connection, type ConnectionOptions } from "./shared/connection";
 import type { Status } from "./shared/status";
 
-/** What a hobo-config node offers the flow nodes that use it. */
-export interface HoboConfigNode extends Node {
-  /** The one shared client (token, limiter), created on first use; throws InputError on bad settings. */
-  readonly client: HoboClient;
-  /** Flow nodes that use this config; they get its connection state pushed. */
-  readonly users: ConfigUsers;
-  /** The service flavour, or undefined when the setting is not a known one. */
-  readonly flavour: HoboFlavour | undefined;
+/**
+ * What a hobo-config node owns and offers its flow nodes: the one shared client (token, limiter)
+ * made on first use (throwing InputError on bad settings), its users, and the flavour setting.
+ */
+export class HoboConnection extends Connection<HoboClient> {
+  constructor(
+    node: Node,
+    options: ConnectionOptions<HoboClient>,
+    /** The service flavour, or undefined when the setting is not a known one. */
+    readonly flavour: HoboFlavour | undefined,
+  ) {
+    super(node, options);
+  }
 }
 
 /** The config node's settings (also what the editor posts to the test route). */
@@ -81,6 +86,6 @@ export function clientOptions(settings: HoboSettings, creds: HoboCredentials, lo
 }
 
 /** Attaches a flow node to its hobo-config (see shared/config.ts attachConfig). */
-export function attachConfig(RED: NodeAPI, node: Node, configId: string | undefined, status: Status): { require(): HoboConfigNode } {
-  return attachShared<HoboConfigNode>(RED, node, configId, status, "hobo-config");
+export function attachConfig(RED: NodeAPI, node: Node, configId: string | undefined, status: Status): { require(): HoboConnection } {
+  return attachShared<HoboConnection>(RED, node, configId, status, "hobo-config");
 }

@@ -12,7 +12,7 @@ import { mapLimit } from "../src/core";
 import { errorDetails, evaluate, handleInput } from "./shared/input";
 import { inputError, localized, translator, type Translate } from "./shared/i18n";
 import { Status } from "./shared/status";
-import { attachConfig, deviceLabel, readDevices, SpecCache, type DeviceRef } from "./tuya-common";
+import { attachConfig, deviceLabel, readDevices, type DeviceRef } from "./tuya-common";
 
 interface TuyaCommandDef extends NodeDef {
   tuya?: string;
@@ -66,7 +66,6 @@ export = function (RED: NodeAPI): void {
     const status = new Status(this, t);
     const attached = attachConfig(RED, this, def.tuya, status);
     // Each device's specification (its functions with types, ranges and enums), fetched once per node.
-    const specs = new SpecCache();
     // The editor's defaults, for nodes imported without these properties.
     const devicesType = def.devicesType ?? "msg";
     const devicesValue = def.devices ?? "devices";
@@ -94,7 +93,7 @@ export = function (RED: NodeAPI): void {
 
     /** Checks the commands against every device before any is sent: one error lists each device's problems. */
     const validateAll = async (devices: TuyaDevices, refs: DeviceRef[], commands: TuyaCommand[], signal: AbortSignal): Promise<void> => {
-      const { specs: byId, failed } = await specs.get(devices, refs.map((r) => r.id), signal);
+      const { specs: byId, failed } = await devices.specifications(refs.map((r) => r.id), { signal });
       const problems = refs.flatMap((ref) => {
         // Without a specification there is nothing to check against: say so rather than "unknown code".
         const reason = failed.get(ref.id);

@@ -5,26 +5,42 @@
  */
 import { rules } from "../src/core/rules";
 import type { Node, NodeAPI, NodeMessage } from "node-red";
-import { ApiError, isAbortError } from "../src/core/errors";
 import { inputError } from "./shared/i18n";
 import { evaluate } from "./shared/input";
 import { attachConfig as attachShared } from "./shared/config";
-import type { ConfigUsers } from "./shared/config-users";
+import { Connection, type ConnectionOptions } from "./shared/connection";
 import type { Status } from "./shared/status";
-import type { SharedConsumer, TuyaDevices, TuyaOpenApi } from "../src/tuya";
+import { TuyaDevices, type SharedConsumer, type TuyaOpenApi } from "../src/tuya";
 
-/** What a tuya-config node offers the flow nodes that use it. */
-export interface TuyaConfigNode extends Node {
-  /** The shared client (token, limiter, call counter), created on first use. */
-  readonly client: TuyaOpenApi;
+/**
+ * What a tuya-config node owns and offers its flow nodes: the shared client (token, limiter, call
+ * counter) made on first use, the device API over it (with the specification cache every node
+ * shares), its users, and the call counter's snapshot.
+ */
+export class TuyaConnection extends Connection<TuyaOpenApi> {
+  private devicesOf?: { client: TuyaOpenApi; devices: TuyaDevices };
+
+  constructor(
+    node: Node,
+    options: ConnectionOptions<TuyaOpenApi>,
+    /** The message-service connection shared by the tuya-events nodes (opened by the first, closed with the config). */
+    readonly events: SharedConsumer,
+    private readonly concurrency?: number,
+  ) {
+    super(node, options);
+  }
+
   /** Device calls over the shared client. */
-  readonly devices: TuyaDevices;
-  /** Flow nodes that use this config; they get its connection state pushed. */
-  readonly users: ConfigUsers;
-  /** The message-service connection shared by the tuya-events nodes. */
-  readonly events: SharedConsumer;
+  get devices(): TuyaDevices {
+    const client = this.client;
+    if (this.devicesOf?.client !== client) this.devicesOf = { client, devices: new TuyaDevices(client, { family: client.family, concurrency: this.concurrency }) };
+    return this.devicesOf.devices;
+  }
+
   /** The client's call counter (totals, this month, budget state). */
-  counterSnapshot(): ReturnType<TuyaOpenApi["counter"]["snapshot"]>;
+  counterSnapshot(): ReturnType<TuyaOpenApi["counter"]["snapshot"]> {
+    return this.client.counter.snapshot();
+  }
 }
 
 /** One device to ask about: its id and, when known, the name the flow gave it. */
@@ -124,56 +140,6 @@ export function deviceLabel(ref: DeviceRef): string {
 }
 
 /** Attaches a flow node to its tuya-config (see shared/config.ts attachConfig). */
-export function attachConfig(RED: NodeAPI, node: Node, configId: string | undefined, status: Status): { config?: TuyaConfigNode; require(): TuyaConfigNode } {
-  return attachShared<TuyaConfigNode>(RED, node, configId, status, "tuya-config");
-}
-
-type Specification = Awaited<ReturnType<TuyaDevices["specification"]>>;
-
-/** Specs that were read, and why the others could not be ("Tuya 2009 not support this device"). */
-export interface SpecLookup {
-  specs: Map<string, Specification>;
-  failed: Map<string, string>;
-}
-
-/**
- * Device specifications (data-point types, scales, units) remembered per node: a spec rarely
- * changes, so it is fetched once per device and reused by every later poll. A device that has no
- * spec (Tuya answers 2009 "not support this device", as tinytuya reads it) is reported in
- * `failed` and remembered, instead of failing the whole run. Any other error (throttling, 5xx,
- * permission or region codes the user fixes in the Tuya console) fails the run as it is, so no
- * unscaled values are sent by accident and nothing wrong is remembered.
- */
-/** Tuya's answer for a device that has no specification to read. */
-const NO_SPEC_CODES = new Set([2009]);
-
-export class SpecCache {
-  private readonly specs = new Map<string, Specification>();
-  private readonly refused = new Map<string, string>();
-
-  async get(devices: TuyaDevices, ids: readonly string[], signal?: AbortSignal): Promise<SpecLookup> {
-    const missing = ids.filter((id) => !this.specs.has(id) && !this.refused.has(id));
-    const failed = new Map<string, string>();
-    await Promise.all(
-      missing.map(async (id) => {
-        try {
-          this.specs.set(id, await devices.specification(id, { signal }));
-        } catch (err) {
-          if (!(err instanceof ApiError) || !NO_SPEC_CODES.has(Number(err.code)) || isAbortError(err) || (signal?.aborted ?? false)) throw err;
-          failed.set(id, err.message);
-          this.refused.set(id, err.message);
-        }
-      }),
-    );
-    for (const id of ids) {
-      const reason = this.refused.get(id);
-      if (reason !== undefined) failed.set(id, reason);
-    }
-    return { specs: this.specs, failed };
-  }
-
-  clear(): void {
-    this.specs.clear();
-    this.refused.clear();
-  }
+export function attachConfig(RED: NodeAPI, node: Node, configId: string | undefined, status: Status): { config?: TuyaConnection; require(): TuyaConnection } {
+  return attachShared<TuyaConnection>(RED, node, configId, status, "tuya-config");
 }

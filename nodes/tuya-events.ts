@@ -10,7 +10,7 @@ import { applyFilter, eventToRecords, listSetting, polledStatusEvent, type Consu
 import { formatMessages, timeSetting } from "./shared/output";
 import { translator } from "./shared/i18n";
 import { Status } from "./shared/status";
-import { attachConfig, resolveDevices, SpecCache, type DeviceRef, type TuyaConfigNode } from "./tuya-common";
+import { attachConfig, resolveDevices, type DeviceRef, type TuyaConnection } from "./tuya-common";
 import { deviceNames } from "./tuya-events-common";
 
 interface TuyaEventsDef extends NodeDef {
@@ -55,11 +55,10 @@ export = function (RED: NodeAPI): void {
       this.error(`Devices: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
-    const config: TuyaConfigNode | undefined = attached.config;
+    const config: TuyaConnection | undefined = attached.config;
     if (!config) return;
     const filter = { devices: new Set(refs.map((r) => r.id)), types: listSetting(def.types), codes: listSetting(def.codes) };
     const names = new Map(refs.flatMap((r) => (r.name ? [[r.id, r.name] as const] : [])));
-    const specs = new SpecCache();
     const warned = new Set<string>();
     const warnOnce = (key: string, text: string) => {
       if (warned.has(key)) return;
@@ -75,7 +74,7 @@ export = function (RED: NodeAPI): void {
       let spec;
       if ((def.applySpec ?? true) && e.status.length && format !== "raw") {
         try {
-          spec = (await specs.get(config.devices, [e.deviceId])).specs.get(e.deviceId);
+          spec = (await config.devices.specifications([e.deviceId])).specs.get(e.deviceId);
         } catch (err) {
           warnOnce(`spec:${e.deviceId}`, `No specification for ${e.deviceId} (${err instanceof Error ? err.message : String(err)}): its values are not scaled`);
         }

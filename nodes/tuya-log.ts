@@ -17,7 +17,7 @@ import { oneAtATime } from "./shared/one-at-a-time";
 import { inputError, translator } from "./shared/i18n";
 import { Status } from "./shared/status";
 import { marksStore, readWindow, windowMode, type WindowDef } from "./shared/window";
-import { attachConfig, deviceLabel, readDevices, SpecCache } from "./tuya-common";
+import { attachConfig, deviceLabel, readDevices } from "./tuya-common";
 import { LogOutput } from "./tuya-log-output";
 
 interface TuyaLogDef extends NodeDef, WindowDef {
@@ -61,7 +61,6 @@ export = function (RED: NodeAPI): void {
     const mode = windowMode(def);
     const output = def.output === "device" || def.output === "page" ? def.output : "all";
     const store = marksStore(def);
-    const specs = new SpecCache();
     const read = (msg: NodeMessage, type: string | undefined, value: string | undefined) => evaluate(RED, this, msg, type || "str", value);
 
     const fetchLogs = async ({ msg, send, signal }: InputContext): Promise<void> => {
@@ -76,7 +75,7 @@ export = function (RED: NodeAPI): void {
       const ctx = this.context();
       const marks = mode === "incremental" ? ((await contextGet<Marks>(ctx, MARKS_KEY, store)) ?? {}) : undefined;
       status.requesting(t("tuya-log.status.logsOf", { count: refs.length }));
-      const lookup = def.applySpec !== false && format !== "raw" ? await specs.get(config.devices, refs.map((r) => r.id), signal) : undefined;
+      const lookup = def.applySpec !== false && format !== "raw" ? await config.devices.specifications(refs.map((r) => r.id), { signal }) : undefined;
       const labels = new Map(refs.map((r) => [r.id, deviceLabel(r)]));
       const run = harvestTuyaLogs(config.devices, refs.map((r) => r.id), {
         window: { start: window.start.getTime(), end: window.end.getTime() },

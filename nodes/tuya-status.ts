@@ -11,7 +11,7 @@ import { handleInput } from "./shared/input";
 import { formatMessages, withParts, timeSetting } from "./shared/output";
 import { translator } from "./shared/i18n";
 import { Status } from "./shared/status";
-import { attachConfig, deviceLabel, readDevices, SpecCache, type DeviceRef, type TuyaConfigNode } from "./tuya-common";
+import { attachConfig, deviceLabel, readDevices, type DeviceRef, type TuyaConnection } from "./tuya-common";
 
 interface TuyaStatusDef extends NodeDef {
   timeAs?: string;
@@ -68,10 +68,9 @@ export = function (RED: NodeAPI): void {
     const applySpec = def.applySpec ?? true;
     const devicesType = def.devicesType ?? "msg";
     const devicesValue = def.devices ?? "devices";
-    const specs = new SpecCache();
 
-    const records = async (config: TuyaConfigNode, results: DeviceStatus[], warnings: string[], signal: AbortSignal): Promise<Map<string, ReadingRecord[]>> => {
-      const lookup = applySpec ? await specs.get(config.devices, results.map((r) => r.id), signal) : undefined;
+    const records = async (config: TuyaConnection, results: DeviceStatus[], warnings: string[], signal: AbortSignal): Promise<Map<string, ReadingRecord[]>> => {
+      const lookup = applySpec ? await config.devices.specifications(results.map((r) => r.id), { signal }) : undefined;
       // A device Tuya gives no specification for (2009 ...) still has a status: unscaled, with a warning.
       for (const r of results) {
         const reason = lookup?.failed.get(r.id);

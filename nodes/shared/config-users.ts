@@ -44,7 +44,7 @@ export class ConfigUsers {
   }
 
   /** Pushes a client's state to the users (see the rules above). */
-  update(state: ClientState, platform: "Tuya" | "HOBOlink"): void {
+  update(state: ClientState, platform: "Tuya" | "HOBOlink" | "eGauge"): void {
     const status = statusForState(state, platform, this.t);
     this.pushed.add(status);
     const isError = state.state === "error";

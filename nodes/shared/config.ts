@@ -6,12 +6,18 @@
 import type { Node, NodeAPI } from "node-red";
 import type { ConfigUsers } from "./config-users";
 import { keyedError } from "./i18n";
-import { Status } from "./status";
+import type { Status } from "./status";
 
-export function getConfigNode<T extends Node>(RED: NodeAPI, id: string | undefined, status: Status): T | undefined {
-  const config = id ? (RED.nodes.getNode(id) as T | null) : null;
-  if (!config) status.noConfig();
-  return config ?? undefined;
+/** A config node as flow nodes see it: the connection it assigned (shared/connection.ts). */
+export interface ConfigNodeWith<K> extends Node {
+  connection: K;
+}
+
+/** The connection of the config node with this id, or undefined (and a red ring) when there is none. */
+export function getConnection<K>(RED: NodeAPI, id: string | undefined, status: Pick<Status, "noConfig">): K | undefined {
+  const config = id ? (RED.nodes.getNode(id) as ConfigNodeWith<K> | null) : null;
+  if (!config?.connection) status.noConfig();
+  return config?.connection ?? undefined;
 }
 
 /** The error for a message that reached a node without a usable config node. */
@@ -20,18 +26,18 @@ export function missingConfigError(configType: string): Error {
 }
 
 /**
- * Finds the flow node's config node and registers the node as its user (so connection state is
- * pushed to it); deregisters on close. Without one the node shows a red ring and `require()`
- * throws the missing-config error for each message.
+ * Finds the flow node's config node and registers the node as a user of its connection (so
+ * connection state is pushed to it); deregisters on close. Without one the node shows a red ring
+ * and `require()` throws the missing-config error for each message.
  */
-export function attachConfig<T extends Node & { readonly users: ConfigUsers }>(
+export function attachConfig<K extends { readonly users: ConfigUsers }>(
   RED: NodeAPI,
   node: Node,
   configId: string | undefined,
   status: Status,
   configType: string,
-): { config?: T; require(): T } {
-  const config = getConfigNode<T>(RED, configId, status);
+): { config?: K; require(): K } {
+  const config = getConnection<K>(RED, configId, status);
   if (config) {
     config.users.register(node);
     node.on("close", () => config.users.deregister(node));
@@ -53,7 +59,7 @@ export function positiveSetting(value: unknown): number | undefined {
 
 interface ClosableClient {
   close(): Promise<void>;
-  removeAllListeners(): unknown;
+  removeAllListeners?(): unknown;
 }
 
 /**
@@ -67,7 +73,7 @@ export function closeClientOnClose(node: Node, release: () => ClosableClient | u
     if (!client) return done();
     client.close().then(
       () => {
-        client.removeAllListeners();
+        client.removeAllListeners?.();
         done();
       },
       () => done(),

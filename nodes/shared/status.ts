@@ -92,7 +92,7 @@ export class Status {
 }
 
 /** A client state (both clouds emit the same ones) as a status. */
-export function statusForState(s: ClientState, platform: "Tuya" | "HOBOlink", t: Translate = englishText): NodeStatus {
+export function statusForState(s: ClientState, platform: "Tuya" | "HOBOlink" | "eGauge", t: Translate = englishText): NodeStatus {
   switch (s.state) {
     case "connecting":
       return { fill: "blue", shape: "ring", text: t("common.status.connecting") };

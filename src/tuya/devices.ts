@@ -9,6 +9,7 @@ import { collectLogPages, logPages, type TuyaLogPage, type TuyaLogQuery, type Tu
 import type { TuyaDataPoint, TuyaFunction } from "./model";
 import type { RequestOptions, TuyaApiFamily, TuyaOpenApi } from "./openapi";
 import { FAMILY_PATHS, type FamilyPaths } from "./paths";
+import { SpecificationCache, type SpecLookup } from "./spec-cache";
 import { chunk, isRecord, mapLimit } from "../core/util";
 
 /** Tuya's documented maximum of device ids per batch call. */
@@ -18,6 +19,8 @@ export interface TuyaDevicesOptions {
   family?: TuyaApiFamily;
   /** Batch chunks in flight at once (default 8); the client's per-endpoint pace and concurrency still apply. */
   concurrency?: number;
+  /** How long specifications() keeps a device's spec (default an hour). */
+  specTtlMs?: number;
 }
 
 export interface TuyaFunctionSet {
@@ -75,6 +78,7 @@ export class TuyaDevices {
   private readonly paths: FamilyPaths;
   private readonly concurrency: number;
   private readonly functionCache = new Map<string, Promise<TuyaFunction[]>>();
+  private readonly specCache: SpecificationCache<TuyaSpecification>;
 
   constructor(
     private readonly api: TuyaOpenApi,
@@ -84,6 +88,8 @@ export class TuyaDevices {
     this.paths = FAMILY_PATHS[this.family];
     if (!this.paths) throw new InputError(`Unknown Tuya API family "${String(this.family)}": use iot-03 or smart-home`);
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
+    // Fetched without the asker's signal: other askers may share the fetch (close() still aborts it).
+    this.specCache = new SpecificationCache((id) => this.specification(id), options.specTtlMs);
   }
 
   async status(id: string, opts: RequestOptions = {}): Promise<TuyaDataPoint[]> {
@@ -138,6 +144,14 @@ export class TuyaDevices {
     const res = await this.api.get(this.paths.specification(checkId(id)), undefined, opts);
     const r = isRecord(res.result) ? res.result : {};
     return { ...functionSet(r), status: asArray(r.status) as unknown as TuyaFunction[] };
+  }
+
+  /**
+   * Specifications of many devices from the cache this client keeps (see spec-cache.ts): one
+   * fetch per device however many nodes ask; devices without a spec (2009) listed in `failed`.
+   */
+  specifications(ids: string[], opts: RequestOptions = {}): Promise<SpecLookup<TuyaSpecification>> {
+    return this.specCache.lookup(checkIds(ids), opts.signal);
   }
 
   /** Every device of the project, following last_row_key page by page. */

@@ -20,6 +20,7 @@ export { specValues, type TuyaDataPoint, type TuyaFunction, type TuyaLogEntry, t
 export { normalizeCommands, validateCommands, type TuyaCommand } from "./commands";
 export { LOG_RETENTION_MS, MAX_LOG_PAGE_SIZE, sliceWindow, type TuyaLogQuery, type TuyaLogPage, type TuyaLogResult } from "./logs";
 export { TuyaDevices, MAX_BATCH_IDS, type TuyaDevicesOptions, type TuyaFunctionSet, type TuyaSpecification, type SendCommandOptions } from "./devices";
+export { SpecificationCache, SPEC_TTL_MS, type SpecLookup } from "./spec-cache";
 export { TuyaDeviceManager, type TuyaDeviceSet, type TuyaCommandOutcome } from "./manager";
 export { parseEventTypes, parseLogCodes, TUYA_EVENT_TYPES } from "./log-query";
 export { harvestTuyaLogs, tuyaLogSource, tuyaEntryKey, type TuyaHarvestOptions } from "./harvest";

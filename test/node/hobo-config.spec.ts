@@ -19,7 +19,9 @@ import hoboData from "../../nodes/hobo-data";
 type Flow = Parameters<typeof helper.load>[1];
 /** Flow JSON as written in tests (the helper's type knows only NodeDef properties). */
 const asFlow = (nodes: Record<string, unknown>[]): Flow => nodes as unknown as Flow;
-type ConfigNode = Node & { client: { flavour: string; close(): Promise<void> }; users: { size: number }; flavour?: string };
+type Connection = { client: { flavour: string; close(): Promise<void> }; users: { size: number }; flavour?: string };
+/** The deployed hobo-config's connection (what flow nodes use). */
+const connectionOf = (id: string) => (helper.getNode(id) as Node & { connection: Connection }).connection;
 
 describe("hobo-config node", () => {
   let emu: HoboEmulator;
@@ -47,7 +49,7 @@ describe("hobo-config node", () => {
   it("exposes flavour and users, and creates one client lazily", async () => {
     const requests = emu.stats.requests;
     await load("legacy", legacyCreds());
-    const cfg = helper.getNode("cfg") as ConfigNode;
+    const cfg = connectionOf("cfg");
     assert.equal(cfg.flavour, "legacy");
     assert.equal(cfg.users.size, 0);
     assert.equal(emu.stats.requests, requests, "nothing is requested at deploy");
@@ -73,20 +75,20 @@ describe("hobo-config node", () => {
 
   it("an unknown flavour: flavour undefined and the client getter throws a clear error", async () => {
     await load("soap", { token: "x" });
-    const cfg = helper.getNode("cfg") as ConfigNode;
+    const cfg = connectionOf("cfg");
     assert.equal(cfg.flavour, undefined);
     assert.throws(() => cfg.client, /service "soap" is unknown/);
   });
 
   it("a non-URL endpoint override is refused with a clear error", async () => {
     await helper.load([hoboConfig], asFlow([{ id: "cfg", type: "hobo-config", flavour: "licor", endpoint: "ftp://nope" }]), { cfg: { token: emu.licor.token } });
-    assert.throws(() => (helper.getNode("cfg") as ConfigNode).client, /not an http\(s\) URL/);
+    assert.throws(() => connectionOf("cfg").client, /not an http\(s\) URL/);
   });
 
   describe("plain http only on this machine (tokens must not travel unencrypted)", () => {
     const client = async (endpoint: string) => {
       await helper.load([hoboConfig], asFlow([{ id: "cfg", type: "hobo-config", flavour: "licor", endpoint }]), { cfg: { token: emu.licor.token } });
-      return (helper.getNode("cfg") as ConfigNode).client;
+      return connectionOf("cfg").client;
     };
     for (const endpoint of ["http://hobo.example.org", "http://192.168.1.20:8831", "http://127.0.0.1.example.org", "http://localhost.example.org/v1"]) {
       it(`refuses ${endpoint}, saying to use https`, async () => {
@@ -107,7 +109,7 @@ describe("hobo-config node", () => {
 
   it("closes its client on redeploy", async () => {
     await load("licor", { token: emu.licor.token });
-    const cfg = helper.getNode("cfg") as ConfigNode;
+    const cfg = connectionOf("cfg");
     const client = cfg.client;
     let closed = false;
     const close = client.close.bind(client);

@@ -673,7 +673,7 @@ describe("hobo-data node", function () {
       const flow = flowWith({ loggers: [{ serial: WEATHER }], span: "-4d", output: "window" }, { extra }) as unknown as Record<string, unknown>[];
       Object.assign(flow[1], { concurrency: 1 });
       await helper.load([hoboConfig, hoboData], asFlow(flow), { cfg: credentialsFor("licor") });
-      const cfg = helper.getNode("cfg") as Node & { client: unknown; users: { size: number } };
+      const cfg = (helper.getNode("cfg") as Node & { connection: { client: unknown; users: { size: number } } }).connection;
       assert.equal(cfg.client, cfg.client, "created once, then reused");
       assert.equal(cfg.users.size, 2, "both flow nodes registered");
       emu.faults.setLatency(30);

@@ -55,7 +55,7 @@ describe("tuya-config node", () => {
 
   it("exposes one shared client, its devices, users and a call counter", async () => {
     await helper.load([tuyaConfig, tuyaStatus], statusFlow(), creds());
-    const cfg = helper.getNode("cfg") as unknown as { client: unknown; devices: { list(): Promise<unknown[]> }; users: { size: number }; counterSnapshot(): { total: number } };
+    const cfg = (helper.getNode("cfg") as unknown as { connection: { client: unknown; devices: { list(): Promise<unknown[]> }; users: { size: number }; counterSnapshot(): { total: number } } }).connection;
     assert.equal(cfg.client, cfg.client, "the client is created once");
     assert.equal(cfg.users.size, 1, "the tuya-status node registered as a user");
     const list = await cfg.devices.list();
@@ -91,7 +91,7 @@ describe("tuya-config node", () => {
     const own = lastStatus("n2");
     assert.equal(own?.fill, "red", "n2 shows its own error");
     const states: string[] = [];
-    (helper.getNode("cfg") as unknown as { client: { on(e: "state", fn: (s: { state: string }) => void): void } }).client.on("state", (s) => states.push(s.state));
+    (helper.getNode("cfg") as unknown as { connection: { client: { on(e: "state", fn: (s: { state: string }) => void): void } } }).connection.client.on("state", (s) => states.push(s.state));
     emu.faults.expireTokens();
     const again = new Promise((resolve) => helper.getNode("h1").once("input", resolve));
     helper.getNode("n1").receive({ payload: 1 });

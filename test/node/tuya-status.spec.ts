@@ -239,7 +239,7 @@ describe("tuya-status node", () => {
       assert.ok(all.includes("switch_led") && all.length > 1);
 
       const current = emu.status(id("light")).find((d) => d.code === "switch_led")?.value as boolean;
-      const cfg = helper.getNode("cfg") as unknown as { devices: { sendCommands(id: string, c: { code: string; value: unknown }[]): Promise<boolean> } };
+      const cfg = (helper.getNode("cfg") as unknown as { connection: { devices: { sendCommands(id: string, c: { code: string; value: unknown }[]): Promise<boolean> } } }).connection;
       await cfg.devices.sendCommands(id("light"), [{ code: "switch_led", value: !current }]);
 
       const second = await run();

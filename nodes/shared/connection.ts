@@ -1,0 +1,83 @@
+/**
+ * What a config node owns, as one typed object (the core MQTT broker pattern): the client, made on
+ * first use from the config's settings; the closed guard (a late caller after a redeploy must not
+ * open a client nothing would close); the warn-once logger the client writes to; the users that
+ * get its connection state; and close, wired to the node's close. Config nodes assign one to
+ * `connection` and flow nodes reach everything through it (shared/config.ts attachConfig).
+ */
+import type { Node } from "node-red";
+import type { ClientLogger, ClientState } from "../../src/core/client";
+import { AbortError } from "../../src/core/errors";
+import { closeClientOnClose } from "./config";
+import type { ConfigUsers } from "./config-users";
+
+/** A client a connection can own: closable, and (Tuya, HOBOlink) emitting its connection states. */
+export interface ConnectionClient {
+  close(): Promise<void>;
+  on?(event: "state", listener: (state: ClientState) => void): unknown;
+  removeAllListeners?(): unknown;
+}
+
+export interface ConnectionOptions<C> {
+  /** "tuya-config" / "hobo-config": named in the closed error. */
+  configType: string;
+  /** "Tuya" / "HOBOlink": named in pushed error statuses. */
+  platform: "Tuya" | "HOBOlink" | "eGauge";
+  users: ConfigUsers;
+  /** Makes the client from the config's settings; throws InputError on bad settings. */
+  create: (logger: ClientLogger) => C;
+  /** Called with every state the client emits, after the users got it. */
+  onState?: (state: ClientState) => void;
+}
+
+export class Connection<C extends ConnectionClient> {
+  readonly users: ConfigUsers;
+  /** Writes debug lines to the node and each distinct warning once (they never carry secrets). */
+  readonly logger: ClientLogger;
+  private current?: C;
+  private closed = false;
+  private readonly warned = new Set<string>();
+
+  constructor(
+    private readonly node: Node,
+    private readonly o: ConnectionOptions<C>,
+  ) {
+    this.users = o.users;
+    this.logger = { debug: (text) => node.debug(text), warn: (text) => this.warnOnce(text, text) };
+    closeClientOnClose(node, () => this.release());
+  }
+
+  /** The shared client, made on first use. */
+  get client(): C {
+    if (this.closed) throw new AbortError(`The ${this.o.configType} node was closed (redeploy or stop)`);
+    if (!this.current) {
+      const client = this.o.create(this.logger);
+      client.on?.("state", (state: ClientState) => {
+        this.users.update(state, this.o.platform);
+        this.o.onState?.(state);
+      });
+      this.current = client;
+    }
+    return this.current;
+  }
+
+  /** The client if one was made (no side effect). */
+  peek(): C | undefined {
+    return this.current;
+  }
+
+  /** Warns once per key for the node's lifetime. */
+  warnOnce(key: string, text: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.node.warn(text);
+  }
+
+  /** Refuses new clients and hands over the current one for closing (close handler). */
+  private release(): C | undefined {
+    const client = this.current;
+    this.closed = true;
+    this.current = undefined;
+    return client;
+  }
+}
