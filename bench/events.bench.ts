@@ -61,7 +61,6 @@ async function main(): Promise<void> {
   let sent = 0;
   let t = Date.now();
   let heapMid = 0;
-  let publishedIn = 0;
   while (sent < total) {
     for (let i = 0; i < perTick && sent < total; i++, sent++) {
       const id = ids[sent % ids.length];
@@ -74,7 +73,7 @@ async function main(): Promise<void> {
     const due = start + (sent / RATE) * 1000;
     await sleep(Math.max(0, due - performance.now()));
   }
-  publishedIn = (performance.now() - start) / 1000;
+  const publishedIn = (performance.now() - start) / 1000;
   const deadline = Date.now() + 30_000;
   while (latencies.length < total && Date.now() < deadline) await sleep(20);
   const elapsed = (performance.now() - start) / 1000;
