@@ -11,6 +11,7 @@ import { defaultRegisters, type EgaugeEmulatorRegister } from "./registers";
 import { DEFAULT_LEVELS, Store, type DbLevel } from "./store";
 import { instantXml, showXml } from "./xml";
 import { checkZone } from "./zone";
+import { readTextBody } from "../http-body";
 
 export type EgaugeFault = HoboFault;
 
@@ -253,7 +254,7 @@ export class EgaugeEmulator {
     const api = path.slice(4);
     if (api === "/auth/login") {
       if (req.method !== "POST") return this.send(res, 405, { error: "Method Not Allowed" });
-      const text = await readBody(req);
+      const text = await readTextBody(req);
       this.stats.loginBodies.push(text);
       let body: unknown;
       try {
@@ -337,20 +338,5 @@ export class EgaugeEmulator {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > 65536) {
-        reject(new Error("body too large"));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
 
 export { REALM };

@@ -9,6 +9,7 @@ import { collectRows, countRows, legacyBody, v1Body } from "./observations";
 import { SlidingWindowLimiter, type RateDecision } from "./ratelimit";
 import { defaultStations, extraWeatherStations, formatUtc, parseLenientUtc, resolveStation, type HoboEmulatorStation, type StationModel } from "./stations";
 import { HoboErrorReply, ERROR_DESCRIPTIONS, validateLegacy, validateV1, type DataQuery } from "./validate";
+import { readTextBody } from "../http-body";
 
 export interface HoboEmulatorOptions {
   /** Default 127.0.0.1. */
@@ -99,7 +100,6 @@ export interface HoboEmulatorDescription {
 
 const DEFAULT_SECRET = "7c4a8d09ca3762af61e59520943dc26494f8941b";
 const DEFAULT_LICOR_TOKEN = "Lc7Hq2ZpW9sVb4NmXe6RtY8uKd3JfA5gQw1ZoP0iBn7CvMxS";
-const MAX_BODY = 64 * 1024;
 const MAX_QUERY_LOG = 10_000;
 
 type Route = "token" | "legacy" | "v1" | "admin" | "other";
@@ -112,21 +112,6 @@ function routeOf(path: string): Route {
   return "other";
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error("body too large"));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
 
 export class HoboEmulator {
   readonly legacy: LegacyCredentials;
@@ -423,7 +408,7 @@ export class HoboEmulator {
     }
     let body: string;
     try {
-      body = await readBody(req);
+      body = await readTextBody(req);
     } catch {
       return this.sendJson(res, 400, { error: "invalid_request", error_description: "Request body too large." }, headers);
     }
@@ -535,7 +520,7 @@ export class HoboEmulator {
     if (req.method !== "POST") return reply(404, { error: "not found" });
     let body: Record<string, unknown> = {};
     try {
-      const text = await readBody(req);
+      const text = await readTextBody(req);
       if (text.trim() !== "") body = JSON.parse(text) as Record<string, unknown>;
       if (typeof body !== "object" || body === null) throw new Error("body must be a JSON object");
       switch (path) {
