@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -53,9 +54,21 @@ const settled = (s: NodeStatus | undefined) => (s?.fill === "green" && s.shape =
 describe("the packed tarball (npm pack of a clean clone)", function () {
   this.timeout(300_000);
   let packed: Packed;
+  // Node-RED also loads the node modules installed beside itself (this checkout's dev install, with
+  // node-red-contrib-influxdb), so the InfluxDB examples really write: a stand-in 1.x write endpoint
+  // answers them, as in examples.spec.
+  let influx: Server;
 
-  before(() => {
+  before(async () => {
     packed = packFromCleanClone();
+    influx = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(204).end());
+    });
+    await new Promise<void>((r) => influx.listen(0, "127.0.0.1", r));
+  });
+  after(async () => {
+    await new Promise((r) => influx?.close(r));
   });
 
   it("holds every node, the emulator command and the examples; no tests, maps, TypeScript sources or .d.ts beside the nodes and emulators", () => {
@@ -114,7 +127,7 @@ describe("the packed tarball (npm pack of a clean clone)", function () {
           assert.equal(res.status, 200, `${name} is not offered under Import > Examples`);
           examples.push({ file: `${name}.json`, flow: (await res.json()) as FlowNode[] });
         }
-        const info: EmulatorInfo = { tuya: stack.tuya.describe(), hobo: stack.hobo.describe(), egauge: stack.egauge.describe() };
+        const info: EmulatorInfo = { tuya: stack.tuya.describe(), hobo: stack.hobo.describe(), egauge: stack.egauge.describe(), influx: { hostname: "127.0.0.1", port: (influx.address() as { port: number }).port } };
         const built = buildDemoFlows(examples, info, { fileDir: stack.userDir });
         const from = stack.log.length;
         assert.deepEqual(problems(await deploy(stack, withInlineCredentials(built.flows, built.credentials))), [], "problems logged while deploying");
