@@ -64,13 +64,14 @@ async function snapshot(page: Page, id: string): Promise<EditorNode> {
 }
 
 /** The first node of a type in the workspace (flow nodes, then config nodes), optionally one that an inject node feeds. */
-async function nodeOf(page: Page, type: string, options: { fedByInject?: boolean; feedsDebug?: boolean } = {}): Promise<EditorNode | undefined> {
-  const id = await page.evaluate(({ t, fed, debug }) => {
+async function nodeOf(page: Page, type: string, options: { fedByInject?: boolean; feedsDebug?: boolean; format?: string } = {}): Promise<EditorNode | undefined> {
+  const id = await page.evaluate(({ t, fed, debug, format }) => {
     const { RED } = window as unknown as RedGlobal;
     const candidates = RED.nodes
       .filterNodes({ type: t })
       .filter((n) => !fed || RED.nodes.filterLinks({ target: n }).some((l) => l.source.type === "inject"))
-      .filter((n) => !debug || RED.nodes.filterLinks({ source: n }).some((l) => l.target.type === "debug"));
+      .filter((n) => !debug || RED.nodes.filterLinks({ source: n }).some((l) => l.target.type === "debug"))
+      .filter((n) => !format || (n as unknown as { format?: string }).format === format);
     let found = candidates[0]?.id;
     if (!found && !fed) {
       RED.nodes.eachConfig((n) => {
@@ -79,7 +80,7 @@ async function nodeOf(page: Page, type: string, options: { fedByInject?: boolean
       });
     }
     return found;
-  }, { t: type, fed: Boolean(options.fedByInject), debug: Boolean(options.feedsDebug) });
+  }, { t: type, fed: Boolean(options.fedByInject), debug: Boolean(options.feedsDebug), format: options.format });
   return id ? snapshot(page, id) : undefined;
 }
 
@@ -445,9 +446,11 @@ describe("the editor in a real browser", function () {
     // What the demo's debug nodes show: tuya-status records (device, sensor, value), hobo-data's batch size (payload.length).
     const readings: Record<string, RegExp> = { "tuya-status": /sensor.*value|value.*sensor/, "hobo-data": /payload\.length : number ?[1-9]\d*/ };
     for (const type of ["tuya-status", "hobo-data"]) {
-      // Not every such node feeds a debug node (the Dashboard example's feeds a chart): take one that does.
-      const node = await nodeOf(page, type, { fedByInject: true, feedsDebug: true });
-      assert.ok(node, `the workspace has no ${type} that an inject feeds and that feeds a debug node`);
+      // Not every such node feeds a debug node (the Dashboard example's feeds a chart), and a Tuya
+      // one must send records (the InfluxDB example's sends points): take one that does both.
+      const format = type === "tuya-status" ? "records" : undefined;
+      const node = await nodeOf(page, type, { fedByInject: true, feedsDebug: true, format });
+      assert.ok(node, `the workspace has no ${type} that an inject feeds and that feeds a debug node${format ? ` with ${format}` : ""}`);
       const injectId = await page.evaluate((id) => {
         const { RED } = window as unknown as RedGlobal;
         return RED.nodes.filterLinks({ target: RED.nodes.node(id)! }).find((l) => l.source.type === "inject")?.source.id;
