@@ -6,8 +6,8 @@
  * write only when the server provably did not execute it, and this node never retries.
  */
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
-import { ApiError, InputError, isAbortError } from "../src/core/errors";
-import { commandFailure, commandFailureText, commandOutcome, normalizeCommands, validateCommands, type TuyaCommand, type TuyaDevices } from "../src/tuya";
+import { InputError, isAbortError } from "../src/core/errors";
+import { commandOutcome, normalizeCommands, validateCommands, withCommandOutcome, type CommandOutcome, type TuyaCommand, type TuyaDevices } from "../src/tuya";
 import { mapLimit } from "../src/core";
 import { errorDetails, evaluate, handleInput } from "./shared/input";
 import { inputError, localized, translator, type Translate } from "./shared/i18n";
@@ -27,15 +27,12 @@ interface TuyaCommandDef extends NodeDef {
   validate?: boolean;
 }
 
-/** Whether a failed device ran the commands: Tuya said no, or the answer never came. */
-type Outcome = "not executed" | "unknown";
-
 /** One device's part of msg.payload. */
 interface DeviceResult {
   id: string;
   name?: string;
   success: boolean;
-  error?: Record<string, unknown> & { message: string; outcome: Outcome };
+  error?: Record<string, unknown> & { message: string; outcome: CommandOutcome };
 }
 
 // The client's limiter bounds the rate; this bounds how many devices wait on it at once.
@@ -51,21 +48,12 @@ function named(ref: DeviceRef): string {
   return ref.name ? `${ref.name} (${ref.id})` : ref.id;
 }
 
-/** The same error, saying what happened and claiming no more than is known (src/tuya/outcome.ts). */
-function withOutcome(err: unknown): Error {
-  if (!(err instanceof ApiError) || commandFailure(err) === "not-sent") return err instanceof Error ? err : new Error(String(err));
-  const { platform, status, code, serviceMessage, requestId, method, path, hint } = err;
-  const text = commandFailureText(err);
-  return new ApiError({ platform, status, code, serviceMessage, requestId, method, path, hint, message: commandFailure(err) === "refused" && hint ? `${text} (${hint})` : text });
-}
-
 export = function (RED: NodeAPI): void {
   function TuyaCommand(this: Node, def: TuyaCommandDef): void {
     RED.nodes.createNode(this, def);
     const t = translator(RED);
     const status = new Status(this, t);
     const attached = attachConfig(RED, this, def.tuya, status);
-    // Each device's specification (its functions with types, ranges and enums), fetched once per node.
     // The editor's defaults, for nodes imported without these properties.
     const devicesType = def.devicesType ?? "msg";
     const devicesValue = def.devices ?? "devices";
@@ -117,7 +105,7 @@ export = function (RED: NodeAPI): void {
         return { result: { ...base, success: false, error: { ...errorDetails(err), message: err.message, outcome: "not executed" } }, err };
       } catch (caught) {
         if (signal.aborted && isAbortError(caught)) throw caught;
-        const err = localized(withOutcome(caught), t);
+        const err = localized(withCommandOutcome(caught), t);
         return { result: { ...base, success: false, error: { ...errorDetails(err), message: err.message, outcome: commandOutcome(caught) } }, err };
       }
     };

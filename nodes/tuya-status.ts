@@ -5,7 +5,7 @@
  */
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import { isOutputFormat, type OutputFormat, type ReadingRecord } from "../src/core/records";
-import { statusToRecords, type TuyaDataPoint } from "../src/tuya";
+import { onlyChanged, statusToRecords, type LastValues, type TuyaDataPoint } from "../src/tuya";
 import { contextGet, contextSet } from "./shared/context";
 import { handleInput } from "./shared/input";
 import { formatMessages, withParts, timeSetting } from "./shared/output";
@@ -36,27 +36,6 @@ interface DeviceStatus {
   info?: Record<string, unknown>;
 }
 
-/** Last seen value (as JSON text) per device and data-point code, for report by exception. */
-type LastValues = Record<string, Record<string, string>>;
-const LAST_VALUES_KEY = "lastValues";
-
-/** Keeps only the data points whose value differs from the last poll, and updates the memory. */
-function onlyChanged(results: DeviceStatus[], last: LastValues): DeviceStatus[] {
-  const out: DeviceStatus[] = [];
-  for (const r of results) {
-    const seen = { ...(last[r.id] ?? {}) };
-    const changed = r.status.filter((dp) => {
-      const text = JSON.stringify(dp.value) ?? "null";
-      const differs = seen[dp.code] !== text;
-      seen[dp.code] = text;
-      return differs;
-    });
-    last[r.id] = seen;
-    if (changed.length > 0) out.push({ ...r, status: changed });
-  }
-  return out;
-}
-
 export = function (RED: NodeAPI): void {
   function TuyaStatus(this: Node, def: TuyaStatusDef): void {
     RED.nodes.createNode(this, def);
@@ -68,6 +47,7 @@ export = function (RED: NodeAPI): void {
     const applySpec = def.applySpec ?? true;
     const devicesType = def.devicesType ?? "msg";
     const devicesValue = def.devices ?? "devices";
+    const LAST_VALUES_KEY = "lastValues";
 
     const records = async (config: TuyaConnection, results: DeviceStatus[], warnings: string[], signal: AbortSignal): Promise<Map<string, ReadingRecord[]>> => {
       const lookup = applySpec ? await config.devices.specifications(results.map((r) => r.id), { signal }) : undefined;

@@ -44,4 +44,5 @@ export {
   type TuyaEventType,
   type MqEnvironment,
 } from "./events";
-export { commandFailure, commandFailureText, commandOutcome, type CommandFailure, type CommandOutcome } from "./outcome";
+export { commandFailure, commandFailureText, commandOutcome, withCommandOutcome, type CommandFailure, type CommandOutcome } from "./outcome";
+export { onlyChanged, type LastValues } from "./changes";

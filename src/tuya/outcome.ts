@@ -40,3 +40,11 @@ export function commandFailureText(err: unknown): string {
       return err instanceof Error ? err.message : String(err);
   }
 }
+
+/** The same error, its message saying what happened and claiming no more than is known (Tuya's hint kept for a refusal). */
+export function withCommandOutcome(err: unknown): Error {
+  if (!(err instanceof ApiError) || commandFailure(err) === "not-sent") return err instanceof Error ? err : new Error(String(err));
+  const { platform, status, code, serviceMessage, requestId, method, path, hint } = err;
+  const text = commandFailureText(err);
+  return new ApiError({ platform, status, code, serviceMessage, requestId, method, path, hint, message: commandFailure(err) === "refused" && hint ? `${text} (${hint})` : text });
+}
