@@ -2,7 +2,8 @@
 // (station seed, quantity, timestamp), built from smooth functions of time (season, day, weather
 // systems as interpolated hash noise) plus per-timestamp hash noise. No Math.random and no
 // sequential state, so any window can be generated directly and repeats are byte-identical.
-import { DEAD_VALUE, type ChannelModel, type Quantity, type StationModel } from "./stations";
+import type { ChannelModel, StationModel } from "./station-model";
+import { DEAD_VALUE, type Quantity } from "./stations";
 
 const TAU = Math.PI * 2;
 const DAY = 86400;

@@ -1,7 +1,8 @@
 // Rows of a time-frame query and their JSON: only the timestamps of the window are visited and
 // at most limit+1 rows are built, so a capped answer costs O(limit) whatever the window size.
 import { siValue, toUs } from "./generator";
-import { DEAD_VALUE, type ChannelModel, type StationModel } from "./stations";
+import type { ChannelModel, StationModel } from "./station-model";
+import { DEAD_VALUE } from "./stations";
 
 export interface Row {
   station: StationModel;

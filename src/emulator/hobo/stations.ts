@@ -1,6 +1,6 @@
 // Station fixtures for the HOBOlink emulator (reference §10): the public station/channel types,
-// the three default stations, generated extra weather stations, and the resolved internal model
-// (times parsed to epoch seconds, JSON fragments precomputed) the row generator works from.
+// the three default stations and generated extra weather stations (station-model.ts resolves
+// them into the model the row generator works from).
 
 /** What the value generator produces for a channel. Inferred from `type` when not given. */
 export type Quantity =
@@ -87,7 +87,7 @@ export interface HoboEmulatorStation {
 
 export const DEAD_VALUE = -888.88;
 
-const DAY = 86400;
+export const DAY = 86400;
 
 /** "yyyy-MM-dd HH:mm:ss" for epoch seconds (UTC). */
 export function formatUtc(sec: number): string {
@@ -195,117 +195,4 @@ export function extraWeatherStations(count: number, nowMs: number): HoboEmulator
     });
   }
   return out;
-}
-
-const QUANTITY_BY_TYPE: Record<string, Quantity> = {
-  temperature: "temperature",
-  "air temperature": "temperature",
-  rh: "rh",
-  "dew point": "dewPoint",
-  "solar radiation": "solarRadiation",
-  rain: "rain",
-  "wind speed": "windSpeed",
-  "gust speed": "gustSpeed",
-  "wind direction": "windDirection",
-  wetness: "wetness",
-  battery: "battery",
-  "water level": "waterLevel",
-  "water temperature": "waterTemperature",
-  "barometric pressure": "barometricPressure",
-  pressure: "barometricPressure",
-  "diff pressure": "diffPressure",
-  "differential pressure": "diffPressure",
-};
-
-export function inferQuantity(type: string): Quantity {
-  return QUANTITY_BY_TYPE[type.trim().toLowerCase()] ?? "generic";
-}
-
-/** A channel with everything the hot loop needs precomputed. */
-export interface ChannelModel {
-  readonly sensorSn: string;
-  readonly sensorKey: number;
-  readonly type: string;
-  readonly siUnit: string;
-  readonly usUnit: string;
-  readonly quantity: Quantity;
-  readonly dead: boolean;
-  /** Replacement: from `replacedFromSec` on, report `newSensorSn` / `newSensorKey`. */
-  readonly replacedFromSec: number;
-  readonly newSensorSn: string;
-  readonly newSensorKey: number;
-  readonly scale?: { readonly unit: string; readonly factor: number; readonly offset: number; readonly type: string };
-}
-
-export interface GapModel {
-  readonly startSec: number;
-  readonly endSec: number;
-  readonly sensorSn?: string;
-}
-
-export interface StationModel {
-  readonly serial: string;
-  readonly name: string;
-  readonly kind: string;
-  readonly intervalSec: number;
-  readonly unitSystem: "SI" | "US";
-  readonly owned: boolean;
-  readonly sinceSec: number;
-  readonly gaps: readonly GapModel[];
-  readonly channels: readonly ChannelModel[];
-  /** 32-bit seed from the serial: per-station phases and noise. */
-  readonly seed: number;
-}
-
-/** FNV-1a, for turning serials into seeds. */
-export function hashString(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-function scaleOf(serial: string, c: HoboEmulatorChannel, sc: HoboEmulatorScaling): NonNullable<ChannelModel["scale"]> {
-  const offset = sc.offset ?? 0;
-  if (!sc.unit || !Number.isFinite(sc.factor) || !Number.isFinite(offset)) throw new Error(`Station ${serial}, channel ${c.sensorSn}: scaling needs a unit and a finite factor (and offset)`);
-  return { unit: sc.unit, factor: sc.factor, offset, type: sc.type ?? c.type };
-}
-
-export function resolveStation(station: HoboEmulatorStation, nowMs: number): StationModel {
-  if (!/^\S+$/.test(station.serial)) throw new Error(`Station serial must be a non-empty token: "${station.serial}"`);
-  if (!Number.isInteger(station.intervalSec) || station.intervalSec <= 0) throw new Error(`Station ${station.serial}: intervalSec must be a positive integer`);
-  const maxKey = station.channels.reduce((m, c) => Math.max(m, c.sensorKey), 0);
-  const rep = station.replacedSensor;
-  const repFrom = rep ? parseLenientUtc(rep.from) : Number.POSITIVE_INFINITY;
-  const channels: ChannelModel[] = station.channels.map((c) => {
-    const replaced = rep !== undefined && rep.sensorSn === c.sensorSn;
-    return {
-      sensorSn: c.sensorSn,
-      sensorKey: c.sensorKey,
-      type: c.type,
-      siUnit: c.siUnit,
-      usUnit: c.usUnit,
-      quantity: c.quantity ?? inferQuantity(c.type),
-      dead: station.deadChannel === c.sensorSn,
-      replacedFromSec: replaced ? repFrom : Number.POSITIVE_INFINITY,
-      newSensorSn: replaced ? rep.newSensorSn : c.sensorSn,
-      newSensorKey: replaced ? (rep.newSensorKey ?? maxKey + 1) : c.sensorKey,
-      scale: c.scaled ? scaleOf(station.serial, c, c.scaled) : undefined,
-    };
-  });
-  const defaultSince = Math.floor(nowMs / 1000 / DAY) * DAY - 400 * DAY;
-  return {
-    serial: station.serial,
-    name: station.name,
-    kind: station.kind,
-    intervalSec: station.intervalSec,
-    unitSystem: station.unitSystem,
-    owned: station.owned ?? true,
-    sinceSec: station.since !== undefined ? parseLenientUtc(station.since) : defaultSince,
-    gaps: (station.gaps ?? []).map((g) => ({ startSec: parseLenientUtc(g.start), endSec: parseLenientUtc(g.end), sensorSn: g.sensorSn })),
-    channels,
-    seed: hashString(station.serial),
-  };
 }
