@@ -54,7 +54,8 @@ export class HoboClientImpl extends EventEmitter implements HoboClient {
     return iterateWindows(plan, {
       fetch: (loggers, start, end, signal) => fetchData(this.transport, this.o.credentials, loggers, start, end, signal),
       sizer,
-      lookahead: this.o.maxConcurrent,
+      lookaheadRows: this.o.lookaheadRows,
+      rowCap: this.o.rowCap,
       logger: this.o.logger,
     });
   }

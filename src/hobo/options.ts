@@ -15,6 +15,12 @@ export const DEFAULT_BASE_URL: Readonly<Record<HoboFlavour, string>> = {
 export const DEFAULT_REQUESTS_PER_MINUTE: Readonly<Record<HoboFlavour, number>> = { licor: 60, legacy: 30 };
 export const MAX_CONCURRENT = 75;
 export const DEFAULT_ROW_CAP = 100_000;
+/**
+ * Rows a streamed query may hold ahead of its reader (a full answer counted per request in
+ * flight): twelve answers, so a month of ten busy loggers goes out at once, and a longer
+ * backfill holds about 150 MB of rows at most however long it is.
+ */
+export const DEFAULT_LOOKAHEAD_ROWS = 1_200_000;
 
 export type HoboCredentials = { flavour: "licor"; token: string } | { flavour: "legacy"; clientId: string; clientSecret: string; userId: string };
 
@@ -26,6 +32,7 @@ export interface ResolvedHoboOptions {
   requestsPerWindow: number;
   windowMs: number;
   maxConcurrent: number;
+  lookaheadRows: number;
   tokenMarginMs: number;
   retry: ClientRetryOptions;
   rowCap: number;
@@ -74,7 +81,9 @@ export function resolveOptions(o: HoboClientOptions): ResolvedHoboOptions {
     timeoutMs: positive(o.timeoutMs, 30_000, "timeoutMs"),
     requestsPerWindow: positive(o.requestsPerMinute, DEFAULT_REQUESTS_PER_MINUTE[o.flavour], "requestsPerMinute"),
     windowMs: positive(o.windowMs, 60_000, "windowMs"),
-    maxConcurrent: Math.min(MAX_CONCURRENT, Math.max(1, Math.floor(positive(o.maxConcurrent, 4, "maxConcurrent")))),
+    // The rate window is the real limit: up to N requests (and never more than the service's 75) may be in flight.
+    maxConcurrent: Math.min(MAX_CONCURRENT, Math.max(1, Math.floor(positive(o.maxConcurrent, MAX_CONCURRENT, "maxConcurrent")))),
+    lookaheadRows: Math.floor(positive(o.lookaheadRows, DEFAULT_LOOKAHEAD_ROWS, "lookaheadRows")),
     tokenMarginMs: o.tokenMarginMs === undefined ? 60_000 : Math.max(0, o.tokenMarginMs),
     retry: { ...o.retry },
     rowCap: Math.floor(positive(o.rowCap, DEFAULT_ROW_CAP, "rowCap")),

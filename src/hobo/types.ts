@@ -27,8 +27,10 @@ export interface HoboClientOptions {
   requestsPerMinute?: number;
   /** Length of the rate window (default 60000; tests scale it down). */
   windowMs?: number;
-  /** Requests in flight at once (default 4, never above 75). */
+  /** Requests in flight at once (default and most 75, the service's limit; the rate window keeps it to N a minute anyway). */
   maxConcurrent?: number;
+  /** Rows a streamed query may hold ahead of its reader, a full answer counted per request in flight (default 1,200,000). */
+  lookaheadRows?: number;
   /** Renew a legacy token this long before it expires (default 60 s, as bestlab). */
   tokenMarginMs?: number;
   retry?: ClientRetryOptions;

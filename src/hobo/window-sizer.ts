@@ -24,8 +24,6 @@ export class WindowSizer {
   private target: number;
   private readonly targetFill: number;
   private readonly fixedMs?: number;
-  /** True once an answer has been seen (or the length is fixed): windows may then be fetched ahead. */
-  learned: boolean;
 
   constructor(o: WindowSizerOptions) {
     const channels = o.channels && o.channels > 0 ? o.channels : 10;
@@ -34,7 +32,6 @@ export class WindowSizer {
     this.targetFill = o.targetFill;
     this.target = Math.max(1, Math.floor(o.rowCap * o.targetFill));
     this.fixedMs = o.fixedMs && o.fixedMs > 0 ? Math.max(MIN_SPAN_MS, Math.floor(o.fixedMs)) : undefined;
-    this.learned = this.fixedMs !== undefined;
   }
 
   /** Window length in ms (whole seconds) for a request covering `loggers` loggers. */
@@ -47,7 +44,6 @@ export class WindowSizer {
   /** Learns from an answer: `rows` rows for `loggers` loggers over `spanMs`. */
   observe(loggers: number, spanMs: number, rows: number): void {
     if (this.fixedMs !== undefined) return;
-    this.learned = true;
     const observed = rows / (Math.max(1, loggers) * Math.max(MIN_SPAN_MS, spanMs));
     this.rate = observed >= this.rate ? observed : Math.max(observed, this.rate / MAX_GROWTH);
   }

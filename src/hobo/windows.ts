@@ -6,14 +6,17 @@
  * Each span is fetched for every logger group (at most 10 loggers per request). An answer that
  * still comes back cut (max_results) becomes a window of its own up to the second before its last
  * timestamp, and the span resumes at that timestamp, inclusive, because the cap may fall inside
- * one timestamp's rows (the partial timestamp is asked again; rows are de-duplicated). Windows are handed on as they arrive, and up to
- * `lookahead` spans are fetched ahead, so a year of data streams without being held in memory.
+ * one timestamp's rows (the partial timestamp is asked again; rows are de-duplicated). Windows are handed on as they arrive, and spans
+ * are fetched ahead as far as a budget of rows allows (RowBudget), so a year of data streams in
+ * bounded memory while the first windows still go out together.
  */
 import type { ClientLogger } from "../core/client";
 import { ApiError } from "../core/errors";
 import { parseHoboTimestamp, toHoboUtc } from "../core/time";
 import { sortUnique } from "./dedupe";
 import { linkSignals } from "../core/signals";
+import { Wakeup } from "../core/wakeup";
+import { RowBudget } from "./row-budget";
 import { SpanTask } from "./span-task";
 import type { WindowSizer } from "./window-sizer";
 import type { HoboDataAnswer, HoboRow, HoboWindow } from "./types";
@@ -31,42 +34,71 @@ export interface WindowPlan {
 export interface WindowRunner {
   fetch: DataFetcher;
   sizer: WindowSizer;
-  /** Spans fetched at once (after the first answer has sized them). */
-  lookahead: number;
+  /** Rows that may be held ahead of the reader, counting a full answer per request in flight (see RowBudget). */
+  lookaheadRows: number;
+  /** Rows one answer may hold (the service's cap). */
+  rowCap: number;
   logger: ClientLogger;
 }
 
 type Piece = Omit<HoboWindow, "index">;
 type Emit = (piece: Piece) => void;
 
+/** What a span's fetches need from the reader: the budget, and whether the reader waits for this span now. */
+interface SpanContext {
+  budget: RowBudget;
+  urgent: () => boolean;
+  /** The first request's answer was reserved when the span was started. */
+  reserved: boolean;
+}
+
 export async function* iterateWindows(plan: WindowPlan, run: WindowRunner): AsyncGenerator<HoboWindow> {
   // Leaving the loop early (break, an error) cancels the spans fetched ahead.
   const linked = linkSignals(plan.signal);
+  const changed = new Wakeup();
+  const budget = new RowBudget(run.lookaheadRows, run.rowCap, changed);
   const queue: SpanTask<Piece>[] = [];
   const widest = Math.max(...plan.groups.map((g) => g.length));
   let cursor = plan.startSec;
   let index = 0;
   let head: SpanTask<Piece> | undefined;
+  const startSpan = (group: string[], from: number, end: number) => {
+    const ctx: SpanContext = { budget, urgent: () => task === head && task.buffered === 0, reserved: true };
+    const emit = (emitPiece: Emit) => (p: Piece) => {
+      budget.answered(p.rows.length);
+      emitPiece(p);
+    };
+    const task: SpanTask<Piece> = new SpanTask<Piece>((push) => fetchSpan(group, from, end, linked.signal, run, ctx, emit(push)), changed);
+    queue.push(task);
+  };
   try {
     for (;;) {
-      // One span first, to learn the data rate before fetching ahead with it.
-      const ahead = run.sizer.learned ? Math.max(1, run.lookahead) : 1;
-      while (cursor <= plan.endSec && queue.length + (head ? 1 : 0) < ahead) {
+      // Spans start as far ahead as the row budget allows (the first windows go out together; the
+      // rate limiter spaces them as the service counts); the span the reader needs always starts.
+      while (cursor <= plan.endSec && ((!head && queue.length === 0) || budget.fitsAhead(plan.groups.length))) {
+        budget.reserve(plan.groups.length);
         const end = Math.min(plan.endSec, cursor + run.sizer.spanMs(widest) / 1000 - 1);
-        for (const group of plan.groups) {
-          const from = cursor;
-          queue.push(new SpanTask<Piece>((emit) => fetchSpan(group, from, end, linked.signal, run, emit)));
-        }
+        for (const group of plan.groups) startSpan(group, cursor, end);
         cursor = end + 1;
       }
-      head ??= queue.shift();
-      if (!head) return;
-      const piece = await head.next();
-      if (piece === undefined) head = undefined;
-      else yield { index: index++, ...piece };
+      if (!head) {
+        head = queue.shift();
+        if (!head) return;
+        // A span waiting for the budget may now be the one the reader needs.
+        changed.notify();
+      }
+      const taken = head.take();
+      if (taken === "done") head = undefined;
+      else if (taken === "pending") await changed.wait();
+      else {
+        budget.handedOn(taken.piece.rows.length);
+        yield { index: index++, ...taken.piece };
+      }
     }
   } finally {
     linked.dispose();
+    // Spans waiting for the budget see the cancellation.
+    changed.notify();
   }
 }
 
@@ -85,7 +117,7 @@ function latestTimestamp(rows: readonly HoboRow[]): string | undefined {
  * Fetches [startSec, endSec] for one group, emitting a window per answer. After an answer was cut,
  * the rest of the span goes in pieces sized by what that answer taught (rate and real cap).
  */
-async function fetchSpan(loggers: string[], startSec: number, endSec: number, signal: AbortSignal, run: WindowRunner, emit: Emit): Promise<void> {
+async function fetchSpan(loggers: string[], startSec: number, endSec: number, signal: AbortSignal, run: WindowRunner, ctx: SpanContext, emit: Emit): Promise<void> {
   let from = startSec;
   let resized = false;
   while (from <= endSec) {
@@ -93,7 +125,15 @@ async function fetchSpan(loggers: string[], startSec: number, endSec: number, si
     const toStamp = `${toHoboUtc(new Date(to * 1000))}Z`;
     // The service refuses (or hangs on) end == start; ask for one second more and drop it.
     const requestEnd = Math.max(to, from + 1);
-    const answer = await run.fetch(loggers, new Date(from * 1000), new Date(requestEnd * 1000), signal);
+    if (ctx.reserved) ctx.reserved = false;
+    else await ctx.budget.take(ctx.urgent, signal);
+    let answer: HoboDataAnswer;
+    try {
+      answer = await run.fetch(loggers, new Date(from * 1000), new Date(requestEnd * 1000), signal);
+    } catch (err) {
+      ctx.budget.answered(0);
+      throw err;
+    }
     if (!answer.maxResults) {
       run.sizer.observe(loggers.length, (requestEnd - from + 1) * 1000, answer.rows.length);
       emit(piece(loggers, from, to, requestEnd === to ? answer.rows : answer.rows.filter((r) => r.timestamp <= toStamp), 1));
@@ -107,10 +147,11 @@ async function fetchSpan(loggers: string[], startSec: number, endSec: number, si
     const lastSec = last === undefined ? from : Math.floor(parseHoboTimestamp(last).getTime() / 1000);
     if (lastSec <= from) {
       // One timestamp alone fills the cap: only fewer loggers per request can get past it.
+      ctx.budget.answered(0);
       if (loggers.length === 1) throw truncated(loggers[0], last ?? new Date(from * 1000).toISOString());
       const half = Math.ceil(loggers.length / 2);
-      await fetchSpan(loggers.slice(0, half), from, endSec, signal, run, emit);
-      return fetchSpan(loggers.slice(half), from, endSec, signal, run, emit);
+      await fetchSpan(loggers.slice(0, half), from, endSec, signal, run, ctx, emit);
+      return fetchSpan(loggers.slice(half), from, endSec, signal, run, ctx, emit);
     }
     // Keep the whole timestamps before the cut; the last one may be partial and is asked again.
     const kept = answer.rows.filter((r) => r.timestamp < last! && r.timestamp <= toStamp);

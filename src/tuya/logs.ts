@@ -12,6 +12,7 @@ import type { TuyaLogEntry } from "./model";
 import type { TuyaOpenApi } from "./openapi";
 import type { FamilyPaths } from "./paths";
 import { linkSignals } from "../core/signals";
+import { Wakeup } from "../core/wakeup";
 import { isRecord } from "../core/util";
 
 export interface TuyaLogQuery {
@@ -204,17 +205,6 @@ interface SliceRun {
   pages: TuyaLogPage[];
   started: boolean;
   done: boolean;
-}
-
-/** Wakes everyone waiting; each re-checks what it waits for. */
-class Wakeup {
-  private waiters: (() => void)[] = [];
-  wait(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-  notify(): void {
-    for (const w of this.waiters.splice(0)) w();
-  }
 }
 
 /**

@@ -14,7 +14,7 @@ describe("hobo options", () => {
     assert.equal(legacy.requestsPerWindow, 30);
     assert.deepEqual(legacy.credentials, { flavour: "legacy", clientId: "id", clientSecret: "secret", userId: "26954" });
     assert.equal(legacy.windowMs, 60_000);
-    assert.equal(legacy.maxConcurrent, 4);
+    assert.equal(legacy.maxConcurrent, 75);
     assert.equal(legacy.rowCap, 100_000);
     assert.equal(legacy.targetFill, 0.8);
   });
