@@ -11,6 +11,8 @@ export interface TuyaFault {
   html?: boolean;
   /** Destroy the socket without answering, before the request is handled. */
   drop?: boolean;
+  /** Never answer, without handling the request (a command is NOT executed), until the client gives up or the emulator stops: a timeout. */
+  hang?: boolean;
   /** Handle the request normally (a command IS executed), then destroy the socket unanswered. */
   dropAfterExecute?: boolean;
   /** Handle the request normally but without its page cursor (start_row_key / last_row_key), as a server that lost it: the first page comes back, with the cursor already seen. */
@@ -31,6 +33,8 @@ interface Pending {
 export class FaultQueue {
   private pending: Pending[] = [];
   latencyMs = 0;
+  /** Server clock minus the emulator's clock, settable while running (a server whose clock jumps: 1013 for clients that do not correct). */
+  skewMs = 0;
 
   add(count: number, fault: TuyaFault): void {
     if (count > 0) this.pending.push({ remaining: Math.floor(count), fault: { ...fault } });
@@ -48,5 +52,6 @@ export class FaultQueue {
   clear(): void {
     this.pending = [];
     this.latencyMs = 0;
+    this.skewMs = 0;
   }
 }

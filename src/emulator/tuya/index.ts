@@ -82,6 +82,8 @@ export class TuyaEmulator {
   readonly faults: {
     failNext(count: number, fault: TuyaFault): void;
     setLatency(ms: number): void;
+    /** Moves the server's clock (the `t` it checks requests against and answers with) by ms from now on; clear() resets it. */
+    setClockSkew(ms: number): void;
     expireTokens(): void;
     revokeTokens(): void;
     clear(): void;
@@ -146,6 +148,9 @@ export class TuyaEmulator {
       failNext: (count, fault) => queue.add(count, fault),
       setLatency: (ms) => {
         queue.latencyMs = Math.max(0, ms);
+      },
+      setClockSkew: (ms) => {
+        queue.skewMs = Number.isFinite(ms) ? ms : 0;
       },
       expireTokens: () => tokens.expireAll(),
       revokeTokens: () => tokens.revokeAll(),

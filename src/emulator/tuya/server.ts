@@ -33,6 +33,7 @@ export interface GatewayDeps {
   admin: {
     failNext(count: number, fault: TuyaFault): void;
     setLatency(ms: number): void;
+    setClockSkew(ms: number): void;
     expireTokens(): void;
     revokeTokens(): void;
     clear(): void;
@@ -67,7 +68,8 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 export class Gateway {
-  private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  /** Pending latency waits and hung requests, released on stop. */
+  private readonly timers = new Set<{ timer?: NodeJS.Timeout; resolve: () => void }>();
 
   constructor(private readonly d: GatewayDeps) {}
 
@@ -113,6 +115,7 @@ export class Gateway {
       req.socket.destroy();
       return;
     }
+    if (fault?.hang) return this.hang(req);
     const body = await readBody(req);
     await this.delay(faults.latencyMs);
     if (fault && !fault.dropAfterExecute && !fault.ignoreCursor) return this.answerFault(res, fault);
@@ -135,7 +138,7 @@ export class Gateway {
       return;
     }
     if (!outcome.ok) this.sendError(res, outcome.code, outcome.msg);
-    else this.json(res, 200, { result: outcome.result, success: true, t: this.d.config.serverNow(), tid: tid() });
+    else this.json(res, 200, { result: outcome.result, success: true, t: this.envelopeNow(), tid: tid() });
   }
 
   private process(r: {
@@ -157,7 +160,7 @@ export class Gateway {
     if (clientId !== config.accessId) fail(1005);
     // 2) clock window; the envelope's t lets the client learn the offset
     const t = r.headers("t") ?? "";
-    if (!/^\d{1,16}$/.test(t) || Math.abs(now - Number(t)) > config.timeWindowMs) fail(1013);
+    if (!/^\d{1,16}$/.test(t) || Math.abs(this.envelopeNow() - Number(t)) > config.timeWindowMs) fail(1013);
     // 3) signature over what was actually received; token paths are signed without access_token
     const isToken = TOKEN_PATH.test(r.path);
     const accessToken = r.headers("access_token") ?? "";
@@ -190,6 +193,28 @@ export class Gateway {
     return exec(now);
   }
 
+  /** The server time clients see in `t` and are checked against: the data clock plus an injected skew. */
+  private envelopeNow(): number {
+    return this.d.config.serverNow() + this.d.faults.skewMs;
+  }
+
+  /** Holds the request unanswered until the client gives up (its socket closes) or the emulator stops. */
+  private hang(req: IncomingMessage): Promise<void> {
+    return new Promise((resolve) => {
+      const entry = {
+        resolve: () => {
+          req.socket.destroy();
+          resolve();
+        },
+      };
+      this.timers.add(entry);
+      req.socket.once("close", () => {
+        this.timers.delete(entry);
+        resolve();
+      });
+    });
+  }
+
   private answerFault(res: ServerResponse, fault: TuyaFault): void {
     const f = fault.echoTokens ? { ...fault, msg: `${fault.msg ?? messageFor(fault.code ?? 500)} (session tokens: ${this.d.project.tokens.issued().join(" ")})` } : fault;
     const headers: Record<string, string> = {};
@@ -202,7 +227,7 @@ export class Gateway {
     }
     if (f.httpStatus !== undefined) {
       const code = f.code ?? 500;
-      this.json(res, f.httpStatus, { code, msg: f.msg ?? messageFor(code), success: false, t: this.d.config.serverNow(), tid: tid() }, headers);
+      this.json(res, f.httpStatus, { code, msg: f.msg ?? messageFor(code), success: false, t: this.envelopeNow(), tid: tid() }, headers);
       return;
     }
     const code = f.code ?? 500;
@@ -212,7 +237,7 @@ export class Gateway {
   private sendError(res: ServerResponse, code: number, msg: string): void {
     const s = this.d.stats;
     s.errorsByCode[String(code)] = (s.errorsByCode[String(code)] ?? 0) + 1;
-    this.json(res, 200, { code, msg, success: false, t: this.d.config.serverNow(), tid: tid() });
+    this.json(res, 200, { code, msg, success: false, t: this.envelopeNow(), tid: tid() });
   }
 
   private json(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
@@ -262,6 +287,9 @@ export class Gateway {
       }
       case "POST /_emulator/latency":
         a.setLatency(typeof body.ms === "number" ? body.ms : 0);
+        return ok();
+      case "POST /_emulator/clock":
+        a.setClockSkew(typeof body.skewMs === "number" ? body.skewMs : 0);
         return ok();
       case "POST /_emulator/tokens/expire":
         a.expireTokens();

@@ -62,6 +62,31 @@ describe("tuya emulator: faults, throttling, quota and admin", () => {
     assert.equal(emu.status(plug).find((s) => s.code === "switch_1")!.value, false);
   });
 
+  it("hang holds a request unanswered without executing it until the client gives up; the next one is answered", async () => {
+    emu.faults.failNext(1, { hang: true, path: "/commands" });
+    const body = JSON.stringify({ commands: [{ code: "switch_1", value: false }] });
+    const gaveUp = new AbortController();
+    const hung = fetch(`${emu.url}/v1.0/iot-03/devices/${plug}/commands`, { method: "POST", body, signal: gaveUp.signal });
+    // The hung request is counted on arrival: wait for it, then give up as a client's timeout would.
+    while (emu.stats.inFlight === 0) await new Promise((resolve) => setImmediate(resolve));
+    gaveUp.abort();
+    await assert.rejects(hung);
+    assert.equal(emu.stats.commandsExecuted, 0);
+    assert.equal((await c.post(`/v1.0/iot-03/devices/${plug}/commands`, { commands: [{ code: "switch_1", value: false }] })).success, true);
+    assert.equal(emu.stats.commandsExecuted, 1);
+  });
+
+  it("a clock skew set while running: requests signed with the old time get 1013 and the answer's t shows the server's time", async () => {
+    emu.faults.setClockSkew(30 * 60_000);
+    const r = await c.get(statusPath());
+    assert.equal(r.code, 1013);
+    assert.ok(Math.abs((r.t as number) - (Date.now() + 30 * 60_000)) < 60_000);
+    c.offsetMs = 30 * 60_000;
+    assert.equal((await c.get(statusPath())).success, true);
+    emu.faults.clear();
+    assert.equal((await c.get(statusPath())).code, 1013, "clear() puts the clock back");
+  });
+
   it("latency delays answers but they still arrive; clear() removes pending faults and latency", async () => {
     emu.faults.setLatency(50);
     assert.equal((await c.get(statusPath())).success, true);
@@ -156,6 +181,13 @@ describe("tuya emulator: faults, throttling, quota and admin", () => {
       await admin("/_emulator/latency", { ms: 10 });
       await admin("/_emulator/faults", { count: 3, code: 500 });
       await admin("/_emulator/clear", {});
+      assert.equal((await c.get(statusPath())).success, true);
+    });
+
+    it("POST /_emulator/clock moves the server's clock", async () => {
+      await admin("/_emulator/clock", { skewMs: -3_600_000 });
+      assert.equal((await c.get(statusPath())).code, 1013);
+      await admin("/_emulator/clock", { skewMs: 0 });
       assert.equal((await c.get(statusPath())).success, true);
     });
 
