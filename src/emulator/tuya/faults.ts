@@ -13,6 +13,8 @@ export interface TuyaFault {
   drop?: boolean;
   /** Never answer, without handling the request (a command is NOT executed), until the client gives up or the emulator stops: a timeout. */
   hang?: boolean;
+  /** Expire (the refresh token still works) or revoke (both dead) every token handed out, then handle the request as usual: a token that dies at this request, mid-walk. */
+  tokens?: "expire" | "revoke";
   /** Handle the request normally (a command IS executed), then destroy the socket unanswered. */
   dropAfterExecute?: boolean;
   /** Handle the request normally but without its page cursor (start_row_key / last_row_key), as a server that lost it: the first page comes back, with the cursor already seen. */

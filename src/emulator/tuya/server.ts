@@ -116,9 +116,11 @@ export class Gateway {
       return;
     }
     if (fault?.hang) return this.hang(req);
+    if (fault?.tokens === "expire") this.d.project.tokens.expireAll();
+    if (fault?.tokens === "revoke") this.d.project.tokens.revokeAll();
     const body = await readBody(req);
     await this.delay(faults.latencyMs);
-    if (fault && !fault.dropAfterExecute && !fault.ignoreCursor) return this.answerFault(res, fault);
+    if (fault && !fault.dropAfterExecute && !fault.ignoreCursor && !fault.tokens) return this.answerFault(res, fault);
 
     let outcome: Outcome;
     try {

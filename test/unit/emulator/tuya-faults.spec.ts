@@ -76,6 +76,17 @@ describe("tuya emulator: faults, throttling, quota and admin", () => {
     assert.equal(emu.stats.commandsExecuted, 1);
   });
 
+  it("a tokens fault expires or revokes every token as this request arrives, which is then handled as usual", async () => {
+    emu.faults.failNext(1, { tokens: "expire", path: "/status" });
+    assert.equal((await c.get(`/v1.0/iot-03/devices/${plug}`)).success, true, "another path is not hit");
+    assert.equal((await c.get(statusPath())).code, 1010);
+    assert.equal((await c.refresh()).success, true, "an expired token's refresh still works");
+    assert.equal((await c.get(statusPath())).success, true);
+    emu.faults.failNext(1, { tokens: "revoke" });
+    assert.equal((await c.get(statusPath())).code, 1010);
+    assert.equal((await c.refresh()).success, false, "a revoked pair cannot be refreshed");
+  });
+
   it("a clock skew set while running: requests signed with the old time get 1013 and the answer's t shows the server's time", async () => {
     emu.faults.setClockSkew(30 * 60_000);
     const r = await c.get(statusPath());
