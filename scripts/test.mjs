@@ -1,5 +1,5 @@
 // The whole test gate (npm test): build, lint, type-check, every mocha suite (unit and node
-// suites on Node-RED 4.1 with coverage, node suites again on Node-RED 5.0, the scorecard, the
+// suites on Node-RED 4.1 with coverage, node suites again on Node-RED 5.0, the fault suite on both, the scorecard, the
 // end-to-end suites: examples and demo on a real Node-RED, the editor in chromium when it is
 // installed), then one closing line "N passed, N failed, N skipped".
 import { spawnSync } from "node:child_process";
@@ -25,6 +25,9 @@ run("lint", "npm", ["run", "--silent", "lint"]);
 run("typecheck", "npm", ["run", "--silent", "typecheck"]);
 run("unit + node suites on Node-RED 4.1 (coverage)", npx("c8"), [npx("mocha"), "test/unit/**/*.spec.ts", "test/node/**/*.spec.ts"]);
 run("node suites on Node-RED 5.0", npx("mocha"), ["test/node/**/*.spec.ts"], { NODE_RED_RUNTIME: "node-red-5" });
+// The fault matrix (every emulator fault per node) on both runtimes; the SIGTERM-and-restart case needs the CLI and runs with the end-to-end suites.
+run("fault suite on Node-RED 4.1", npx("mocha"), ["test/fault/**/*.spec.ts"]);
+run("fault suite on Node-RED 5.0", npx("mocha"), ["test/fault/**/*.spec.ts"], { NODE_RED_RUNTIME: "node-red-5" });
 run("scorecard", npx("mocha"), ["test/scorecard/**/*.spec.ts"]);
 // The example-flow and demo specs need no browser; the editor spec skips itself, saying so, without chromium.
 const chromium = process.env.CHROMIUM_PATH || "/usr/bin/chromium";

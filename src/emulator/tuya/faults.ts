@@ -51,6 +51,11 @@ export class FaultQueue {
     return p.fault;
   }
 
+  /** Faults queued and not yet taken (a test proves its fault was met). */
+  get waiting(): number {
+    return this.pending.reduce((n, p) => n + p.remaining, 0);
+  }
+
   clear(): void {
     this.pending = [];
     this.latencyMs = 0;

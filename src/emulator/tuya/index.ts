@@ -86,6 +86,8 @@ export class TuyaEmulator {
     setClockSkew(ms: number): void;
     expireTokens(): void;
     revokeTokens(): void;
+    /** Faults queued by failNext and not met yet. */
+    pending(): number;
     clear(): void;
   };
 
@@ -154,6 +156,7 @@ export class TuyaEmulator {
       },
       expireTokens: () => tokens.expireAll(),
       revokeTokens: () => tokens.revokeAll(),
+      pending: () => queue.waiting,
       clear: () => {
         queue.clear();
         throttle.clear();

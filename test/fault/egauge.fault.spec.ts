@@ -1,0 +1,92 @@
+/**
+ * The fault matrix for egauge-data (matrix.ts): each fault of the meter emulator injected into an
+ * incremental history walk of two registers (three days at one minute: several pages), then the
+ * next run, and a redeploy in the middle of a walk. The minutes of all runs together are every
+ * minute of the period, each once. The meter's clock is frozen.
+ */
+import assert from "node:assert/strict";
+import { useEgaugeEmulator } from "../support/egauge-suite";
+import { recordEmissions } from "../support/emissions";
+import { helper, runtimeName } from "../support/node-red";
+import { loadContextStores, runProbes, usePersistentContext } from "../support/node-runs";
+import { EGAUGE_FAULTS } from "./matrix";
+import { assertGreen, assertOutcome, repeated, runWithProbes, trapUnhandledRejections, type Msg, type Run } from "./support";
+import egaugeConfig from "../../nodes/egauge-config";
+import egaugeData from "../../nodes/egauge-data";
+
+type Flow = Parameters<typeof helper.load>[1];
+const MIN = 60_000;
+const T0 = Math.floor(Date.now() / 3600_000) * 3600_000 - 86_400_000;
+const LOOKBACK_MIN = 3 * 24 * 60;
+
+describe(`fault suite: egauge-data on ${runtimeName}`, function () {
+  this.timeout(60_000);
+  let frozen = T0;
+  const emulator = useEgaugeEmulator({ now: () => frozen });
+  trapUnhandledRejections();
+  const persistentContext = usePersistentContext("egauge-fault-ctx-");
+
+  async function start(): Promise<void> {
+    helper.settings(persistentContext());
+    const flow = [
+      { id: "t1", type: "tab" },
+      // A short timeout: the no-answer fault costs one second.
+      { id: "cfg", type: "egauge-config", name: "Lab meter", meter: emulator().url, tls: "verify", timeout: 1 },
+      { id: "n1", type: "egauge-data", z: "t1", egauge: "cfg", registers: ["Grid", "Solar"], mode: "history", resolution: "60", window: "incremental", lookback: "-3d", store: "file", end: "end", endType: "msg", format: "raw", output: "page", wires: [["h1"]] },
+      ...runProbes(),
+    ];
+    await helper.load([egaugeConfig, egaugeData], flow as unknown as Flow, { cfg: { user: "owner", password: "owner-pass" } });
+    await loadContextStores();
+  }
+
+  /** Every minute of both registers from the look-back before the first run's end to `end`, once. */
+  function assertWhole(runs: Run[], firstEnd: number, end: number): void {
+    const got = runs.flatMap((r) => r.out.flatMap((m) => (m.payload as { register: string; time: Date }[]).map((x) => `${x.register}@${new Date(x.time).getTime()}`)));
+    assert.deepEqual(repeated(got), [], "nothing repeated");
+    for (const reg of ["Grid", "Solar"]) {
+      assert.equal(got.filter((k) => k.startsWith(`${reg}@`)).length, LOOKBACK_MIN + (end - firstEnd) / MIN, `nothing lost: every minute of ${reg}`);
+    }
+  }
+
+  for (const fault of EGAUGE_FAULTS) {
+    it(`${fault.name}: ${fault.expect === "recovers" ? "the walk goes on" : "one clear error"}; with the next run every minute once`, async () => {
+      await start();
+      // A first run holds a token and sets the marks; the faulted run then walks two days.
+      const warmEnd = T0 - 2 * 24 * 60 * MIN;
+      frozen = warmEnd;
+      const warm = await runWithProbes({ end: warmEnd });
+      assertOutcome(warm, "recovers", "warm-up");
+      frozen = T0;
+      fault.inject(emulator());
+      const faulted = await runWithProbes({ end: T0 });
+      assertOutcome(faulted, fault.expect, fault.name);
+      emulator().clearFaults();
+      frozen = T0 + 30 * MIN;
+      const next = await runWithProbes({ end: T0 + 30 * MIN });
+      frozen = T0;
+      assertOutcome(next, "recovers", "the next run");
+      assertWhole([warm, faulted, next], warmEnd, T0 + 30 * MIN);
+    });
+  }
+
+  it("redeploy mid-walk (after the first page was sent), then runs again: every minute once", async () => {
+    await start();
+    const first: Msg[] = [];
+    const sent = new Promise<void>((resolve) =>
+      helper.getNode("h1").on("input", (m: Msg) => {
+        first.push(m);
+        resolve();
+      }),
+    );
+    helper.getNode("n1").receive({ end: T0 } as never);
+    await sent;
+    recordEmissions(helper);
+    await helper.unload();
+    await start();
+    frozen = T0 + 30 * MIN;
+    const next = await runWithProbes({ end: T0 + 30 * MIN });
+    frozen = T0;
+    assertGreen(next, "the run after the redeploy");
+    assertWhole([{ out: first, errors: 0 }, next], T0, T0 + 30 * MIN);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * What every cell of the fault matrix asserts about a run: the outcome the matrix expects
+ * (recovered in the same run, or exactly one clear error), the node's status, and no rejection
+ * left unhandled anywhere in the process while the suite ran.
+ */
+import assert from "node:assert/strict";
+import type { NodeMessage, NodeStatus } from "node-red";
+import type sinon from "sinon";
+import { helper, statusesOf } from "../support/node-red";
+import { runNode } from "../support/node-runs";
+import type { Expect } from "./matrix";
+
+export type Msg = NodeMessage & Record<string, unknown>;
+
+/** Collects unhandled rejections for the whole suite and fails the test during which one surfaced. */
+export function trapUnhandledRejections(): void {
+  const seen: unknown[] = [];
+  const trap = (reason: unknown) => seen.push(reason);
+  before(() => process.on("unhandledRejection", trap));
+  after(() => process.off("unhandledRejection", trap));
+  afterEach(async () => {
+    // A rejection is reported after the microtask queue drains: let it surface before looking.
+    await new Promise((resolve) => setImmediate(resolve));
+    const found = seen.splice(0);
+    assert.deepEqual(found.map(String), [], "no unhandled rejection");
+  });
+}
+
+export interface Run {
+  out: Msg[];
+  caught?: Msg;
+  /** n1's error() calls during the run. */
+  errors: number;
+  /** n1's last status after the run. */
+  status?: NodeStatus;
+}
+
+/** Sends msg to n1 (run flow of support/node-runs.ts) and collects the run with n1's errors and last status. */
+export async function runWithProbes(msg: Record<string, unknown> = { payload: 1 }): Promise<Run> {
+  const n1 = helper.getNode("n1");
+  const errorsBefore = errorCalls(n1);
+  const result = await runNode<Msg>(msg);
+  // The node's own error() and its status follow done(err) in the same tick.
+  await new Promise((resolve) => setImmediate(resolve));
+  return { ...result, errors: errorCalls(n1) - errorsBefore, status: statusesOf(n1).at(-1) };
+}
+
+function errorCalls(node: unknown): number {
+  const spy = (node as { error: sinon.SinonSpy }).error;
+  return spy.getCalls().filter((c) => c.thisValue === node).length;
+}
+
+export const errorText = (run: Run): string => String((run.caught?.error as { message?: string } | undefined)?.message);
+
+/** The run ended as the matrix says: recovered (no error, green dot) or failed with exactly one clear error (red). */
+export function assertOutcome(run: Run, expect: Expect, label: string): void {
+  if (expect === "recovers") {
+    assert.equal(run.caught, undefined, `${label}: recovered in the same run, but: ${errorText(run)}`);
+    assert.equal(run.errors, 0, `${label}: no error`);
+    assertGreen(run, label);
+    return;
+  }
+  assert.ok(run.caught, `${label}: the run fails with an error a Catch node gets`);
+  assert.equal(run.errors, 1, `${label}: exactly one error`);
+  const text = errorText(run);
+  assert.ok(text.length > 10 && !/\[object Object\]|undefined/.test(text), `${label}: a clear error, not "${text}"`);
+  assert.ok(run.caught.errorDetails, `${label}: msg.errorDetails for the Catch node`);
+  assert.equal(run.status?.fill, "red", `${label}: a red status while failed`);
+}
+
+export function assertGreen(run: Run, label: string): void {
+  assert.deepEqual([run.status?.fill, run.status?.shape], ["green", "dot"], `${label}: the status is green (${JSON.stringify(run.status)})`);
+}
+
+/** Every key once: returns the keys seen more than once (for "nothing repeated"). */
+export function repeated(keys: string[]): string[] {
+  const seen = new Set<string>();
+  return keys.filter((k) => (seen.has(k) ? true : (seen.add(k), false)));
+}
