@@ -5,7 +5,7 @@
  */
 import type { Node, NodeAPI } from "node-red";
 import type { EgaugeClient, EgaugeClientOptions } from "../src/egauge";
-import { attachConfig as attachShared, positiveSetting } from "./shared/config";
+import { attachConfig as attachShared, positiveSetting, totalTimeMs } from "./shared/config";
 import { inputError } from "./shared/i18n";
 import { Connection, type ConnectionOptions } from "./shared/connection";
 import { NotConfiguredError } from "./shared/not-configured";
@@ -34,6 +34,8 @@ export interface EgaugeSettings {
   /** Allow plain http to a meter on the LAN (the password never leaves; the token does). */
   allowHttp?: unknown;
   timeout?: unknown;
+  /** Total time per call in seconds, retries included (default 60). */
+  totalTime?: unknown;
 }
 
 export interface EgaugeCredentials {
@@ -77,6 +79,7 @@ export function clientOptions(settings: EgaugeSettings, creds: EgaugeCredentials
     ca: tls === "ca" ? ca : undefined,
     allowHttp: settings.allowHttp === true || settings.allowHttp === "true",
     timeoutMs: (positiveSetting(settings.timeout) ?? 30) * 1000,
+    maxTotalMs: totalTimeMs(settings.totalTime),
   };
 }
 

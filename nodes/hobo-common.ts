@@ -7,7 +7,7 @@ import type { Node, NodeAPI } from "node-red";
 import { inputError } from "./shared/i18n";
 import { NotConfiguredError } from "./shared/not-configured";
 import type { HoboClient, HoboClientOptions, HoboFlavour } from "../src/hobo";
-import { attachConfig as attachShared, positiveSetting } from "./shared/config";
+import { attachConfig as attachShared, positiveSetting, totalTimeMs } from "./shared/config";
 import { requireSecureTransport } from "../src/core/transport-rule";
 import { Connection, type ConnectionOptions } from "./shared/connection";
 import type { Status } from "./shared/status";
@@ -32,6 +32,8 @@ export interface HoboSettings {
   flavour?: unknown;
   endpoint?: unknown;
   timeout?: unknown;
+  /** Total time per call in seconds, retries included (default 60). */
+  totalTime?: unknown;
   rpm?: unknown;
   concurrency?: unknown;
 }
@@ -71,6 +73,7 @@ export function clientOptions(settings: HoboSettings, creds: HoboCredentials, lo
     flavour,
     baseUrl: endpoint || undefined,
     timeoutMs: (positiveSetting(settings.timeout) ?? 30) * 1000,
+    retry: { maxTotalMs: totalTimeMs(settings.totalTime) },
     requestsPerMinute: positiveSetting(settings.rpm),
     maxConcurrent: positiveSetting(settings.concurrency),
     logger,

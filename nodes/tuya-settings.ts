@@ -7,7 +7,7 @@
 import type { NodeDef } from "node-red";
 import { requireSecureTransport } from "../src/core/transport-rule";
 import type { TuyaApiFamily, TuyaOpenApiOptions } from "../src/tuya";
-import { positiveSetting } from "./shared/config";
+import { positiveSetting, totalTimeMs } from "./shared/config";
 import { inputError } from "./shared/i18n";
 import { NotConfiguredError } from "./shared/not-configured";
 
@@ -18,6 +18,8 @@ export interface TuyaConfigDef extends NodeDef {
   family?: string;
   lang?: string;
   timeout?: string | number;
+  /** Total time per call in seconds, retries included (default 60). */
+  totalTime?: string | number;
   rps?: string | number;
   concurrency?: string | number;
   budget?: string | number;
@@ -68,6 +70,7 @@ export function clientOptions(settings: TuyaConfigDef, creds: TuyaCredentials, l
     family: settings.family === "smart-home" ? "smart-home" : ("iot-03" satisfies TuyaApiFamily),
     lang: settings.lang || "en",
     timeoutMs: (positiveSetting(settings.timeout) ?? 10) * 1000,
+    retry: { maxTotalMs: totalTimeMs(settings.totalTime) },
     requestsPerSecond: positiveSetting(settings.rps),
     maxConcurrent: positiveSetting(settings.concurrency),
     monthlyBudget: positiveSetting(settings.budget),

@@ -57,6 +57,14 @@ export function positiveSetting(value: unknown): number | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
+/** The default of a config's "total time per call" setting, in seconds. */
+export const DEFAULT_TOTAL_TIME_S = 60;
+
+/** A config's "total time per call" (seconds in the dialog) as the clients' maxTotalMs. */
+export function totalTimeMs(value: unknown): number {
+  return (positiveSetting(value) ?? DEFAULT_TOTAL_TIME_S) * 1000;
+}
+
 interface ClosableClient {
   close(): Promise<void>;
   removeAllListeners?(): unknown;

@@ -3,17 +3,25 @@
  * server's Retry-After and an AbortSignal. Written here rather than taken from a library because
  * the ones that fit CommonJS on Node 20 cannot cancel a wait or follow Retry-After.
  * Whether an error may be retried at all is the caller's policy (see retryPolicy below).
+ *
+ * The total time bound (maxTotalMs, a user's setting) covers the whole call: every attempt (its
+ * waits for a token and the rate limit, its request), and the pauses between them. A pause that
+ * would pass it is not taken, and the attempt under way when it passes is cut there (its signal
+ * fires and the call stops waiting), so timeout x attempts never adds up to more than the bound.
  */
-import { AbortError, ApiError, throwIfAborted } from "./errors";
+import { abortable, linkSignals } from "./signals";
+import { AbortError, ApiError, throwIfAborted, type Platform } from "./errors";
 
 export interface RetryOptions {
   /** Total tries including the first (default 4). */
   attempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
-  /** Give up instead of waiting past this much total time (default 60 s). */
+  /** The total time bound of the call, attempts and pauses together (default 60 s). */
   maxTotalMs?: number;
   signal?: AbortSignal;
+  /** Names the service in the error for an attempt the bound cut before any answer. */
+  platform?: Platform;
   /** Decides per error whether another attempt is allowed. */
   shouldRetry: (err: unknown, attempt: number) => boolean;
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
@@ -61,27 +69,84 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+/** Seconds for a message: "2", "2.5", "33". */
+function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
+}
+
+/** "gave up after 3 attempts in 10 s (total time bound 10 s)". */
+export function gaveUpText(attempts: number, elapsedMs: number, boundMs: number): string {
+  return `gave up after ${attempts} attempt${attempts === 1 ? "" : "s"} in ${seconds(elapsedMs)} s (total time bound ${seconds(boundMs)} s)`;
+}
+
+/** The same error (class, code, status and retry safety kept) with a note appended to its message. */
+function noted(err: unknown, note: string): unknown {
+  if (!(err instanceof Error)) return err;
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(err) as object) as Error, err);
+  Object.defineProperty(copy, "message", { value: `${err.message}; ${note}`, writable: true, configurable: true });
+  Object.defineProperty(copy, "stack", { value: err.stack, writable: true, configurable: true });
+  return copy;
+}
+
+/**
+ * Runs fn until it succeeds, the policy refuses another attempt, the attempts are used up or the
+ * total time bound passes. fn gets the attempt number and a signal that fires at the bound (or
+ * when options.signal does): pass it to everything the attempt waits for.
+ */
+export async function withRetry<T>(fn: (attempt: number, signal: AbortSignal) => Promise<T>, options: RetryOptions): Promise<T> {
   const attempts = finite(options.attempts, 4);
   const base = finite(options.baseDelayMs, 500);
   const max = finite(options.maxDelayMs, 15_000);
-  const maxTotal = finite(options.maxTotalMs, 60_000);
+  const bound = Math.max(0, finite(options.maxTotalMs, 60_000));
   const now = options.now ?? Date.now;
   const started = now();
-  for (let attempt = 1; ; attempt++) {
-    throwIfAborted(options.signal);
-    try {
-      return await fn(attempt);
-    } catch (err) {
-      if (attempt >= attempts || !options.shouldRetry(err, attempt)) throw err;
-      const advised = err instanceof ApiError ? err.retryAfterMs : undefined;
-      const delay = Math.min(max, Math.max(advised ?? 0, backoffDelay(attempt, base, max, options.random)));
-      if (now() - started + delay > maxTotal) throw err;
-      options.onRetry?.(err, attempt, delay);
-      await sleep(delay, options.signal);
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), Math.min(bound, MAX_TIMER_MS));
+  const linked = linkSignals(options.signal, deadline.signal);
+  let last: unknown;
+  const gaveUp = (attempt: number) => gaveUpText(attempt, now() - started, bound);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      throwIfAborted(options.signal);
+      let pause: number;
+      try {
+        // Raced against the bound as well, so a call that ignores its signal still ends there.
+        return await abortable(fn(attempt, linked.signal), linked.signal);
+      } catch (err) {
+        if (options.signal?.aborted) throw err;
+        if (deadline.signal.aborted) throw boundPassed(last, gaveUp(attempt), options.platform);
+        // Attempts used up or a refusal: the error as it is; only the bound adds its note.
+        if (attempt >= attempts || !options.shouldRetry(err, attempt)) throw err;
+        const advised = err instanceof ApiError ? err.retryAfterMs : undefined;
+        const delay = Math.min(max, Math.max(advised ?? 0, backoffDelay(attempt, base, max, options.random)));
+        if (now() - started + delay >= bound) throw noted(err, gaveUp(attempt));
+        last = err;
+        pause = delay;
+        options.onRetry?.(err, attempt, delay);
+      }
+      try {
+        await sleep(pause, linked.signal);
+      } catch (err) {
+        if (options.signal?.aborted || !deadline.signal.aborted) throw err;
+        throw boundPassed(last, gaveUp(attempt), options.platform);
+      }
     }
+  } finally {
+    clearTimeout(timer);
+    linked.dispose();
   }
 }
+
+/** The error for an attempt the bound cut: the previous attempt's error with the note, or "no answer". */
+function boundPassed(previous: unknown, note: string, platform: Platform | undefined): unknown {
+  if (previous !== undefined) return noted(previous, note);
+  const text = `no answer within the total time bound: ${note}`;
+  if (!platform) return Object.assign(new Error(text), { name: "TimeBoundError" });
+  // Whether a request that was cut went out is not known, so it is not called unsent.
+  return new ApiError({ platform, code: "ETIMEDOUT", serviceMessage: text, retryable: true, message: `${PLATFORM_NAMES[platform]} ${text}` });
+}
+
+const PLATFORM_NAMES: Record<Platform, string> = { tuya: "Tuya", hobolink: "HOBOlink", egauge: "eGauge" };
 
 /**
  * The safety rule: a read may be repeated on any retryable failure; a write (a Tuya command)

@@ -4,7 +4,7 @@
 // privilege (the token is fine, /auth/rights answers) or a refused login.
 import https from "node:https";
 import type { AxiosInstance, AxiosResponse } from "axios";
-import { ApiError, createHttpClient, destroyHttpClient, parseJsonBody, RateLimiter, retryPolicy, TokenCache, transportError, withRetry } from "../core";
+import { ApiError, createHttpClient, destroyHttpClient, parseJsonBody, RateLimiter, retryPolicy, TokenCache, transportError, withRetry, type RetryOptions } from "../core";
 import { clientNonce, digestHash, isChallenge, tokenLifetimeSec } from "./auth";
 
 export interface EgaugeConnectionOptions {
@@ -27,6 +27,8 @@ export interface EgaugeConnectionOptions {
   timeoutMs?: number;
   /** Retries of a read after a 5xx or network failure (default 2). */
   retries?: number;
+  /** The total time bound of one call, retries included (default 60 s). */
+  maxTotalMs?: number;
   now?: () => number;
 }
 
@@ -131,7 +133,7 @@ export class EgaugeTransport {
    * an ApiError. Reads are retried after 5xx and network trouble.
    */
   async getJson(path: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    return withRetry(() => this.getJsonOnce(path, signal), { attempts: 1 + (this.options.retries ?? 2), baseDelayMs: 200, maxDelayMs: 2000, signal, shouldRetry: retryPolicy(true) });
+    return withRetry((_attempt, bounded) => this.getJsonOnce(path, bounded), this.retryOptions(signal));
   }
 
   private async getJsonOnce(path: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
@@ -168,13 +170,18 @@ export class EgaugeTransport {
   /** GET a non-API path (legacy XML) as text, without a token. */
   async getText(path: string, signal?: AbortSignal): Promise<string> {
     return withRetry(
-      async () => {
-        const res = await this.exchange("GET", path, undefined, undefined, signal);
+      async (_attempt, bounded) => {
+        const res = await this.exchange("GET", path, undefined, undefined, bounded);
         if (res.status !== 200) throw this.unexpected(res, path.split("?")[0], res.status === 401 ? "the meter's site password is on; the legacy XML API's digest login is not supported, use firmware 4.2+ and the JSON API" : "the meter did not answer the legacy XML API");
         return String(res.data);
       },
-      { attempts: 1 + (this.options.retries ?? 2), baseDelayMs: 200, maxDelayMs: 2000, signal, shouldRetry: retryPolicy(true) },
+      this.retryOptions(signal),
     );
+  }
+
+  /** Reads: a few quick retries within the call's total time bound. */
+  private retryOptions(signal: AbortSignal | undefined): RetryOptions {
+    return { attempts: 1 + (this.options.retries ?? 2), baseDelayMs: 200, maxDelayMs: 2000, maxTotalMs: this.options.maxTotalMs, signal, shouldRetry: retryPolicy(true), platform: PLATFORM };
   }
 
   /** Revokes the token on the meter (best effort) and stops the pacing queue. */

@@ -85,7 +85,7 @@ export class HoboTransport {
     const linked = linkSignals(signal, this.closer.signal);
     if (this.state === undefined) this.setState({ state: "connecting" });
     try {
-      const result = await this.withRetry(() => fn(linked.signal), linked.signal, idempotent);
+      const result = await this.withRetry(fn, linked.signal, idempotent);
       this.setState({ state: "connected" });
       return result;
     } catch (err) {
@@ -96,10 +96,12 @@ export class HoboTransport {
     }
   }
 
-  private withRetry<T>(fn: () => Promise<T>, signal: AbortSignal, idempotent = true): Promise<T> {
-    return withRetry(fn, {
+  /** fn gets the signal that also fires at the total time bound. */
+  private withRetry<T>(fn: (signal: AbortSignal) => Promise<T>, signal: AbortSignal, idempotent = true): Promise<T> {
+    return withRetry((_attempt, bounded) => fn(bounded), {
       ...this.o.retry,
       signal,
+      platform: "hobolink",
       shouldRetry: retryPolicy(idempotent),
       onRetry: (err, attempt, delayMs) => this.o.logger.debug(`HOBOlink: ${err instanceof Error ? err.message : String(err)}; retry ${attempt} in ${delayMs} ms`),
     });

@@ -213,9 +213,11 @@ export class TuyaOpenApi extends EventEmitter {
   /** Backoff for transient failures: reads on any retryable error, writes only when not executed. */
   private withBackoff(p: PreparedRequest, idempotent: boolean, signal: AbortSignal): Promise<TuyaResponse> {
     const allowed = retryPolicy(idempotent);
-    return withRetry(() => this.attempt(p, signal), {
+    // The attempt gets the signal that also fires at the total time bound.
+    return withRetry((_attempt, bounded) => this.attempt(p, bounded), {
       ...this.retry,
       signal,
+      platform: "tuya",
       // Token and clock errors already had their one retry inside attempt().
       shouldRetry: (err) => !hasCode(err, TOKEN_CODES) && !hasCode(err, CLOCK_CODE) && allowed(err),
       onRetry: (err, attempt, delayMs) => {
