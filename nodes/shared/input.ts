@@ -7,6 +7,7 @@
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
 import { withoutDeviceSecrets } from "../../src/core/device-secrets";
 import { ApiError, isAbortError, serialisationInputError } from "../../src/core/errors";
+import { asOwner } from "../../src/core/fair";
 import { localized } from "./i18n";
 import { Status } from "./status";
 
@@ -56,7 +57,8 @@ export function handleInput(node: Node, status: Status, handler: (ctx: InputCont
   node.on("input", (msg: NodeMessageInFlow, send: SendFn, done: (err?: Error) => void) => {
     // Device secrets (local_key) never leave a node, whatever the handler put on the message.
     const safeSend: SendFn = (out) => send(cleanOutput(out, skip) as Parameters<SendFn>[0]);
-    handler({ msg, send: safeSend, signal: closing.signal }).then(
+    // Every request the handler causes is this node's: the config's client serves its nodes in turn (src/core/fair.ts).
+    asOwner(node.id, () => handler({ msg, send: safeSend, signal: closing.signal })).then(
       () => done(),
       (failure: unknown) => {
         if (closing.signal.aborted && isAbortError(failure)) return done();

@@ -9,8 +9,13 @@
  * bottleneck: bottleneck's reservoir refills in fixed windows (which lets 2N through around a
  * refill, where a server's sliding window allows N) and its minTime spreads requests evenly
  * (which forbids the bursts a window allows); neither changes its limit per answer.
+ *
+ * Jobs also carry an owner (the flow node that caused them, src/core/fair.ts): among the jobs
+ * whose key may start, the owner served least recently goes first, so the users of one client
+ * take turns instead of one backlog holding up everyone else.
  */
 import { AbortError } from "./errors";
+import { currentOwner, FairTurns } from "./fair";
 
 /** The pace of one key: how long until another start is allowed, and what answers teach it. */
 export interface Gate {
@@ -90,6 +95,7 @@ export interface RateLimitOptions {
 interface Waiting {
   seq: number;
   key: string;
+  owner: string;
   /** Runs the job and settles the caller's promise. */
   run: (gate: Gate) => Promise<void>;
   /** Rejects the caller's promise. */
@@ -102,8 +108,9 @@ export class RateLimiter {
   private readonly maxConcurrent: number;
   private readonly gateFor: (key: string) => Gate;
   private readonly gates = new Map<string, Gate>();
-  /** Waiting jobs per key, each in arrival order; a key's queue is deleted when empty. */
-  private readonly queues = new Map<string, Waiting[]>();
+  /** Waiting jobs per key and owner, each in arrival order; an empty queue is deleted. */
+  private readonly queues = new Map<string, Map<string, Waiting[]>>();
+  private readonly turns = new FairTurns();
   private waiting = 0;
   private running = 0;
   private seq = 0;
@@ -123,8 +130,11 @@ export class RateLimiter {
     this.gateFor = options.gateFor ?? (() => new WindowGate(perWindow > 0 ? perWindow : 0, windowMs));
   }
 
-  /** Runs fn when its key's pace and the concurrency allow; rejects with AbortError if the signal fires first. */
-  schedule<T>(fn: () => Promise<T>, signal?: AbortSignal, key = ""): Promise<T> {
+  /**
+   * Runs fn when its key's pace, the concurrency and its owner's turn allow; rejects with
+   * AbortError if the signal fires first. The owner is the caller's (asOwner) unless given.
+   */
+  schedule<T>(fn: () => Promise<T>, signal?: AbortSignal, key = "", owner = currentOwner()): Promise<T> {
     if (this.stopped) return Promise.reject(new AbortError(CLOSED));
     if (signal?.aborted) return Promise.reject(new AbortError());
     return new Promise<T>((resolve, reject) => {
@@ -137,6 +147,7 @@ export class RateLimiter {
       const entry: Waiting = {
         seq: this.seq++,
         key,
+        owner,
         run: async (gate) => {
           const ticket = gate.started(Date.now());
           let error: unknown;
@@ -156,9 +167,11 @@ export class RateLimiter {
         },
       };
       signal?.addEventListener("abort", onAbort, { once: true });
-      const queue = this.queues.get(key);
+      let byOwner = this.queues.get(key);
+      if (!byOwner) this.queues.set(key, (byOwner = new Map()));
+      const queue = byOwner.get(owner);
       if (queue) queue.push(entry);
-      else this.queues.set(key, [entry]);
+      else byOwner.set(owner, [entry]);
       this.waiting++;
       this.dispatchSoon();
     });
@@ -182,7 +195,7 @@ export class RateLimiter {
     if (this.stopped) return;
     this.stopped = true;
     this.clearTimer();
-    const queued = [...this.queues.values()].flat();
+    const queued = [...this.queues.values()].flatMap((byOwner) => [...byOwner.values()].flat());
     this.queues.clear();
     this.waiting = 0;
     for (const entry of queued) entry.cancel(new AbortError(CLOSED));
@@ -198,11 +211,13 @@ export class RateLimiter {
   }
 
   private remove(entry: Waiting): boolean {
-    const queue = this.queues.get(entry.key);
+    const byOwner = this.queues.get(entry.key);
+    const queue = byOwner?.get(entry.owner);
     const i = queue ? queue.indexOf(entry) : -1;
-    if (!queue || i < 0) return false;
+    if (!byOwner || !queue || i < 0) return false;
     queue.splice(i, 1);
-    if (queue.length === 0) this.queues.delete(entry.key);
+    if (queue.length === 0) byOwner.delete(entry.owner);
+    if (byOwner.size === 0) this.queues.delete(entry.key);
     this.waiting--;
     return true;
   }
@@ -221,7 +236,7 @@ export class RateLimiter {
     }, 0);
   }
 
-  /** Starts every job its key's pace allows, oldest first, up to the concurrency; then waits for the next opening. */
+  /** Starts every job its key's pace allows, owners in turn (then oldest first), up to the concurrency; then waits for the next opening. */
   private dispatch(): void {
     if (this.stopped) return;
     let soonest = Infinity;
@@ -229,13 +244,14 @@ export class RateLimiter {
       const now = Date.now();
       let pick: Waiting | undefined;
       soonest = Infinity;
-      for (const [key, queue] of this.queues) {
+      for (const [key, byOwner] of this.queues) {
         const wait = Math.max(this.pausedUntil - now, (this.keyPausedUntil.get(key) ?? 0) - now, this.gate(key).delay(now));
         if (wait > 0) soonest = Math.min(soonest, wait);
-        else if (!pick || queue[0].seq < pick.seq) pick = queue[0];
+        else for (const [, queue] of byOwner) if (!pick || this.turns.before(queue[0].owner, queue[0].seq, pick.owner, pick.seq)) pick = queue[0];
       }
       if (!pick) break;
       this.remove(pick);
+      this.turns.served(pick.owner);
       this.start(pick);
     }
     if (this.running >= this.maxConcurrent || this.queues.size === 0) soonest = Infinity;
