@@ -41,6 +41,17 @@ function cleanOutput(out: unknown, skip: ReadonlySet<string>): unknown {
   return out === null || out === undefined ? out : withoutDeviceSecrets(out, skip);
 }
 
+/**
+ * Removes device secrets from the input msg itself: Complete and Catch nodes get that object, and
+ * a handler may have put a device's details on it before sending a clean copy.
+ */
+function scrub(msg: Record<string, unknown>, skip: ReadonlySet<string>): void {
+  const clean = withoutDeviceSecrets(msg, skip);
+  if (clean === msg) return;
+  for (const key of Object.keys(msg)) if (!(key in clean)) delete msg[key];
+  Object.assign(msg, clean);
+}
+
 export interface InputOptions {
   /** msg.payload is the service's raw answer and keeps device secrets (tuya-request; its help says so). */
   rawPayload?: boolean;
@@ -54,7 +65,11 @@ export function handleInput(node: Node, status: Status, handler: (ctx: InputCont
   const closing = new AbortController();
   const skip = new Set(options.rawPayload ? ["payload"] : []);
   node.on("close", () => closing.abort());
-  node.on("input", (msg: NodeMessageInFlow, send: SendFn, done: (err?: Error) => void) => {
+  node.on("input", (msg: NodeMessageInFlow, send: SendFn, nodeDone: (err?: Error) => void) => {
+    const done = (err?: Error) => {
+      scrub(msg as Record<string, unknown>, skip);
+      nodeDone(err);
+    };
     // Device secrets (local_key) never leave a node, whatever the handler put on the message.
     const safeSend: SendFn = (out) => send(cleanOutput(out, skip) as Parameters<SendFn>[0]);
     // Every request the handler causes is this node's: the config's client serves its nodes in turn (src/core/fair.ts).

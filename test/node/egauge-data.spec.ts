@@ -6,15 +6,13 @@
  * routes (test connection, register list) that never answer with a secret.
  */
 import assert from "node:assert/strict";
-import type { NodeMessage } from "node-red";
 import { useEgaugeEmulator } from "../support/egauge-suite";
 import { helper } from "../support/node-red";
-import { assertInputErrorBeforeSending, loadContextStores, runNode, runProbes, usePersistentContext } from "../support/node-runs";
-import { recordEmissions } from "../support/emissions";
+import { assertInputErrorBeforeSending, loadContextStores, usePersistentContext } from "../support/node-runs";
+import { probe, probeNodes } from "../support/probe";
 import egaugeConfig from "../../nodes/egauge-config";
 import egaugeData from "../../nodes/egauge-data";
 
-type Msg = NodeMessage & Record<string, unknown>;
 type Flow = Parameters<typeof helper.load>[1];
 type Rec = { time: string; source: string; device: string; sensor: string; name: string; value: number; unit: string; extra: Record<string, unknown> };
 const MIN = 60_000;
@@ -31,11 +29,12 @@ describe("egauge-data node", function () {
       { id: "t1", type: "tab" },
       { id: "cfg", type: "egauge-config", name: "Lab meter", meter: emulator().url, tls: "verify", timeout: 10 },
       { id: "n1", type: "egauge-data", z: "t1", egauge: withConfig ? "cfg" : "", registers: ["Grid", "Solar"], mode: "rates", resolution: "60", window: "relative", span: "-1h", end: "end", endType: "msg", format: "records", output: "all", ...props, wires: [["h1"]] },
-      ...runProbes(),
+      ...probeNodes("n1"),
     ];
     await helper.load([egaugeConfig, egaugeData], flow as unknown as Flow, { cfg: creds });
   }
-  const run = (msg: Record<string, unknown> = { end: frozen }) => runNode<Msg>(msg);
+  const n1 = probe("n1");
+  const run = (msg: Record<string, unknown> = { end: frozen }) => n1.run(msg);
 
   it("rates: one record per register with its unit, named after the meter", async () => {
     await load({ registers: ["Grid", "L1", "Temp"] });
@@ -90,10 +89,10 @@ describe("egauge-data node", function () {
 
   it("without a config node, and with a wrong password or a missing privilege, the error says which", async () => {
     await load({}, undefined, false);
-    assert.match(String(((await run()).caught!.error as Error).message), /No egauge-config/);
+    assert.match(String((await run()).caught?.error.message), /No egauge-config/);
     await helper.unload();
     await load({}, { user: "owner", password: "wrong" });
-    assert.match(String(((await run()).caught!.error as Error).message), /user name and password/);
+    assert.match(String((await run()).caught?.error.message), /user name and password/);
   });
 
   describe("since the last successful run", () => {
@@ -112,7 +111,6 @@ describe("egauge-data node", function () {
         frozen = T0 + i * 5 * MIN;
         if (i === 20) emulator().failNext(3, { status: 500, path: "/api/register" });
         if (i === 40) {
-          recordEmissions(helper);
           await helper.unload();
           await start();
         }

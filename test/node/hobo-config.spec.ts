@@ -4,15 +4,15 @@
  * editor's test route for typed (undeployed) values, which never answers with a secret.
  */
 import assert from "node:assert/strict";
-import type { EventEmitter } from "node:events";
 import type { Request, Response } from "express";
-import type { Node, NodeMessage } from "node-red";
+import type { Node } from "node-red";
 import sinon from "sinon";
 import { HoboEmulator } from "../../src/emulator/hobo";
-import { emissionTranscript, recordEmissions, registerSecrets } from "../support/emissions";
+import { emissionTranscript, registerSecrets } from "../support/emissions";
 import { useHoboEmulator } from "../support/hobo-suite";
 import { startListener, type Listener } from "../support/listener";
-import { helper, statusesOf } from "../support/node-red";
+import { helper } from "../support/node-red";
+import { probe, probeNodes } from "../support/probe";
 import hoboConfig from "../../nodes/hobo-config";
 import hoboData from "../../nodes/hobo-data";
 
@@ -41,7 +41,7 @@ describe("hobo-config node", () => {
     ];
     if (withUser) {
       flow.push({ id: "n1", type: "hobo-data", z: "t1", hobo: "cfg", loggers: [{ serial: "21309641" }], window: "relative", span: "-30m", format: "records", wires: [["h1"]] });
-      flow.push({ id: "h1", type: "helper", z: "t1" });
+      flow.push(...probeNodes("n1"));
     }
     await helper.load([hoboConfig, hoboData], asFlow(flow), { cfg: credentials });
   }
@@ -63,12 +63,12 @@ describe("hobo-config node", () => {
       const requests = emu.stats.requests;
       await load(flavour, {}, true);
       const grey = { fill: "grey", shape: "ring", text: "not configured" };
-      assert.deepEqual(statusesOf(helper.getNode("n1")).at(-1), grey);
-      const n1 = helper.getNode("n1");
-      const failed = new Promise<unknown>((resolve) => (n1 as unknown as EventEmitter).on("call:error", (call: { args: unknown[] }) => resolve(call.args[0])));
-      n1.receive({ payload: 1 } as NodeMessage);
-      assert.match(String(await failed), flavour === "licor" ? /no API token/ : /client id, client secret or user id/);
-      assert.deepEqual(statusesOf(helper.getNode("n1")).at(-1), grey);
+      const n1 = probe("n1");
+      assert.deepEqual(n1.lastStatus(), grey);
+      const { caught } = await n1.run({ payload: 1 });
+      assert.match(String(caught?.error.message), flavour === "licor" ? /no API token/ : /client id, client secret or user id/);
+      assert.deepEqual(n1.errors().length, 1);
+      assert.deepEqual(n1.lastStatus(), grey);
       assert.equal(emu.stats.requests, requests, "nothing was requested");
     });
   }
@@ -117,14 +117,13 @@ describe("hobo-config node", () => {
       closed = true;
       await close();
     };
-    recordEmissions(helper);
     await helper.unload();
     assert.ok(closed, "client.close() was called");
     await load("licor", { token: emu.licor.token });
   });
 
   describe("connection state pushed to the flow nodes that use it", () => {
-    /** Two hobo-data users n1 and n2 of cfg, with their outputs h1, h2 and a Catch node for both. */
+    /** Two hobo-data users n1 and n2 of cfg, with their outputs h1, h4 and the probe's Catch and Complete nodes for both. */
     function twoUsers(flavour: string, n2Name = ""): Record<string, unknown>[] {
       const user = (id: string, out: string, name = "") => ({ id, name, type: "hobo-data", z: "t1", hobo: "cfg", loggers: [{ serial: "21309641" }], window: "relative", span: "-30m", format: "raw", wires: [[out]] });
       return [
@@ -132,35 +131,19 @@ describe("hobo-config node", () => {
         // A high rate limit: the client's pacing would otherwise space these requests seconds apart.
         { id: "cfg", type: "hobo-config", flavour, endpoint: emu.url, rpm: 100000 },
         user("n1", "h1"),
-        user("n2", "h2", n2Name),
-        { id: "h1", type: "helper", z: "t1" },
-        { id: "h2", type: "helper", z: "t1" },
-        { id: "c1", type: "catch", z: "t1", scope: null, uncaught: false, wires: [["hc"]] },
-        { id: "hc", type: "helper", z: "t1" },
+        user("n2", "h4", n2Name),
+        { id: "h4", type: "helper", z: "t1" },
+        ...probeNodes(["n1", "n2"]),
       ];
     }
     const credsFor = (flavour: string) => (flavour === "licor" ? { token: emu.licor.token } : legacyCreds());
     async function loadUsers(flavour: string): Promise<void> {
       await helper.load([hoboConfig, hoboData], asFlow(twoUsers(flavour)), { cfg: credsFor(flavour) });
     }
-    /** Runs user n (1 or 2) to its end: its output or the Catch node. */
-    function runUser(n: 1 | 2): Promise<NodeMessage & { error?: { message: string } }> {
-      return new Promise((resolve) => {
-        const out = helper.getNode(`h${n}`);
-        const caught = helper.getNode("hc");
-        const onOut = (m: NodeMessage) => finish(m);
-        const onCaught = (m: NodeMessage) => finish(m);
-        const finish = (m: NodeMessage) => {
-          out.removeListener("input", onOut);
-          caught.removeListener("input", onCaught);
-          resolve(m);
-        };
-        out.on("input", onOut);
-        caught.on("input", onCaught);
-        helper.getNode(`n${n}`).receive({ payload: 1 } as NodeMessage);
-      });
-    }
-    const last = (id: string) => statusesOf(helper.getNode(id)).at(-1);
+    const users = { 1: probe("n1"), 2: probe("n2", { out: "h4" }) };
+    /** Runs user n (1 or 2) to its end (Complete or Catch). */
+    const runUser = (n: 1 | 2) => users[n].run({ payload: 1 });
+    const last = (id: "n1" | "n2") => users[id === "n1" ? 1 : 2].lastStatus();
 
     it("a node's own bad request (VAL-xxx from the service) leaves the other node's status alone", async () => {
       await loadUsers("licor");
@@ -169,7 +152,7 @@ describe("hobo-config node", () => {
       assert.equal(own?.fill, "green");
       emu.faults.failNext(1, { status: 400, error: "VAL-006", message: "Invalid time range", path: "/v1/data" });
       const failed = await runUser(1);
-      assert.match(String(failed.error?.message), /VAL-006/);
+      assert.match(String(failed.caught?.error.message), /VAL-006/);
       assert.match(String(last("n1")?.text), /VAL-006/);
       assert.equal(last("n2"), own, "n2 still shows its own result");
     });
@@ -204,34 +187,25 @@ describe("hobo-config node", () => {
       await runUser(1);
       // Only n2 changed: Node-RED restarts it, and it registers again with the running config.
       await helper.setFlows(asFlow(twoUsers("licor", "renamed")), "nodes", { cfg: credsFor("licor") });
-      assert.deepEqual(statusesOf(helper.getNode("n2")), [], "nothing replayed while the connection is fine");
+      assert.deepEqual(users[2].statuses(), [], "nothing replayed while the connection is fine");
       emu.faults.failNext(1, { status: 401, path: "/v1/data" });
       await runUser(1);
       await helper.setFlows(asFlow(twoUsers("licor", "again")), "nodes", { cfg: credsFor("licor") });
-      assert.deepEqual(statusesOf(helper.getNode("n2")), [{ fill: "red", shape: "ring", text: "HOBOlink ATH-001" }], "the connection error is replayed");
+      assert.deepEqual(users[2].statuses(), [{ fill: "red", shape: "ring", text: "HOBOlink ATH-001" }], "the connection error is replayed");
     });
   });
 
   describe("advanced settings reach the shared client", () => {
-    /** A hobo-data user of a config with `settings`, a Catch node, and what reaches each. */
-    async function loadUser(settings: Record<string, unknown>, span = "-30m"): Promise<{ run(): Promise<{ out?: NodeMessage; caught?: NodeMessage & { error: { message: string } } }> }> {
+    /** A hobo-data user n1 of a config with `settings`, with the probe's nodes; its probe. */
+    async function loadUser(settings: Record<string, unknown>, span = "-30m") {
       const flow = [
         { id: "t1", type: "tab" },
         { id: "cfg", type: "hobo-config", flavour: "licor", endpoint: emu.url, ...settings },
         { id: "n1", type: "hobo-data", z: "t1", hobo: "cfg", loggers: [{ serial: "21092695" }], window: "relative", span, format: "raw", output: "all", wires: [["h1"]] },
-        { id: "h1", type: "helper", z: "t1" },
-        { id: "c1", type: "catch", z: "t1", scope: ["n1"], uncaught: false, wires: [["h2"]] },
-        { id: "h2", type: "helper", z: "t1" },
+        ...probeNodes("n1"),
       ];
       await helper.load([hoboConfig, hoboData], asFlow(flow), { cfg: { token: emu.licor.token } });
-      return {
-        run: () =>
-          new Promise((resolve) => {
-            helper.getNode("h1").once("input", (m: NodeMessage) => resolve({ out: m }));
-            helper.getNode("h2").once("input", (m: NodeMessage & { error: { message: string } }) => resolve({ caught: m }));
-            helper.getNode("n1").receive({ payload: 1 } as NodeMessage);
-          }),
-      };
+      return probe("n1");
     }
 
     it("timeout: a service that never answers fails after the configured seconds, with a clear error", async function () {
@@ -239,24 +213,18 @@ describe("hobo-config node", () => {
       const user = await loadUser({ timeout: 0.3 });
       emu.faults.failNext(10, { hang: true, path: "/v1/data" });
       const { out, caught } = await user.run();
-      assert.equal(out, undefined);
+      assert.deepEqual(out, []);
       assert.ok(caught, "the failure reaches the Catch node");
       assert.match(caught.error.message, /timed out/);
       assert.ok(emu.stats.byStatus.hung >= 1);
     });
 
     it("concurrency: five polls at once keep to the configured number of requests in flight", async () => {
-      await loadUser({ concurrency: 2, rpm: 100000 });
+      const user = await loadUser({ concurrency: 2, rpm: 100000 });
       emu.faults.setLatency(50);
       emu.stats.reset();
-      const outputs: NodeMessage[] = [];
-      const all = new Promise<void>((resolve) =>
-        helper.getNode("h1").on("input", (m: NodeMessage) => {
-          if (outputs.push(m) === 5) resolve();
-        }),
-      );
-      for (let i = 0; i < 5; i++) helper.getNode("n1").receive({ payload: i } as NodeMessage);
-      await all;
+      const { out, caught, ended } = await user.runAll([0, 1, 2, 3, 4].map((payload) => ({ payload })));
+      assert.deepEqual([out.length, ended, caught], [5, 5, undefined]);
       assert.equal(emu.stats.dataRequests, 5);
       assert.equal(emu.stats.maxInFlight, 2);
     });

@@ -6,17 +6,16 @@
  * request), and closing during a backfill.
  */
 import assert from "node:assert/strict";
-import type { Node, NodeMessage, NodeStatus } from "node-red";
-import type sinon from "sinon";
+import type { Node } from "node-red";
 import { HoboEmulator } from "../../src/emulator/hobo";
-import { recordEmissions, registerSecrets } from "../support/emissions";
+import { registerSecrets } from "../support/emissions";
 import { useExtraHoboEmulator, useHoboEmulator } from "../support/hobo-suite";
 import { helper } from "../support/node-red";
-import { assertCloseStopsRequests, assertInputErrorBeforeSending, loadContextStores, runNode, runProbes, usePersistentContext } from "../support/node-runs";
+import { assertCloseStopsRequests, assertInputErrorBeforeSending, loadContextStores, usePersistentContext } from "../support/node-runs";
+import { probe, probeNodes, type Msg } from "../support/probe";
 import hoboConfig from "../../nodes/hobo-config";
 import hoboData from "../../nodes/hobo-data";
 
-type Msg = NodeMessage & Record<string, unknown>;
 type Flow = Parameters<typeof helper.load>[1];
 /** Flow JSON as written in tests (the helper's type knows only NodeDef properties). */
 const asFlow = (nodes: Record<string, unknown>[]): Flow => nodes as unknown as Flow;
@@ -59,7 +58,8 @@ describe("hobo-data node", function () {
     return flavour === "licor" ? { token: target.licor.token } : { clientId: target.legacy.clientId, clientSecret: target.legacy.clientSecret, userId: target.legacy.userId };
   }
 
-  function flowWith(props: Record<string, unknown>, options: { flavour?: string; withConfig?: boolean; url?: string; extra?: Record<string, unknown>[] } = {}): Flow {
+  /** The flow: n1 (hobo-data) with the probe's nodes for the nodes `probed` (default n1), and `extra` nodes. */
+  function flowWith(props: Record<string, unknown>, options: { flavour?: string; withConfig?: boolean; url?: string; extra?: Record<string, unknown>[]; probed?: string[] } = {}): Flow {
     return asFlow([
       { id: "t1", type: "tab" },
       { id: "cfg", type: "hobo-config", flavour: options.flavour ?? "licor", endpoint: options.url ?? emu.url, rpm: 100000, timeout: 10 },
@@ -79,7 +79,7 @@ describe("hobo-data node", function () {
         ...props,
         wires: [["h1"]],
       },
-      ...runProbes(),
+      ...probeNodes(options.probed ?? ["n1"]),
       ...(options.extra ?? []),
     ]);
   }
@@ -89,11 +89,11 @@ describe("hobo-data node", function () {
     await helper.load([hoboConfig, hoboData], flowWith(props, options), { cfg: options.credentials ?? credentialsFor(flavour) });
   }
 
-  /** Sends msg to n1 and collects what reaches the output until the node is done (or caught). */
-  const run = (msg?: Record<string, unknown>) => runNode<Msg>(msg);
-
-  const statuses = () => (helper.getNode("n1").status as unknown as sinon.SinonSpy).args.map((a) => a[0] as NodeStatus);
-  const warnings = () => (helper.getNode("n1").warn as unknown as sinon.SinonSpy).args.map((a) => String(a[0]));
+  const n1 = probe("n1");
+  /** Sends msg to n1 and collects what reaches the output until the run ends (Complete or Catch). */
+  const run = <M = Msg>(msg?: Record<string, unknown>) => n1.run<M>(msg);
+  const statuses = () => n1.statuses();
+  const warnings = () => n1.warnings();
 
   describe("services and formats", () => {
     for (const flavour of ["licor", "legacy"] as const) {
@@ -101,6 +101,7 @@ describe("hobo-data node", function () {
         await load({ window: "absolute", start: "-3h", end: "-1h" }, { flavour });
         const before = Date.now();
         const { out, caught } = await run();
+        const after = Date.now();
         assert.equal(caught, undefined);
         assert.equal(out.length, 1);
         const payload = out[0].payload as Record<string, unknown>;
@@ -113,7 +114,8 @@ describe("hobo-data node", function () {
         assert.ok(expected > 30, "the window should hold rows");
         assert.equal(list.length, expected);
         assert.equal(new Set(list.map(rowKey)).size, list.length, "no duplicates");
-        assert.ok(Date.parse(hobo.end) <= before - 60 * MIN + 1000);
+        const end = Date.parse(hobo.end);
+        assert.ok(end >= before - 60 * MIN && end <= after - 60 * MIN, "the window ends an hour before the run");
         if (flavour === "legacy") assert.ok("si_value" in list[0] && "us_value" in list[0]);
         else assert.ok("value" in list[0]);
         assert.equal(out[0].topic, "Greenhouse");
@@ -144,7 +146,7 @@ describe("hobo-data node", function () {
         assert.ok(recs.length > 0 && recs.every((r) => check(r.time)), `records: ${JSON.stringify(recs[0])}`);
         await helper.unload();
         await load({ format: "messages", timeAs }, { flavour: "legacy" });
-        const msgs = (await run()).out as unknown as { timestamp: number; record: Rec }[];
+        const msgs = (await run<{ timestamp: number; record: Rec }>()).out;
         assert.ok(msgs.length > 0 && msgs.every((m) => check(m.record.time) && new Date(m.record.time).getTime() === m.timestamp));
       });
     }
@@ -269,7 +271,7 @@ describe("hobo-data node", function () {
       await load({}, { flavour: "soap" });
       const requests = emu.stats.requests;
       const { caught } = await run();
-      assert.match(String((caught?.error as { message: string }).message), /service "soap" is unknown/);
+      assert.match(String(caught?.error.message), /service "soap" is unknown/);
       assert.equal(emu.stats.requests, requests);
     });
 
@@ -277,7 +279,7 @@ describe("hobo-data node", function () {
       await load({}, { flavour: "legacy", credentials: { clientId: "x" } });
       const requests = emu.stats.requests;
       const { caught } = await run();
-      assert.match(String((caught?.error as { message: string }).message), /client id, client secret or user id/);
+      assert.match(String(caught?.error.message), /client id, client secret or user id/);
       assert.equal(emu.stats.requests, requests);
     });
 
@@ -286,7 +288,7 @@ describe("hobo-data node", function () {
       const requests = emu.stats.requests;
       assert.ok(statuses().some((s) => s.text === "no config node" && s.fill === "red"));
       const { caught } = await run();
-      assert.match(String((caught?.error as { message: string }).message), /No hobo-config node is selected/);
+      assert.match(String(caught?.error.message), /No hobo-config node is selected/);
       assert.equal(emu.stats.requests, requests);
     });
 
@@ -294,7 +296,7 @@ describe("hobo-data node", function () {
       await load({}, { credentials: { token: "WrongToken0123456789" } });
       const { out, caught } = await run();
       assert.ok(caught);
-      const details = caught.errorDetails as { code?: string; status?: number; hint?: string; message: string };
+      const details = caught.errorDetails;
       assert.equal(details.code, "ATH-001");
       assert.equal(details.status, 401);
       assert.ok(details.hint, "a hint a person can act on");
@@ -305,14 +307,14 @@ describe("hobo-data node", function () {
     it("a legacy OAuth error (wrong secret) names the OAuth code", async () => {
       await load({}, { flavour: "legacy", credentials: { ...credentialsFor("legacy"), clientSecret: "0000000000wrongsecret" } });
       const { caught } = await run();
-      assert.match(String((caught?.errorDetails as { code?: string }).code), /invalid_client|unauthorized_client|ATH/);
+      assert.match(String(caught?.errorDetails.code), /invalid_client|unauthorized_client|ATH/);
     });
 
     it("a validation error (VAL-xxx) from the service reaches the Catch node with its code", async () => {
       emu.faults.failNext(1, { status: 400, error: "VAL-006", message: "Invalid time range", path: "/v1/data" });
       await load({});
       const { out, caught } = await run();
-      assert.equal((caught?.errorDetails as { code?: string }).code, "VAL-006");
+      assert.equal(caught?.errorDetails.code, "VAL-006");
       assert.equal(out.length, 0);
     });
   });
@@ -346,7 +348,6 @@ describe("hobo-data node", function () {
     }
 
     async function restart(props: Record<string, unknown>): Promise<void> {
-      recordEmissions(helper);
       await helper.unload();
       await start(props);
     }
@@ -401,13 +402,8 @@ describe("hobo-data node", function () {
       await start({ format: "raw" });
       // Slow answers: without the queue the second poll reads the marks before the first has saved them.
       emu.faults.setLatency(50);
-      const out: Msg[] = [];
-      helper.getNode("h1").on("input", (m: Msg) => out.push(m));
-      let completed = 0;
-      const both = new Promise<void>((resolve) => helper.getNode("h3").on("input", () => ++completed === 2 && resolve()));
-      helper.getNode("n1").receive({ end: t0 } as NodeMessage);
-      helper.getNode("n1").receive({ end: t0 + 10 * MIN } as NodeMessage);
-      await both;
+      const { out, caught, ended } = await n1.runAll([{ end: t0 }, { end: t0 + 10 * MIN }]);
+      assert.deepEqual([ended, caught], [2, undefined]);
       const rows = out.flatMap((m) => (m.payload as { observation_list: Row[] }).observation_list);
       assert.deepEqual(rows.filter((r, i) => rows.findIndex((x) => rowKey(x) === rowKey(r)) !== i).map(rowKey), [], "no reading twice");
       assert.equal(rows.length, emu.expectedRows(GREENHOUSE, utc(t0 - 60 * MIN), utc(t0 + 10 * MIN)), "every reading of both windows");
@@ -671,7 +667,7 @@ describe("hobo-data node", function () {
   describe("one client per config", () => {
     it("a poll overlapping a backfill shares the config's client: one queue, one limit", async () => {
       const extra = [{ id: "n2", type: "hobo-data", z: "t1", hobo: "cfg", loggers: [{ serial: STREAM }], window: "relative", span: "-1h", format: "records", wires: [["h4"]] }, { id: "h4", type: "helper", z: "t1" }];
-      const flow = flowWith({ loggers: [{ serial: WEATHER }], span: "-4d", output: "window" }, { extra }) as unknown as Record<string, unknown>[];
+      const flow = flowWith({ loggers: [{ serial: WEATHER }], span: "-4d", output: "window" }, { extra, probed: ["n1", "n2"] }) as unknown as Record<string, unknown>[];
       Object.assign(flow[1], { concurrency: 1 });
       await helper.load([hoboConfig, hoboData], asFlow(flow), { cfg: credentialsFor("licor") });
       const cfg = (helper.getNode("cfg") as Node & { connection: { client: unknown; users: { size: number } } }).connection;
@@ -679,13 +675,10 @@ describe("hobo-data node", function () {
       assert.equal(cfg.users.size, 2, "both flow nodes registered");
       emu.faults.setLatency(30);
       emu.stats.reset();
-      const polled = new Promise<Msg>((resolve) => helper.getNode("h4").once("input", resolve));
-      const backfill = run();
-      helper.getNode("n2").receive({ payload: 1 } as NodeMessage);
-      const [{ out, caught }, poll] = await Promise.all([backfill, polled]);
-      assert.equal(caught, undefined);
+      const [{ out, caught }, poll] = await Promise.all([run(), probe("n2", { out: "h4" }).one()]);
+      assert.deepEqual([caught, poll.caught], [undefined, undefined]);
       assert.ok(out.length >= 1);
-      assert.ok((poll.payload as Rec[]).length > 0);
+      assert.ok((poll.out?.payload as Rec[]).length > 0);
       assert.ok(emu.stats.dataRequests >= 2);
       assert.equal(emu.stats.maxInFlight, 1, "the config's concurrency 1 holds across both nodes");
       assert.equal(emu.stats.byStatus["429"] ?? 0, 0);

@@ -13,9 +13,10 @@ import { join, resolve } from "node:path";
 import type { NodeMessage } from "node-red";
 import { HoboEmulator } from "../../src/emulator/hobo";
 import { TuyaEmulator } from "../../src/emulator/tuya";
-import { registerSecrets } from "../support/emissions";
+import { registerDeviceKeys, registerSecrets } from "../support/emissions";
 import { useHoboEmulator } from "../support/hobo-suite";
 import { helper, runtimeModule } from "../support/node-red";
+import { probe } from "../support/probe";
 import hoboConfig from "../../nodes/hobo-config";
 import hoboData from "../../nodes/hobo-data";
 import tuyaCommand from "../../nodes/tuya-command";
@@ -179,7 +180,9 @@ describe("hobo example flows", function () {
   });
 
   it("threshold to a Tuya plug: a HOBO reading past the threshold switches the plug through the Tuya cloud", async () => {
-    const tuya = new TuyaEmulator();
+    // The Tuya emulator's clock stands still, as in the Tuya node specs (tuya-suite.ts).
+    const tuyaNow = Date.now();
+    const tuya = new TuyaEmulator({ now: () => tuyaNow });
     cleanups.push(() => tuya.stop());
     await tuya.start();
     const flow = example("HOBO temperature switches a Tuya plug.json");
@@ -200,18 +203,12 @@ describe("hobo example flows", function () {
     const modules = [hoboConfig, hoboData, tuyaConfig, tuyaCommand, ...CORE.map(core)] as Parameters<typeof helper.load>[0];
     await helper.load(modules, flow as unknown as Flow, { [ids("hobo-config")]: { token: emu.licor.token }, [ids("tuya-config")]: { accessId: tuya.accessId, accessSecret: tuya.accessSecret } });
     registerSecrets(tuya.accessSecret, ...tuya.issuedTokens());
+    registerDeviceKeys(...tuya.localKeys());
     // tuya-command's status ends green once the plug took the command, red when it failed.
-    const node = helper.getNode(command.id) as unknown as import("node:events").EventEmitter;
-    const answered = new Promise<void>((resolvePromise, reject) => {
-      // Node-RED's Node handles `once` oddly next to other listeners: plain `on`.
-      node.on("call:status", (call: { args: [{ fill?: string; shape?: string; text?: string }] }) => {
-        const [status] = call.args;
-        if (status.fill === "green" && status.shape === "dot") resolvePromise();
-        if (status.fill === "red") reject(new Error(`tuya-command failed: ${String(status.text)}`));
-      });
-    });
+    const answered = probe(command.id).status((s) => (s.fill === "green" && s.shape === "dot") || s.fill === "red");
     helper.getNode(ids("hobo-data")).receive({ payload: Date.now() } as NodeMessage);
-    await answered;
+    const status = await answered;
+    assert.equal(status.fill, "green", `tuya-command failed: ${String(status.text)}`);
     assert.equal(tuya.status(plug).find((s) => s.code === "switch_1")?.value, false, "the plug was switched");
     assert.ok(tuya.stats.commandsExecuted >= 1);
     registerSecrets(...tuya.issuedTokens());

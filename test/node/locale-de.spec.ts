@@ -9,18 +9,16 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import type { NodeAPI, NodeMessage, NodeStatus } from "node-red";
-import type sinon from "sinon";
+import type { NodeAPI } from "node-red";
 import type { TuyaEmulator } from "../../src/emulator/tuya";
 import { MODULE } from "../../nodes/shared/i18n";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaLog from "../../nodes/tuya-log";
 import tuyaStatus from "../../nodes/tuya-status";
-import { firstMessage, helper, runtimeModule } from "../support/node-red";
+import { runtimeModule } from "../support/node-red";
+import { probe } from "../support/probe";
 import { loadTuyaFlow, useTuyaEmulator } from "../support/tuya-suite";
 
-/** What a Catch node gets: msg.error.message is the error's name and message ("InputError: ..."). */
-type Msg = NodeMessage & { error?: { message?: string } };
 type NodeModule = (RED: NodeAPI) => void;
 
 interface RuntimeI18n {
@@ -63,8 +61,10 @@ describe("the nodes in a German runtime (lang de)", () => {
       mod(RED);
     };
 
-  const statusTexts = () => (helper.getNode("n1").status as unknown as sinon.SinonSpy).args.map((a) => String((a[0] as NodeStatus).text ?? ""));
-  const run = (msg: Record<string, unknown>) => firstMessage<Msg>(helper.getNode("h1"), helper.getNode("h2"), () => helper.getNode("n1").receive(msg as NodeMessage));
+  const n1 = probe("n1");
+  const statusTexts = () => n1.statusTexts();
+  /** The run's message, or what its Catch node got (msg.error.message is the error's name and message, "InputError: ..."). */
+  const run = (msg: Record<string, unknown>) => n1.one(msg);
 
   it("the catalogs answer in German through Node-RED's i18n", () => {
     assert.equal(i18n._(`${MODULE}/tuya-status:tuya-status.label.devices`), "Geräte");
@@ -74,7 +74,7 @@ describe("the nodes in a German runtime (lang de)", () => {
   it("tuya-status shows German statuses while and after polling", async () => {
     await loadTuyaFlow(emu, [german(tuyaConfig), german(tuyaStatus)], { type: "tuya-status", format: "raw", devicesType: "msg", devices: "devices" });
     const { out, caught } = await run({ devices: [emu.devices[0].id, emu.devices[1].id] });
-    assert.equal(caught, undefined, caught?.error?.message);
+    assert.equal(caught, undefined, caught?.error.message);
     assert.ok(out);
     const texts = statusTexts();
     assert.ok(texts.includes("Status von 2 Geräten"), `requesting status in German: ${JSON.stringify(texts)}`);
@@ -85,7 +85,7 @@ describe("the nodes in a German runtime (lang de)", () => {
     await loadTuyaFlow(emu, [german(tuyaConfig), german(tuyaStatus)], { type: "tuya-status", devicesType: "msg", devices: "devices" });
     const { out, caught } = await run({ devices: "" });
     assert.equal(out, undefined);
-    assert.match(caught?.error?.message ?? "", /^InputError: devices: kein Gerät angegeben; wählen Sie Geräte im Dialog des Nodes aus/);
+    assert.match(caught?.error.message ?? "", /^InputError: devices: kein Gerät angegeben; wählen Sie Geräte im Dialog des Nodes aus/);
     assert.match(statusTexts().at(-1) ?? "", /^devices: kein Gerät/);
   });
 
@@ -93,14 +93,14 @@ describe("the nodes in a German runtime (lang de)", () => {
     await loadTuyaFlow(emu, [german(tuyaConfig), german(tuyaStatus)], { type: "tuya-status", devicesType: "msg", devices: "devices" }, { withConfig: false });
     assert.equal(statusTexts().at(-1), "kein Konfigurations-Node");
     const { caught } = await run({ devices: emu.devices[0].id });
-    assert.match(caught?.error?.message ?? "", /^Error: Kein tuya-config-Node ausgewählt/);
+    assert.match(caught?.error.message ?? "", /^Error: Kein tuya-config-Node ausgewählt/);
   });
 
   it("a Tuya error keeps its code and service text and gets the German hint", async () => {
     await loadTuyaFlow(emu, [german(tuyaConfig), german(tuyaStatus)], { type: "tuya-status", devicesType: "msg", devices: "devices" });
     emu.faults.failNext(1, { code: 1106, msg: "permission deny", path: "/status" });
     const { caught } = await run({ devices: emu.devices[0].id });
-    assert.match(caught?.error?.message ?? "", /^ApiError: Tuya 1106 permission deny: Zugriff verweigert: Das Gerät ist nicht mit diesem Cloud-Projekt verknüpft/);
+    assert.match(caught?.error.message ?? "", /^ApiError: Tuya 1106 permission deny: Zugriff verweigert: Das Gerät ist nicht mit diesem Cloud-Projekt verknüpft/);
     assert.equal(statusTexts().at(-1), "Tuya 1106: permission deny");
   });
 
@@ -110,7 +110,7 @@ describe("the nodes in a German runtime (lang de)", () => {
     const before = emu.stats.requests;
     const { out, caught } = await run({ devices: emu.devices[0].id });
     assert.equal(out, undefined);
-    assert.match(caught?.error?.message ?? "", /^InputError: "gestern" ist als Zeitangabe \(start\) nicht lesbar: Verwenden Sie ein Datum nach ISO 8601/);
+    assert.match(caught?.error.message ?? "", /^InputError: "gestern" ist als Zeitangabe \(start\) nicht lesbar: Verwenden Sie ein Datum nach ISO 8601/);
     assert.equal(emu.stats.requests, before, "nothing was sent");
   });
 });

@@ -5,16 +5,15 @@
  * after a rejected token, both API families, and the editor's functions route.
  */
 import assert from "node:assert/strict";
-import type { NodeMessage, NodeStatus } from "node-red";
 import sinon from "sinon";
 import type { TuyaEmulator } from "../../src/emulator/tuya";
 import { loadTuyaFlow, useTuyaEmulator } from "../support/tuya-suite";
-import { collectUntilDone, helper } from "../support/node-red";
+import { helper } from "../support/node-red";
+import { probe, type CaughtMsg } from "../support/probe";
 import { editorDefaults } from "./tuya-editor-defaults";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaCommand from "../../nodes/tuya-command";
 
-type Msg = NodeMessage & Record<string, unknown>;
 type Result = { id: string; name?: string; success: boolean; error?: { message: string; code?: unknown; outcome: string } };
 
 const COMMANDS = "POST /v1.0/iot-03/devices/{device_id}/commands";
@@ -35,12 +34,12 @@ describe("tuya-command node", () => {
     await loadTuyaFlow(emu, [tuyaConfig, tuyaCommand], { type: "tuya-command", devicesType: "str", commands: "payload", commandsType: "msg", ...props }, { withConfig, configProps });
   }
 
+  const n1 = probe("n1");
+  /** Sends msg to n1 and collects what reaches the output until the run ends (Complete or Catch). */
+  const run = (msg: Record<string, unknown>) => n1.run(msg);
 
-  /** Sends msg to n1 and collects what reaches the output until the node is done (green dot) or caught. */
-  const run = (msg: Record<string, unknown>) => collectUntilDone<Msg>(helper.getNode("n1"), helper.getNode("h1"), helper.getNode("h2"), msg);
-
-  const errorText = (caught: Msg | undefined) => String((caught?.error as { message?: string } | undefined)?.message);
-  const statusTexts = () => (helper.getNode("n1").status as unknown as sinon.SinonSpy).args.map((a) => String((a[0] as NodeStatus).text ?? ""));
+  const errorText = (caught: CaughtMsg | undefined) => String(caught?.error.message);
+  const statusTexts = () => n1.statusTexts();
 
   it("a new node in the editor takes its commands from the dialog's rows; a flow without the property reads msg.payload (msg.devices, checked)", async () => {
     const d: Record<string, unknown> = { ...editorDefaults("tuya-command"), commands: "payload" };
@@ -50,7 +49,7 @@ describe("tuya-command node", () => {
     const before = commandCalls();
     // Checked against the functions: a wrong type stops it before sending.
     const bad = await run({ [String(d.devices)]: id("plug"), [String(d.commands)]: { switch_1: "yes" } });
-    assert.equal((bad.caught?.errorDetails as { name: string }).name, "InputError");
+    assert.equal(bad.caught?.errorDetails.name, "InputError");
     assert.equal(commandCalls(), before);
     const target = !value(id("plug"), "switch_1");
     const { caught } = await run({ [String(d.devices)]: id("plug"), [String(d.commands)]: { switch_1: target } });
@@ -133,7 +132,7 @@ describe("tuya-command node", () => {
         const { out, caught } = await run({ payload });
         assert.equal(out.length, 0);
         assert.match(errorText(caught), message);
-        assert.equal((caught?.errorDetails as { name: string }).name, "InputError");
+        assert.equal(caught?.errorDetails.name, "InputError");
         assert.equal(commandCalls(), before);
       });
     }
@@ -149,7 +148,7 @@ describe("tuya-command node", () => {
     it("a payload that holds no commands (an inject timestamp) fails before any request", async () => {
       await load({ devices: id("plug") });
       const before = emu.stats.requests;
-      const { caught } = await run({ payload: Date.now() });
+      const { caught } = await run({ payload: 1_700_000_000_000 });
       assert.match(errorText(caught), /msg\.payload: Commands must be a list or an object/);
       assert.equal(emu.stats.requests, before);
     });
@@ -190,7 +189,7 @@ describe("tuya-command node", () => {
     it("with the check off a bad value goes to Tuya, which rejects it (1104)", async () => {
       await load({ devices: id("plug"), validate: false });
       const { caught } = await run({ payload: { switch_1: "yes" } });
-      assert.equal((caught?.errorDetails as { code: unknown }).code, 1104);
+      assert.equal(caught?.errorDetails.code, 1104);
     });
   });
 
@@ -271,7 +270,7 @@ describe("tuya-command node", () => {
       const { out, caught } = await run({ payload: { switch_1: true } });
       assert.equal(out.length, 0);
       assert.match(errorText(caught), /2001/);
-      assert.equal((caught?.errorDetails as { code: number }).code, 2001);
+      assert.equal(caught?.errorDetails.code, 2001);
       assert.equal(caught?.topic, "Garage");
       assert.deepEqual((caught?.payload as Result[]).map((r) => [r.id, r.success]), [[id("offline"), false]]);
       assert.match(statusTexts().at(-1) ?? "", /^Tuya 2001/);
@@ -287,7 +286,7 @@ describe("tuya-command node", () => {
 
     it("without a config node: red ring and an error per message", async () => {
       await load({ devices: id("plug") }, false);
-      assert.ok((helper.getNode("n1").status as unknown as sinon.SinonSpy).calledWith({ fill: "red", shape: "ring", text: "no config node" }));
+      assert.deepEqual(n1.statuses(), [{ fill: "red", shape: "ring", text: "no config node" }]);
       const { caught } = await run({ payload: { switch_1: true } });
       assert.match(errorText(caught), /No tuya-config node is selected/);
     });

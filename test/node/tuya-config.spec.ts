@@ -6,18 +6,17 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import sinon from "sinon";
-import type { Node, NodeStatus } from "node-red";
 import type { TuyaEmulator } from "../../src/emulator/tuya";
 import { registerSecrets } from "../support/emissions";
 import { startListener, type Listener } from "../support/listener";
 import { useTuyaEmulator } from "../support/tuya-suite";
-import { helper, statusesOf, watchStatus } from "../support/node-red";
+import { helper } from "../support/node-red";
+import { probe, probeNodes } from "../support/probe";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaStatus from "../../nodes/tuya-status";
 
 type Flow = { id: string; type: string; [key: string]: unknown }[];
 type Creds = Record<string, Record<string, string>>;
-type Spied = Node & { status: sinon.SinonSpy; warn: sinon.SinonSpy; error: sinon.SinonSpy };
 
 describe("tuya-config node", () => {
   let emu: TuyaEmulator;
@@ -31,27 +30,16 @@ describe("tuya-config node", () => {
   const config = (extra: Record<string, unknown> = {}) => ({ id: "cfg", type: "tuya-config", name: "emu", endpointMode: "custom", endpoint: emu.url, ...extra });
   const creds = (secret = emu.accessSecret): Creds => ({ cfg: { accessId: emu.accessId, accessSecret: secret } });
   const plug = () => emu.devices[0].id;
-  const statusFlow = (extra: Record<string, unknown> = {}): Flow => [
+  const statusFlow = (extra: Record<string, unknown> = {}, users = ["n1"]): Flow => [
     { id: "t1", type: "tab" },
     config(extra),
     { id: "n1", type: "tuya-status", z: "t1", tuya: "cfg", devices: plug(), devicesType: "str", format: "raw", wires: [["h1"]] },
-    { id: "h1", type: "helper", z: "t1" },
-    { id: "c1", type: "catch", z: "t1", scope: null, uncaught: false, wires: [["h2"]] },
-    { id: "h2", type: "helper", z: "t1" },
+    ...probeNodes(users),
   ];
-
-  /** Resolves with the first status node id shows that matches (the helper emits call:status on the node). */
-  function statusOf(id: string, match: (s: NodeStatus) => boolean): Promise<NodeStatus> {
-    const node = helper.getNode(id);
-    return new Promise((resolve) => {
-      const stop = watchStatus(node, (status) => {
-        if (match(status)) {
-          stop();
-          resolve(status);
-        }
-      });
-    });
-  }
+  const n1 = probe("n1");
+  /** The second user of twoUsersFlow: output h4 (its runs end at the same Complete and Catch nodes). */
+  const n2 = probe("n2", { out: "h4" });
+  const cfgProbe = probe("cfg");
 
   it("exposes one shared client, its devices, users and a call counter", async () => {
     await helper.load([tuyaConfig, tuyaStatus], statusFlow(), creds());
@@ -65,74 +53,55 @@ describe("tuya-config node", () => {
 
   /** statusFlow plus a second tuya-status user n2 (output h3) asking for `device`. */
   const twoUsersFlow = (device: string): Flow => [
-    ...statusFlow(),
-    { id: "n2", type: "tuya-status", z: "t1", tuya: "cfg", devices: device, devicesType: "str", format: "raw", wires: [["h3"]] },
-    { id: "h3", type: "helper", z: "t1" },
+    ...statusFlow({}, ["n1", "n2"]),
+    { id: "n2", type: "tuya-status", z: "t1", tuya: "cfg", devices: device, devicesType: "str", format: "raw", wires: [["h4"]] },
+    { id: "h4", type: "helper", z: "t1" },
   ];
-  const lastStatus = (id: string) => statusesOf(helper.getNode(id)).at(-1);
 
   it("pushes its connection state to every node that uses it", async () => {
     await helper.load([tuyaConfig, tuyaStatus], twoUsersFlow(plug()), creds());
-    const connected = statusOf("n2", (s) => s.text === "connected");
-    helper.getNode("n1").receive({ payload: 1 });
+    const connected = n2.status((s) => s.text === "connected");
+    assert.equal((await n1.run()).caught, undefined);
     assert.deepEqual(await connected, { fill: "green", shape: "ring", text: "connected" });
   });
 
   it("after a token refresh a node's own red status stays", async () => {
     await helper.load([tuyaConfig, tuyaStatus], twoUsersFlow(plug()), creds());
-    const ok = new Promise((resolve) => helper.getNode("h1").once("input", resolve));
-    helper.getNode("n1").receive({ payload: 1 });
-    await ok;
+    assert.equal((await n1.run()).caught, undefined);
     // n2's own request fails (a permission the project lacks): that is n2's error, not the connection's.
     emu.faults.failNext(1, { code: 1106 });
-    const caught = new Promise((resolve) => helper.getNode("h2").once("input", resolve));
-    helper.getNode("n2").receive({ payload: 1 });
-    await caught;
-    const own = lastStatus("n2");
+    assert.ok((await n2.run()).caught);
+    const own = n2.lastStatus();
     assert.equal(own?.fill, "red", "n2 shows its own error");
     const states: string[] = [];
     (helper.getNode("cfg") as unknown as { connection: { client: { on(e: "state", fn: (s: { state: string }) => void): void } } }).connection.client.on("state", (s) => states.push(s.state));
     emu.faults.expireTokens();
-    const again = new Promise((resolve) => helper.getNode("h1").once("input", resolve));
-    helper.getNode("n1").receive({ payload: 1 });
-    await again;
+    assert.equal((await n1.run()).caught, undefined);
     assert.ok(states.includes("token-refreshed"), `the token was refreshed (${states.join(",")})`);
-    assert.equal(lastStatus("n2"), own, "n2 still shows its own error");
+    assert.equal(n2.lastStatus(), own, "n2 still shows its own error");
   });
 
   it("pushes an error state with the Tuya code (a wrong secret: 1004)", async () => {
     await helper.load([tuyaConfig, tuyaStatus], statusFlow(), creds("wrongsecret0000000000000000000xx"));
-    const failed = statusOf("n1", (s) => s.fill === "red" && /1004/.test(String(s.text)));
-    const caught = new Promise<Record<string, unknown>>((resolve) => helper.getNode("h2").on("input", resolve));
-    helper.getNode("n1").receive({ payload: 1 });
-    assert.match(String((await failed).text), /Tuya 1004/);
-    const msg = await caught;
-    assert.match(String((msg.error as { message: string }).message), /1004/);
+    const { caught } = await n1.run();
+    assert.match(String(n1.statuses().find((s) => s.fill === "red" && /1004/.test(String(s.text)))?.text), /Tuya 1004/);
+    assert.match(String(caught?.error.message), /1004/);
     registerSecrets("wrongsecret0000000000000000000xx");
   });
 
   it("tells a node without access id or secret what to enter, and shows it a grey 'not configured' ring, not a red one", async () => {
     await helper.load([tuyaConfig, tuyaStatus], statusFlow(), { cfg: {} });
-    const n1 = helper.getNode("n1") as unknown as { status: { getCalls(): { args: [NodeStatus] }[] } };
-    const shown = () => n1.status.getCalls().map((c) => c.args[0]);
-    assert.deepEqual(shown().at(-1), { fill: "grey", shape: "ring", text: "not configured" }, "after deploy");
-    const caught = new Promise<Record<string, unknown>>((resolve) => helper.getNode("h2").on("input", resolve));
-    helper.getNode("n1").receive({ payload: 1 });
-    assert.match(String(((await caught).error as { message: string }).message), /no access id or access secret/);
-    assert.deepEqual(shown().at(-1), { fill: "grey", shape: "ring", text: "not configured" }, "after a message");
-    assert.ok(!shown().some((s) => s.fill === "red"), `a red status: ${JSON.stringify(shown())}`);
+    assert.deepEqual(n1.lastStatus(), { fill: "grey", shape: "ring", text: "not configured" }, "after deploy");
+    const { caught } = await n1.run();
+    assert.match(String(caught?.error.message), /no access id or access secret/);
+    assert.deepEqual(n1.lastStatus(), { fill: "grey", shape: "ring", text: "not configured" }, "after a message");
+    assert.ok(!n1.statuses().some((s) => s.fill === "red"), `a red status: ${JSON.stringify(n1.statuses())}`);
   });
 
   it("warns once, without secrets, when the monthly budget is nearly used or exceeded", async () => {
     await helper.load([tuyaConfig, tuyaStatus], statusFlow({ budget: 3 }), creds());
-    const n1 = helper.getNode("n1");
-    const cfg = helper.getNode("cfg") as Spied;
-    for (let i = 0; i < 4; i++) {
-      const done = new Promise((resolve) => helper.getNode("h1").once("input", resolve));
-      n1.receive({ payload: i });
-      await done;
-    }
-    const warnings = cfg.warn.getCalls().filter((c) => c.thisValue === cfg).map((c) => String(c.args[0]));
+    for (let i = 0; i < 4; i++) assert.equal((await n1.run({ payload: i })).caught, undefined);
+    const warnings = cfgProbe.warnings();
     const budget = warnings.filter((w) => /budget/i.test(w));
     assert.ok(budget.length >= 1 && budget.length <= 2, `one near and at most one over warning: ${JSON.stringify(warnings)}`);
     assert.equal(new Set(budget).size, budget.length, "no repeated warning");
@@ -145,18 +114,17 @@ describe("tuya-config node", () => {
     process.on("unhandledRejection", onRejection);
     try {
       await helper.load([tuyaConfig, tuyaStatus], statusFlow(), creds());
-      const n1 = helper.getNode("n1") as Spied;
-      const errorSpy = n1.error; // the helper's prototype spy; it keeps its calls after unload
       const caught: unknown[] = [];
       helper.getNode("h2").on("input", (m: unknown) => caught.push(m));
-      const requesting = statusOf("n1", (s) => /status of/.test(String(s.text)));
+      const requesting = n1.status((s) => /status of/.test(String(s.text)));
       emu.faults.setLatency(5000);
-      n1.receive({ payload: 1 });
+      helper.getNode("n1").receive({ payload: 1 });
       await requesting;
+      assert.deepEqual(n1.errors(), []);
       const before = emu.stats.requests;
       await helper.unload();
       await new Promise((resolve) => setImmediate(resolve));
-      assert.equal(errorSpy.getCalls().filter((c) => c.thisValue === n1).length, 0, "closing is not an error");
+      assert.deepEqual(n1.errors(), [], "closing is not an error");
       assert.deepEqual(caught, []);
       assert.equal(helper.getNode("h1"), null);
       assert.ok(emu.stats.requests >= before);
@@ -256,11 +224,10 @@ describe("tuya-config node", () => {
     it("a flow file whose region is a plain-http URL of another host is refused the same way, before any connection", async () => {
       const connects = sinon.spy(net.Socket.prototype, "connect");
       await helper.load([tuyaConfig, tuyaStatus], statusFlow({ endpointMode: "region", endpoint: "", region: "http://openapi.example.org" }), creds());
-      const caught = new Promise<Record<string, unknown>>((resolve) => helper.getNode("h2").once("input", resolve));
-      helper.getNode("n1").receive({ payload: 1 });
-      const msg = await caught;
-      assert.match(String((msg.error as { message: string }).message), /plain http.*use https/);
-      assert.equal((msg.errorDetails as { name: string }).name, "InputError");
+      const { caught: msg } = await n1.run();
+      assert.ok(msg);
+      assert.match(msg.error.message, /plain http.*use https/);
+      assert.equal(msg.errorDetails.name, "InputError");
       const res = await helper.request().post("/tuya-config/test").send(body({ endpointMode: "region", endpoint: "", region: "http://10.0.0.8:8830" })).expect(400);
       assert.match(res.body.error, /plain http.*use https/);
       // The helper's own admin request connects to 127.0.0.1; nothing may go to the refused hosts.
@@ -270,11 +237,10 @@ describe("tuya-config node", () => {
 
     it("a deployed config with such an endpoint tells its nodes to use https", async () => {
       await helper.load([tuyaConfig, tuyaStatus], statusFlow({ endpoint: "http://openapi.example.org" }), creds());
-      const caught = new Promise<Record<string, unknown>>((resolve) => helper.getNode("h2").once("input", resolve));
-      helper.getNode("n1").receive({ payload: 1 });
-      const msg = await caught;
-      assert.match(String((msg.error as { message: string }).message), /use https/);
-      assert.equal((msg.errorDetails as { name: string }).name, "InputError");
+      const { caught: msg } = await n1.run();
+      assert.ok(msg);
+      assert.match(msg.error.message, /use https/);
+      assert.equal(msg.errorDetails.name, "InputError");
     });
 
     it("every route requires tuya-config.write (denied without it)", async () => {

@@ -3,17 +3,14 @@
  * overriding the dialog, one device vs several (keyed by id), and errors reaching a Catch node.
  */
 import assert from "node:assert/strict";
-import type { Node, NodeMessage, NodeStatus } from "node-red";
-import type sinon from "sinon";
 import type { TuyaEmulator } from "../../src/emulator/tuya";
 import { loadTuyaFlow, useTuyaEmulator } from "../support/tuya-suite";
-import { firstMessage, helper } from "../support/node-red";
+import { helper } from "../support/node-red";
+import { probe } from "../support/probe";
 import { editorDefaults } from "./tuya-editor-defaults";
 import { TuyaOpenApi } from "../../src/tuya";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaInfo from "../../nodes/tuya-info";
-
-type Msg = NodeMessage & Record<string, unknown>;
 
 describe("tuya-info node", () => {
   let emu: TuyaEmulator;
@@ -29,18 +26,16 @@ describe("tuya-info node", () => {
     await loadTuyaFlow(emu, [tuyaConfig, tuyaInfo], { type: "tuya-info", what: "details", devices: "devices", devicesType: "msg", ...props }, { withConfig });
   }
 
-
-  /** Sends msg and resolves with the output message or the caught one. */
-  function run(msg: Record<string, unknown>): Promise<{ out?: Msg; caught?: Msg }> {
-    return firstMessage<Msg>(helper.getNode("h1"), helper.getNode("h2"), () => helper.getNode("n1").receive(msg as NodeMessage));
-  }
+  const n1 = probe("n1");
+  /** Sends msg and resolves, once the run ended (Complete or Catch), with its one output message or the caught one. */
+  const run = (msg: Record<string, unknown>) => n1.one(msg);
 
   it("with only a type and a config it behaves as the editor's defaults say (details of msg.devices)", async () => {
     const d = editorDefaults("tuya-info");
     assert.deepEqual([d.what, d.devicesType], ["details", "msg"]);
     await loadTuyaFlow(emu, [tuyaConfig, tuyaInfo], { type: "tuya-info" });
     const { out, caught } = await run({ [String(d.devices)]: plug() });
-    assert.equal(caught, undefined, String((caught?.error as { message?: string } | undefined)?.message));
+    assert.equal(caught, undefined, String(caught?.error.message));
     assert.equal((out?.payload as { id: string; category: string }).id, plug());
     assert.equal((out?.payload as { category: string }).category, "cz", "the device details");
   });
@@ -72,7 +67,7 @@ describe("tuya-info node", () => {
     const before = emu.stats.requests;
     const { out, caught } = await run({ devices: circular });
     assert.equal(out, undefined);
-    assert.equal((caught?.errorDetails as { name?: string }).name, "InputError");
+    assert.equal(caught?.errorDetails.name, "InputError");
     assert.equal(emu.stats.requests, before);
   });
 
@@ -126,8 +121,7 @@ describe("tuya-info node", () => {
       assert.equal(byId[foreign], null);
       assert.equal(byId[plug()]?.id, plug());
       assert.deepEqual(out?.missing, [foreign]);
-      const statuses = (helper.getNode("n1").status as unknown as sinon.SinonSpy).args.map((a) => a[0] as NodeStatus);
-      assert.deepEqual(statuses.at(-1), { fill: "yellow", shape: "ring", text: `${what} · 1 of 2 missing` });
+      assert.deepEqual(n1.lastStatus(), { fill: "yellow", shape: "ring", text: `${what} · 1 of 2 missing` });
     });
   }
 
@@ -156,14 +150,14 @@ describe("tuya-info node", () => {
     const before = emu.stats.requests;
     const { out, caught } = await run({ what: "everything", devices: plug() });
     assert.equal(out, undefined);
-    assert.match(String((caught?.error as { message: string }).message), /msg\.what/);
+    assert.match(String(caught?.error.message), /msg\.what/);
     assert.equal(emu.stats.requests, before);
   });
 
   it("a bad category code is an error", async () => {
     await load({ what: "category", category: "no such!", categoryType: "str" });
     const { caught } = await run({});
-    assert.match(String((caught?.error as { message: string }).message), /category code/);
+    assert.match(String(caught?.error.message), /category code/);
   });
 
   it("a Tuya error (1106) reaches the Catch node with errorDetails and a red status", async () => {
@@ -171,16 +165,14 @@ describe("tuya-info node", () => {
     emu.faults.failNext(1, { code: 1106, path: "/devices/" });
     const { out, caught } = await run({ devices: plug() });
     assert.equal(out, undefined);
-    assert.equal((caught?.errorDetails as { code: number }).code, 1106);
-    const statuses = (helper.getNode("n1").status as unknown as sinon.SinonSpy).args.map((a) => a[0] as NodeStatus);
-    assert.deepEqual(statuses.at(-1), { fill: "red", shape: "ring", text: "Tuya 1106: permission deny" });
+    assert.equal(caught?.errorDetails.code, 1106);
+    assert.deepEqual(n1.lastStatus(), { fill: "red", shape: "ring", text: "Tuya 1106: permission deny" });
   });
 
   it("without a config node: red ring and an error per message", async () => {
     await load({}, false);
-    const n1 = helper.getNode("n1") as Node & { status: sinon.SinonSpy };
-    assert.ok(n1.status.calledWith({ fill: "red", shape: "ring", text: "no config node" }));
+    assert.deepEqual(n1.statuses(), [{ fill: "red", shape: "ring", text: "no config node" }]);
     const { caught } = await run({ devices: plug() });
-    assert.match(String((caught?.error as { message: string }).message), /No tuya-config/);
+    assert.match(String(caught?.error.message), /No tuya-config/);
   });
 });

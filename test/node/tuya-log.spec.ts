@@ -7,19 +7,17 @@
  * any request), and closing during a long walk.
  */
 import assert from "node:assert/strict";
-import type { NodeMessage, NodeStatus } from "node-red";
-import type sinon from "sinon";
 import { TuyaEmulator } from "../../src/emulator/tuya";
-import { recordEmissions, registerSecrets } from "../support/emissions";
+import { registerSecrets } from "../support/emissions";
 import { loadTuyaFlow, useTuyaEmulator } from "../support/tuya-suite";
-import { firstMessage, helper, runtimeModule } from "../support/node-red";
+import { helper, runtimeModule } from "../support/node-red";
+import { probe, probeNodes, type Msg } from "../support/probe";
 import { editorDefaults } from "./tuya-editor-defaults";
-import { assertCloseStopsRequests, assertInputErrorBeforeSending, loadContextStores, runNode, runProbes, usePersistentContext } from "../support/node-runs";
+import { assertCloseStopsRequests, assertInputErrorBeforeSending, loadContextStores, usePersistentContext } from "../support/node-runs";
 import { TestClient } from "../unit/emulator/tuya-test-client";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaLog from "../../nodes/tuya-log";
 
-type Msg = NodeMessage & Record<string, unknown>;
 type Flow = Parameters<typeof helper.load>[1];
 type Entry = { code: string; value: string; event_time: number; event_id: number; event_from?: string };
 type Rec = { time: Date; device: string; deviceName?: string; sensor: string; value: unknown; unit?: string; extra?: Record<string, unknown> };
@@ -34,13 +32,14 @@ describe("tuya-log node", function () {
   let emu: TuyaEmulator;
   let truth: TestClient;
   const id = (label: "plug" | "pir" | "climate" | "light" | "offline") => emu.devices[["plug", "pir", "climate", "light", "offline"].indexOf(label)].id;
-  /** A minute boundary two days back: its history is complete and fixed while the specs run. */
-  const T0 = Math.floor(Date.now() / MIN) * MIN - 2 * 24 * HOUR;
+  /** A minute boundary two days before the emulator's frozen clock: the windows most specs read. */
+  let T0 = 0;
 
+  // One climate report a minute (2 codes) makes dense histories from short windows.
   const emulator = useTuyaEmulator({ qps: 0, logIntervalSec: 60 });
   before(async () => {
-    // One climate report a minute (2 codes) makes dense histories from short windows.
     emu = emulator();
+    T0 = emu.now() - 2 * 24 * HOUR;
     truth = new TestClient(emu.url, emu.accessId, emu.accessSecret);
     await truth.connect();
   });
@@ -83,7 +82,7 @@ describe("tuya-log node", function () {
         ...props,
         wires: [options.wires ?? ["h1"]],
       },
-      ...runProbes(),
+      ...probeNodes(),
       ...(options.extra ?? []),
     ] as unknown as Flow;
   }
@@ -94,28 +93,25 @@ describe("tuya-log node", function () {
     await helper.load(modules, flow(props, options), { cfg: { accessId: emu.accessId, accessSecret: emu.accessSecret } });
   }
 
-  /** Sends msg to n1 and collects what reaches the output until the node is done (or caught). */
-  const run = (msg?: Record<string, unknown>) => runNode<Msg>(msg);
-
-  /** The calls of a Node method the helper spies on (the spies sit on the prototype), made by n1. */
-  const callsOf = (method: "status" | "warn" | "error") => {
-    const n1 = helper.getNode("n1");
-    return (n1[method] as unknown as sinon.SinonSpy).getCalls().filter((c) => c.thisValue === n1);
-  };
-  const statuses = () => callsOf("status").map((c) => c.args[0] as NodeStatus);
-  const lastStatus = () => statuses().at(-1);
-  const warnings = () => callsOf("warn").map((c) => String(c.args[0]));
+  const n1 = probe("n1");
+  /** Sends msg to n1 and collects what reaches the output until the run ends (Complete or Catch). */
+  const run = (msg?: Record<string, unknown>) => n1.run(msg);
+  const lastStatus = () => n1.lastStatus();
+  const warnings = () => n1.warnings();
   const entriesOf = (out: Msg[]) => out.flatMap((m) => m.payload as Entry[]);
 
   it("with only a type and a config it behaves as the editor's defaults say (msg.devices, last 24 h of reports, one message of spec-scaled records)", async () => {
     const d = editorDefaults("tuya-log");
     assert.deepEqual([d.devicesType, d.window, d.span, d.end, d.eventTypes, d.format, d.applySpec, d.output], ["msg", "relative", "-24h", "now", "7", "records", true, "all"]);
     await loadTuyaFlow(emu, [tuyaConfig, tuyaLog], { type: "tuya-log" }, { configProps: { rps: 1000, concurrency: 4 } });
-    const { out, caught } = await firstMessage<Msg>(helper.getNode("h1"), helper.getNode("h2"), () => helper.getNode("n1").receive({ [String(d.devices)]: id("climate") } as NodeMessage));
-    assert.equal(caught, undefined, String((caught?.error as { message?: string } | undefined)?.message));
-    const recs = out?.payload as Rec[];
-    const times = recs.map((r) => new Date(r.time).getTime());
-    assert.ok(Math.min(...times) >= Date.now() - 24 * HOUR - MIN && Math.max(...times) <= Date.now(), "the last 24 hours");
+    const { out, caught } = await run({ [String(d.devices)]: id("climate") });
+    assert.equal(caught, undefined, caught?.error.message);
+    assert.equal(out.length, 1);
+    const recs = out[0].payload as Rec[];
+    const { start, end } = out[0].tuyaLog as { start: string; end: string };
+    assert.equal(Date.parse(end) - Date.parse(start), 24 * HOUR, "the last 24 hours");
+    const expected = await history(id("climate"), Date.parse(start), Date.parse(end));
+    assert.deepEqual(recs.map((r) => `${new Date(r.time).getTime()}|${r.sensor}`), expected.map((e) => `${e.event_time}|${e.code}`), "every report of the window");
     assert.ok(recs.length > 24 * 60, `entries: ${recs.length}`);
     assert.ok(recs.every((r) => r.extra?.event_id === 7), "data reports only");
     assert.equal(recs.find((r) => r.sensor === "va_temperature")?.unit, "℃", "the specification applied");
@@ -219,7 +215,7 @@ describe("tuya-log node", function () {
       assert.equal(info.pages, Math.ceil(expected.length / 7));
       assert.ok(info.pages > 50);
       assert.equal(info.truncated, false);
-      assert.ok(statuses().some((s) => /^30 pages · 210 entries$/.test(String(s.text))), "progress shown page by page");
+      assert.ok(n1.statuses().some((s) => /^30 pages · 210 entries$/.test(String(s.text))), "progress shown page by page");
       assert.deepEqual(lastStatus() && { fill: lastStatus()?.fill, shape: lastStatus()?.shape }, { fill: "green", shape: "dot" });
       assert.match(String(lastStatus()?.text), new RegExp(`^${expected.length} entries ·`));
     });
@@ -349,7 +345,6 @@ describe("tuya-log node", function () {
     }
 
     async function restart(props: Record<string, unknown>): Promise<void> {
-      recordEmissions(helper);
       await helper.unload();
       await start(props);
     }
@@ -392,7 +387,8 @@ describe("tuya-log node", function () {
       let saved: [TuyaEmulator, TestClient];
       before(async () => {
         saved = [emu, truth];
-        emu = new TuyaEmulator({ qps: 0, logIntervalSec: 60, logOrder: "asc" });
+        const frozen = emu.now();
+        emu = new TuyaEmulator({ qps: 0, logIntervalSec: 60, logOrder: "asc", now: () => frozen });
         truth = new TestClient(await emu.start(), emu.accessId, emu.accessSecret);
         await truth.connect();
       });
@@ -426,19 +422,14 @@ describe("tuya-log node", function () {
       assert.equal((first.out[0].tuyaLog as Info).truncated, true);
       const second = await run({ end: T0 });
       assert.ok(second.caught);
-      assert.match(String((second.caught.error as { message: string }).message), /page cap .* used up by entries already sent/);
+      assert.match(second.caught.error.message, /page cap .* used up by entries already sent/);
     });
 
     it("two messages at once are run one after the other: nothing sent twice", async () => {
       await start({ pageSize: 10 });
       emu.faults.setLatency(5);
-      const out: Msg[] = [];
-      helper.getNode("h1").on("input", (m: Msg) => out.push(m));
-      let completed = 0;
-      const both = new Promise<void>((resolve) => helper.getNode("h3").on("input", () => ++completed === 2 && resolve()));
-      helper.getNode("n1").receive({ end: T0 } as NodeMessage);
-      helper.getNode("n1").receive({ end: T0 + 5 * MIN } as NodeMessage);
-      await both;
+      const { out, caught, ended } = await n1.runAll([{ end: T0 }, { end: T0 + 5 * MIN }]);
+      assert.deepEqual([ended, caught], [2, undefined]);
       const all = entriesOf(out);
       assert.equal(new Set(all.map(key)).size, all.length, "no entry twice");
       assert.deepEqual(all.map(key).sort(), (await history(id("climate"), T0 - HOUR, T0 + 5 * MIN)).map(key).sort());
@@ -466,7 +457,7 @@ describe("tuya-log node", function () {
 
   describe("errors", () => {
     const bad: [string, Record<string, unknown>, Record<string, unknown>, RegExp][] = [
-      ["reversed times", { start: String(T0), end: String(T0 - HOUR) }, {}, /must be after the start/],
+      ["reversed times", { start: "1700003600000", end: "1700000000000" }, {}, /must be after the start/],
       ["an unreadable time", { start: "start", startType: "msg" }, { start: "yesterday-ish" }, /Cannot read "yesterday-ish"/],
       ["a bad device", { devices: "devices", devicesType: "msg" }, { devices: "not a device!" }, /not a Tuya device id/],
       ["no device", { devices: "devices", devicesType: "msg" }, {}, /no device given/],
@@ -480,7 +471,7 @@ describe("tuya-log node", function () {
         const requests = emu.stats.requests;
         assertInputErrorBeforeSending(await run({ payload: 1, ...msg }), pattern);
         assert.equal(emu.stats.requests, requests, "no request was made");
-        assert.equal(callsOf("error").length, 1, "exactly one error");
+        assert.equal(n1.errors().length, 1, "exactly one error");
       });
     }
 
@@ -490,16 +481,16 @@ describe("tuya-log node", function () {
       const { out, caught } = await run();
       assert.equal(out.length, 0, "the first device's entries are not sent alone");
       assert.ok(caught);
-      assert.match(String((caught.error as { message: string }).message), /1106/);
-      assert.equal((caught.errorDetails as { code: number }).code, 1106);
+      assert.match(caught.error.message, /1106/);
+      assert.equal(caught.errorDetails.code, 1106);
       assert.deepEqual(lastStatus(), { fill: "red", shape: "ring", text: "Tuya 1106: permission deny" });
     });
 
     it("without a config node: red ring and an error for each message", async () => {
       await load({}, { withConfig: false });
-      assert.ok(statuses().some((s) => s.fill === "red" && s.shape === "ring" && s.text === "no config node"));
+      assert.ok(n1.statuses().some((s) => s.fill === "red" && s.shape === "ring" && s.text === "no config node"));
       const { caught } = await run();
-      assert.match(String((caught?.error as { message: string }).message), /No tuya-config node is selected/);
+      assert.match(String(caught?.error.message), /No tuya-config node is selected/);
     });
 
     it("closing during a long walk stops further requests, without an unhandled rejection", async () => {

@@ -3,16 +3,12 @@
  * or the message, msg.tuya, input checks before sending, writes never repeated, Catch on errors.
  */
 import assert from "node:assert/strict";
-import type { Node, NodeMessage, NodeStatus } from "node-red";
-import type sinon from "sinon";
 import type { TuyaEmulator } from "../../src/emulator/tuya";
 import { loadTuyaFlow, useTuyaEmulator } from "../support/tuya-suite";
-import { firstMessage, helper } from "../support/node-red";
+import { probe } from "../support/probe";
 import { editorDefaults } from "./tuya-editor-defaults";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaRequest from "../../nodes/tuya-request";
-
-type Msg = NodeMessage & Record<string, unknown>;
 
 describe("tuya-request node", () => {
   let emu: TuyaEmulator;
@@ -27,10 +23,9 @@ describe("tuya-request node", () => {
     await loadTuyaFlow(emu, [tuyaConfig, tuyaRequest], { type: "tuya-request", method: "GET", path: "", ...props }, { withConfig });
   }
 
-
-  function run(msg: Record<string, unknown>): Promise<{ out?: Msg; caught?: Msg }> {
-    return firstMessage<Msg>(helper.getNode("h1"), helper.getNode("h2"), () => helper.getNode("n1").receive(msg as NodeMessage));
-  }
+  const n1 = probe("n1");
+  /** Sends msg and resolves, once the run ended (Complete or Catch), with its one output message or the caught one. */
+  const run = (msg: Record<string, unknown>) => n1.one(msg);
 
   it("with only a type and a config it behaves as the editor's defaults say (GET, the path from msg.path)", async () => {
     const d = editorDefaults("tuya-request");
@@ -38,7 +33,7 @@ describe("tuya-request node", () => {
     await loadTuyaFlow(emu, [tuyaConfig, tuyaRequest], { type: "tuya-request" });
     const before = emu.stats.byPath["GET /v1.0/iot-03/devices/{device_id}"] ?? 0;
     const { out, caught } = await run({ path: `/v1.0/iot-03/devices/${light()}`, payload: { ignored: true } });
-    assert.equal(caught, undefined, String((caught?.error as { message?: string } | undefined)?.message));
+    assert.equal(caught, undefined, String(caught?.error.message));
     assert.equal((out?.payload as { id: string }).id, light());
     assert.equal((emu.stats.byPath["GET /v1.0/iot-03/devices/{device_id}"] ?? 0) - before, 1, "a GET");
   });
@@ -106,8 +101,8 @@ describe("tuya-request node", () => {
       const before = emu.stats.requests;
       const { out, caught } = await run({ ...msg });
       assert.equal(out, undefined);
-      assert.match(String((caught?.error as { message: string }).message), pattern);
-      assert.equal((caught?.errorDetails as { name: string }).name, "InputError");
+      assert.match(String(caught?.error.message), pattern);
+      assert.equal(caught?.errorDetails.name, "InputError");
       assert.equal(emu.stats.requests, before);
     });
   }
@@ -121,8 +116,8 @@ describe("tuya-request node", () => {
     for (const path of ["/v1.0/token?grant_type=1", "/v1.0/token", "/v1.0/token/made-up-refresh-token"]) {
       const { out, caught } = await run({ path });
       assert.equal(out, undefined, path);
-      assert.equal((caught?.errorDetails as { name: string }).name, "InputError", path);
-      assert.match(String((caught?.error as { message: string }).message), /token paths/);
+      assert.equal(caught?.errorDetails.name, "InputError", path);
+      assert.match(String(caught?.error.message), /token paths/);
     }
     assert.equal(emu.stats.requests, before, "nothing was sent");
     // The pair still works: the next call needs no new grant or refresh.
@@ -136,19 +131,19 @@ describe("tuya-request node", () => {
     emu.faults.failNext(1, { code: 1106, path: "/devices/" });
     const { out, caught } = await run({});
     assert.equal(out, undefined);
-    const details = caught?.errorDetails as { code: number; platform: string };
+    const details = caught?.errorDetails;
+    assert.ok(details);
     assert.equal(details.code, 1106);
     assert.equal(details.platform, "tuya");
-    const statuses = (helper.getNode("n1").status as unknown as sinon.SinonSpy).args.map((a) => a[0] as NodeStatus);
+    const statuses = n1.statuses();
     assert.deepEqual(statuses.at(-1), { fill: "red", shape: "ring", text: "Tuya 1106: permission deny" });
     assert.ok(statuses.some((s) => String(s.text).startsWith("GET /v1.0/iot-03/devices/")), "showed the request while it ran");
   });
 
   it("without a config node: red ring and an error per message", async () => {
     await load({ path: "/v1.0/iot-03/devices" }, false);
-    const n1 = helper.getNode("n1") as Node & { status: sinon.SinonSpy };
-    assert.ok(n1.status.calledWith({ fill: "red", shape: "ring", text: "no config node" }));
+    assert.deepEqual(n1.statuses(), [{ fill: "red", shape: "ring", text: "no config node" }]);
     const { caught } = await run({});
-    assert.match(String((caught?.error as { message: string }).message), /No tuya-config/);
+    assert.match(String(caught?.error.message), /No tuya-config/);
   });
 });

@@ -4,16 +4,14 @@
  * batches of 20, and failures that reach a Catch node with nothing sent.
  */
 import assert from "node:assert/strict";
-import type { NodeMessage, NodeStatus } from "node-red";
-import type sinon from "sinon";
 import type { TuyaEmulator } from "../../src/emulator/tuya";
 import { loadTuyaFlow, useTuyaEmulator } from "../support/tuya-suite";
-import { collectUntilDone, firstMessage, helper } from "../support/node-red";
+import { helper } from "../support/node-red";
+import { probe } from "../support/probe";
 import { editorDefaults } from "./tuya-editor-defaults";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaStatus from "../../nodes/tuya-status";
 
-type Msg = NodeMessage & Record<string, unknown>;
 type Entry = { id: string; name?: string; status: { code: string; value: unknown }[]; online?: boolean; info?: Record<string, unknown> };
 type Rec = { device: string; deviceName?: string; sensor: string; name: string; value: unknown; unit?: string };
 
@@ -30,29 +28,22 @@ describe("tuya-status node", () => {
     await loadTuyaFlow(emu, [tuyaConfig, tuyaStatus], { type: "tuya-status", format: "raw", output: "single", ...props }, { withConfig, configProps });
   }
 
-
-  /** Sends msg to n1 and collects what reaches the output until the node is done (or caught). */
-  const run = (msg: Record<string, unknown> = { payload: 1 }) => collectUntilDone<Msg>(helper.getNode("n1"), helper.getNode("h1"), helper.getNode("h2"), msg);
-
-  /** The first message out or caught (for runs that end on a yellow status, where run() waits for green). */
-  const first = (msg: Record<string, unknown> = { payload: 1 }) => firstMessage<Msg>(helper.getNode("h1"), helper.getNode("h2"), () => helper.getNode("n1").receive(msg as NodeMessage));
-  const lastStatus = () => (helper.getNode("n1").status as unknown as sinon.SinonSpy).args.at(-1)?.[0] as NodeStatus | undefined;
-  const warnings = () => (helper.getNode("n1").warn as unknown as sinon.SinonSpy).getCalls().filter((c) => c.thisValue === helper.getNode("n1")).map((c) => String(c.args[0]));
-  const statusTexts = () => (helper.getNode("n1").status as unknown as sinon.SinonSpy).args.map((a) => String((a[0] as NodeStatus).text ?? ""));
+  const n1 = probe("n1");
+  /** Sends msg to n1 and collects what reaches the output until the run ends (Complete or Catch). */
+  const run = (msg: Record<string, unknown> = { payload: 1 }) => n1.run(msg);
+  /** The run's one message (or Catch message). */
+  const first = (msg: Record<string, unknown> = { payload: 1 }) => n1.one(msg);
+  /** A device's raw reading now (the emulator's clock is frozen, so the node reads the same). */
+  const rawTemp = (device = id("climate")) => emu.status(device).find((x) => x.code === "va_temperature")?.value as number;
 
   it("with only a type and a config it behaves as the editor's defaults say (msg.devices, one message of spec-scaled records)", async () => {
     const d = editorDefaults("tuya-status");
     assert.deepEqual([d.devicesType, d.output, d.format, d.applySpec], ["msg", "single", "records", true]);
     await loadTuyaFlow(emu, [tuyaConfig, tuyaStatus], { type: "tuya-status" });
-    // The sensor's value drifts with the emulator's clock: the reading is one of those seen around the poll.
-    const rawTemp = () => emu.status(id("climate")).find((x) => x.code === "va_temperature")?.value as number;
-    const before = rawTemp();
-    const { out, caught } = await firstMessage<Msg>(helper.getNode("h1"), helper.getNode("h2"), () => helper.getNode("n1").receive({ [String(d.devices)]: id("climate") } as NodeMessage));
-    const after = rawTemp();
-    assert.equal(caught, undefined, String((caught?.error as { message?: string } | undefined)?.message));
+    const { out, caught } = await first({ [String(d.devices)]: id("climate") });
+    assert.equal(caught, undefined, caught?.error.message);
     const temp = (out?.payload as Rec[]).find((r) => r.sensor === "va_temperature");
-    assert.deepEqual([temp?.device, temp?.unit], [id("climate"), "℃"]);
-    assert.ok([before / 10, after / 10].includes(temp?.value as number), `${String(temp?.value)} is the raw ${before} or ${after} scaled by the spec (1/10)`);
+    assert.deepEqual([temp?.device, temp?.unit, temp?.value], [id("climate"), "℃", rawTemp() / 10], "the raw reading scaled by the spec (1/10)");
   });
 
   describe("device input", () => {
@@ -98,15 +89,15 @@ describe("tuya-status node", () => {
       const { out, caught } = await run({ payload: 1, devices: "not a device id!" });
       assert.equal(out.length, 0);
       assert.ok(caught);
-      assert.match(String((caught.error as { message: string }).message), /not a Tuya device id/);
-      assert.equal((caught.errorDetails as { name: string }).name, "InputError");
+      assert.match(caught.error.message, /not a Tuya device id/);
+      assert.equal(caught.errorDetails.name, "InputError");
       assert.equal(emu.stats.requests, before, "no request was made");
     });
 
     it("an empty device input is an error that says where to give devices", async () => {
       await load({ devices: "devices", devicesType: "msg" });
       const { caught } = await run({ payload: 1 });
-      assert.match(String((caught?.error as { message: string }).message), /no device given/);
+      assert.match(String(caught?.error.message), /no device given/);
     });
   });
 
@@ -122,27 +113,19 @@ describe("tuya-status node", () => {
 
     it("records with the specification applied (scale 1 -> tenths, units)", async () => {
       await load({ devices: id("climate"), devicesType: "str", format: "records", applySpec: true });
-      const rawTemp = () => emu.status(id("climate")).find((d) => d.code === "va_temperature")?.value as number;
-      const before = rawTemp();
       const { out } = await run();
-      const after = rawTemp();
       const recs = out[0].payload as Rec[];
       const temp = recs.find((r) => r.sensor === "va_temperature");
       assert.ok(temp);
-      // The value drifts with the emulator's clock: it is one of those seen around the poll, scaled.
-      assert.ok([before / 10, after / 10].includes(temp.value as number), `${String(temp.value)} vs raw ${before}/${after}`);
+      assert.equal(temp.value, rawTemp() / 10);
       assert.equal(temp.unit, "℃");
       assert.equal(temp.device, id("climate"));
     });
 
     it("records without the specification keep the raw integers", async () => {
       await load({ devices: id("climate"), devicesType: "str", format: "records", applySpec: false });
-      const rawTemp = () => emu.status(id("climate")).find((d) => d.code === "va_temperature")?.value;
-      const before = rawTemp();
       const { out } = await run();
-      const after = rawTemp();
-      // The value drifts with the emulator's clock: it is one of those seen around the poll, unscaled.
-      assert.ok([before, after].includes((out[0].payload as Rec[]).find((r) => r.sensor === "va_temperature")?.value));
+      assert.equal((out[0].payload as Rec[]).find((r) => r.sensor === "va_temperature")?.value, rawTemp());
     });
 
     it("fetches a device's specification once and reuses it on later polls", async () => {
@@ -250,7 +233,7 @@ describe("tuya-status node", () => {
 
       const third = await run();
       assert.equal(third.out.length, 0);
-      assert.match(statusTexts().at(-1) ?? "", /^no change/);
+      assert.match(n1.statusTexts().at(-1) ?? "", /^no change/);
     });
   });
 
@@ -261,9 +244,9 @@ describe("tuya-status node", () => {
       const { out, caught } = await run();
       assert.equal(out.length, 0);
       assert.ok(caught);
-      assert.match(String((caught.error as { message: string }).message), /1106/);
-      assert.equal((caught.errorDetails as { code: number }).code, 1106);
-      assert.match(statusTexts().at(-1) ?? "", /Tuya 1106/);
+      assert.match(caught.error.message, /1106/);
+      assert.equal(caught.errorDetails.code, 1106);
+      assert.match(n1.statusTexts().at(-1) ?? "", /Tuya 1106/);
     });
 
     it("a device Tuya leaves out of the batch is reported in msg.missing, a warning and a yellow status, not as an empty status", async () => {
@@ -272,29 +255,24 @@ describe("tuya-status node", () => {
       const { out } = await first();
       assert.deepEqual((out?.payload as Entry[]).map((e) => e.id), [id("plug")]);
       assert.deepEqual(out?.missing, [foreign]);
-      assert.ok(warnings().some((w) => w.includes(foreign)), warnings().join(" | "));
-      assert.deepEqual(lastStatus(), { fill: "yellow", shape: "ring", text: "1 of 2 devices missing" });
+      assert.ok(n1.warnings().some((w) => w.includes(foreign)), n1.warnings().join(" | "));
+      assert.deepEqual(n1.lastStatus(), { fill: "yellow", shape: "ring", text: "1 of 2 devices missing" });
     });
 
     it("a device whose specification Tuya refuses (2009): unscaled records with a warning in msg.warnings and the status; the others scaled", async () => {
       await load({ devices: JSON.stringify({ Climate: id("climate"), Climate2: emu.devices[5].id }), devicesType: "json", format: "records", applySpec: true });
       emu.faults.failNext(1, { code: 2009, msg: "not support this device", path: `/devices/${id("climate")}/specification` });
-      const raw = (d: string) => emu.status(d).find((x) => x.code === "va_temperature")?.value as number;
-      const before = raw(id("climate"));
       const { out, caught } = await first();
-      const after = raw(id("climate"));
       assert.equal(caught, undefined);
       const recs = out?.payload as Rec[];
       const temp = (d: string) => recs.find((r) => r.device === d && r.sensor === "va_temperature");
-      // Unscaled (the raw integer seen around the poll) and without a unit.
-      assert.ok([before, after].includes(temp(id("climate"))?.value as number), String(temp(id("climate"))?.value));
-      assert.equal(temp(id("climate"))?.unit, undefined);
+      assert.deepEqual([temp(id("climate"))?.value, temp(id("climate"))?.unit], [rawTemp(), undefined], "the raw integer, without a unit");
       assert.equal(temp(emu.devices[5].id)?.unit, "℃", "the other device's spec applies");
       const warned = out?.warnings as string[];
       assert.equal(warned.length, 1);
       assert.match(warned[0], /^Climate: no specification .*2009/);
-      assert.deepEqual(lastStatus()?.fill, "yellow");
-      assert.match(String(lastStatus()?.text), /without spec/);
+      assert.deepEqual(n1.lastStatus()?.fill, "yellow");
+      assert.match(String(n1.lastStatus()?.text), /without spec/);
     });
 
     it("any other specification error (1106 permission deny) fails the run: no unscaled values sent, nothing remembered", async () => {
@@ -302,7 +280,7 @@ describe("tuya-status node", () => {
       emu.faults.failNext(1, { code: 1106, msg: "permission deny", path: `/devices/${id("climate")}/specification` });
       const failed = await first();
       assert.equal(failed.out, undefined, "nothing sent");
-      assert.match(String((failed.caught?.error as { message?: string } | undefined)?.message), /1106/);
+      assert.match(String(failed.caught?.error.message), /1106/);
       // Once the cause is fixed in the Tuya console, the next poll reads the spec and scales.
       const { out } = await first();
       assert.equal((out?.payload as Rec[]).find((r) => r.sensor === "va_temperature")?.unit, "℃");
@@ -310,16 +288,15 @@ describe("tuya-status node", () => {
 
     it("without a config node: red ring and an error per message", async () => {
       await load({ devices: id("plug"), devicesType: "str" }, false);
-      const n1 = helper.getNode("n1");
-      assert.ok((n1.status as unknown as sinon.SinonSpy).calledWith({ fill: "red", shape: "ring", text: "no config node" }));
+      assert.deepEqual(n1.statuses(), [{ fill: "red", shape: "ring", text: "no config node" }]);
       const { caught } = await run();
-      assert.match(String((caught?.error as { message: string }).message), /No tuya-config node is selected/);
+      assert.match(String(caught?.error.message), /No tuya-config node is selected/);
     });
 
     it("shows what it is doing: requesting, then success with the device count", async () => {
       await load({ devices: id("plug"), devicesType: "str" });
       await run();
-      const texts = statusTexts();
+      const texts = n1.statusTexts();
       const requesting = texts.findIndex((t) => t.startsWith("status of 1 device"));
       assert.ok(requesting >= 0, texts.join(" | "));
       assert.ok(texts.slice(requesting).some((t) => t.startsWith("1 device ·")), texts.join(" | "));

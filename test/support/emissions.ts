@@ -1,24 +1,36 @@
 /**
  * Everything nodes emit during the node suites (messages sent, statuses, log/warn/error calls,
- * runtime log events and the admin routes' JSON answers), kept for the whole mocha run so a last
- * spec can prove that no secret or token ever left a node. Node specs call recordEmissions()
- * before helper.unload() and registerSecrets() with the credentials and tokens they used. What
- * is recorded while a platform's suite runs is counted for it, so the scan can tell "nothing
- * leaked" from "nothing was recorded".
+ * runtime log events and the admin routes' JSON answers), kept for the whole mocha run so the
+ * secret scan (secret-scan.hooks.ts, a root hook) can prove that no secret, token or device key
+ * ever left a node. The helper records a flow's emissions itself just before every unload
+ * (node-red.ts); suites register the credentials and tokens they used with registerSecrets()
+ * and the devices' LAN keys with registerDeviceKeys(). What is recorded while a platform's suite
+ * runs is counted for it, so the scan can tell "nothing leaked" from "nothing was recorded".
  */
 import type { helper as Helper } from "./node-red";
 
 const METHODS = ["send", "status", "log", "warn", "error", "debug", "trace"] as const;
-const transcript: string[] = [];
+
+/** One recorded emission: what kind ("send", "status", ..., "runtime-log", "admin"), by which node type, as JSON text. */
+export interface Emission {
+  kind: string;
+  nodeType?: string;
+  text: string;
+  /** A message of a flow with a tuya-request node, sent by it or by a core node passing its msg on: its raw answer may hold device keys. */
+  rawAnswer?: boolean;
+}
+
+const transcript: Emission[] = [];
 const secrets = new Set<string>();
+const deviceKeys = new Set<string>();
 /** The platform whose node suite is running (set by the suite's emulator hooks). */
 let source: string | undefined;
 const ran = new Set<string>();
 const lines = new Map<string, number>();
 const secretCounts = new Map<string, number>();
 
-function push(line: string): void {
-  transcript.push(line);
+function push(kind: string, text: string, nodeType?: string, rawAnswer = false): void {
+  transcript.push({ kind, nodeType, text, rawAnswer });
   if (source) lines.set(source, (lines.get(source) ?? 0) + 1);
 }
 
@@ -32,8 +44,9 @@ export function noteTestRan(name: string): void {
   ran.add(name);
 }
 
-export function suiteRan(name: string): boolean {
-  return ran.has(name);
+/** The platforms whose node suites ran tests in this mocha run. */
+export function suitesRan(): string[] {
+  return [...ran];
 }
 
 /** Lines recorded and secrets registered while the platform's suite ran. */
@@ -54,16 +67,25 @@ function serialize(value: unknown): string {
   });
 }
 
-type SpyLike = { args?: unknown[][] };
+/** Core nodes that pass a node's msg on (a Complete node sends the msg its node finished). */
+const CORE_PASSERS = new Set(["complete", "catch", "join", "split"]);
 
-/** Appends every call recorded by the test helper since the last load() to the run's transcript. */
+type SpyLike = { getCalls?(): { thisValue: unknown; args: unknown[] }[] };
+
+/** Appends every call the test helper spied on since the last load() to the run's transcript (node-red.ts calls it before each unload). */
 export function recordEmissions(helper: typeof Helper): void {
   const proto = (helper as unknown as { _NodePrototype?: Record<string, SpyLike> })._NodePrototype;
-  for (const method of METHODS) {
-    for (const args of proto?.[method]?.args ?? []) push(`${method} ${serialize(args)}`);
+  const typeOf = (call: { thisValue: unknown }) => (call.thisValue as { type?: string } | null)?.type;
+  const calls = METHODS.map((method) => [method, proto?.[method]?.getCalls?.() ?? []] as const);
+  const rawFlow = calls.some(([, list]) => list.some((c) => typeOf(c) === "tuya-request"));
+  for (const [method, list] of calls) {
+    for (const call of list) {
+      const type = typeOf(call);
+      push(method, serialize(call.args), type, method === "send" && (type === "tuya-request" || (rawFlow && CORE_PASSERS.has(type ?? ""))));
+    }
   }
   const log = (helper as unknown as { _logSpy?: SpyLike })._logSpy;
-  for (const args of log?.args ?? []) push(`runtime-log ${serialize(args)}`);
+  for (const call of log?.getCalls?.() ?? []) push("runtime-log", serialize(call.args));
 }
 
 type JsonResponse = { json(body: unknown): unknown };
@@ -76,12 +98,12 @@ export function recordAdminAnswers(app: { response: JsonResponse }): void {
   patched.add(response);
   const json = response.json;
   response.json = function (this: unknown, body: unknown) {
-    push(`admin ${serialize(body)}`);
+    push("admin", serialize(body));
     return json.call(this, body);
   };
 }
 
-/** Adds strings that must never appear in anything a node emitted. */
+/** Adds strings that must never appear in anything a node emitted (secrets, passwords, tokens). */
 export function registerSecrets(...values: (string | undefined)[]): void {
   for (const v of values) {
     if (!v || v.length < 6) continue;
@@ -90,10 +112,23 @@ export function registerSecrets(...values: (string | undefined)[]): void {
   }
 }
 
-export function emissionTranscript(): readonly string[] {
-  return transcript;
+/** Adds devices' LAN keys (Tuya local_key): never emitted, except in the raw answer tuya-request sends (its help says so). */
+export function registerDeviceKeys(...values: (string | undefined)[]): void {
+  for (const v of values) if (v && v.length >= 6) deviceKeys.add(v);
 }
 
-export function registeredSecrets(): readonly string[] {
-  return [...secrets];
+/** The transcript as text lines "<kind> <json>" (e.g. "status [...]", "admin {...}"). */
+export function emissionTranscript(): readonly string[] {
+  return transcript.map((e) => `${e.kind} ${e.text}`);
+}
+
+/** Every registered secret or device key found in the transcript, as "abc… in: <kind> <node type> <line>". */
+export function leaks(): string[] {
+  const found: string[] = [];
+  for (const e of transcript) {
+    for (const secret of [...secrets, ...(e.rawAnswer ? [] : deviceKeys)]) {
+      if (e.text.includes(secret)) found.push(`${secret.slice(0, 3)}… in: ${e.kind} ${e.nodeType ?? ""} ${e.text.slice(0, 200)}`);
+    }
+  }
+  return found;
 }

@@ -2,10 +2,10 @@
  * The life of an emulator in a node spec: started in the suite's before hook (with the test
  * helper's server when it is the suite's main emulator), stopped after it, and after each test
  * its own clean-up (secrets registered for the scan, faults cleared) followed, for the main
- * emulator, by recording what the nodes emitted and unloading the flow. tuya-suite.ts and
+ * emulator, by unloading the flow (which records what the nodes emitted, see node-red.ts). tuya-suite.ts and
  * hobo-suite.ts build on it.
  */
-import { noteTestRan, recordEmissions, recordFor } from "./emissions";
+import { noteTestRan, recordFor } from "./emissions";
 import { helper } from "./node-red";
 
 interface Emulator {
@@ -38,7 +38,6 @@ export function useEmulator<E extends Emulator>(name: string, create: () => E, c
     cleanup(running());
     if (!main) return;
     noteTestRan(name);
-    recordEmissions(helper);
     await helper.unload();
   });
   return running;

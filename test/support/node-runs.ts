@@ -1,33 +1,15 @@
 /**
- * Runs of a history node under test (hobo-data, tuya-log): one run collected to its end, a run
- * cut short by a redeploy, and the persistent context store incremental runs keep their marks in. The run flow: the node is n1 on tab t1, its output goes
- * to helper h1, a Catch node feeds h2 and a Complete node scoped to n1 feeds h3.
+ * Runs of a history node under test (hobo-data, tuya-log): a run cut short by a redeploy, bad
+ * input refused before any request, and the persistent context store incremental runs keep their
+ * marks in. The flow is probe.ts's: the node is n1 on tab t1, its output goes to helper h1, a
+ * Catch node feeds h2 and a Complete node scoped to n1 feeds h3.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { recordEmissions } from "./emissions";
-import { collectUntilDone, helper, runtimeModule } from "./node-red";
-
-/** The nodes after n1 that see how a run ends: output h1, Catch -> h2, Complete -> h3. */
-export function runProbes(): Record<string, unknown>[] {
-  return [
-    { id: "h1", type: "helper", z: "t1" },
-    { id: "c1", type: "catch", z: "t1", scope: null, uncaught: false, wires: [["h2"]] },
-    { id: "h2", type: "helper", z: "t1" },
-    { id: "d1", type: "complete", z: "t1", scope: ["n1"], uncaught: false, wires: [["h3"]] },
-    { id: "h3", type: "helper", z: "t1" },
-  ];
-}
-
-/**
- * Sends msg to n1 and collects what reaches h1 until the Complete node hears n1 is done (h3) or
- * the Catch node gets its error (h2, returned as `caught`).
- */
-export function runNode<M>(msg: Record<string, unknown> = { payload: "go" }): Promise<{ out: M[]; caught?: M }> {
-  return collectUntilDone<M>(helper.getNode("n1"), helper.getNode("h1"), helper.getNode("h2"), msg, helper.getNode("h3"));
-}
+import { helper, runtimeModule } from "./node-red";
+import type { NodeRun } from "./probe";
 
 /**
  * Registers hooks that give each test a fresh directory for a "file" context store (memory stays
@@ -71,7 +53,6 @@ export async function assertCloseStopsRequests(requests: () => number, settleMs:
     const first = new Promise((resolve) => helper.getNode("h1").once("input", resolve));
     helper.getNode("n1").receive({ payload: 1 } as never);
     await first;
-    recordEmissions(helper);
     await helper.unload();
     const after = requests();
     await new Promise((resolve) => setTimeout(resolve, settleMs));
@@ -86,9 +67,9 @@ export async function assertCloseStopsRequests(requests: () => number, settleMs:
 }
 
 /** A run that bad input ended: one InputError matching pattern reached the Catch node, nothing was sent. */
-export function assertInputErrorBeforeSending(run: { out: unknown[]; caught?: Record<string, unknown> }, pattern: RegExp): void {
+export function assertInputErrorBeforeSending(run: NodeRun<unknown>, pattern: RegExp): void {
   assert.ok(run.caught, "a Catch node gets the error");
-  assert.match(String((run.caught.error as { message: string }).message), pattern);
-  assert.equal((run.caught.errorDetails as { name: string }).name, "InputError");
+  assert.match(run.caught.error.message, pattern);
+  assert.equal(run.caught.errorDetails.name, "InputError");
   assert.equal(run.out.length, 0, "nothing was sent");
 }

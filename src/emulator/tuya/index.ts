@@ -253,6 +253,16 @@ export class TuyaEmulator {
     return this.project.status(d, this.serverNow());
   }
 
+  /** The server's clock now (the `now` option plus the clock offset): what status values, logs and tokens are computed at. */
+  now(): number {
+    return this.serverNow();
+  }
+
+  /** Every device's LAN key (local_key), for tests that prove no node emits one. */
+  localKeys(): string[] {
+    return this.project.devices.map((d) => d.localKey);
+  }
+
   /** Every access and refresh token handed out (for tests that prove no token leaks). */
   issuedTokens(): string[] {
     return this.project.tokens.issued();

@@ -146,6 +146,7 @@ export class MessageService {
       send: (m) => this.sendFrame(c, m),
     };
     this.consumers.add(c);
+    this.consumersChanged();
     const idleMs = this.o.idleTimeoutMs ?? 300_000;
     if (idleMs > 0) c.idle = setTimeout(() => ws.close(1000, "idle timeout"), idleMs);
     const touch = () => c.idle?.refresh();
@@ -175,6 +176,7 @@ export class MessageService {
     ws.on("close", () => {
       clearTimeout(c.idle);
       this.consumers.delete(c);
+      this.consumersChanged();
       sub.remove(c);
       this.updateTicker();
     });
@@ -304,6 +306,21 @@ export class MessageService {
 
   consumerCount(): number {
     return this.consumers.size;
+  }
+
+  private readonly countWaiters: { count: number; resolve(): void }[] = [];
+
+  /** Resolves once exactly `count` consumers are connected (at once if they are): tests wait on it instead of polling. */
+  whenConsumers(count: number): Promise<void> {
+    if (this.consumers.size === count) return Promise.resolve();
+    return new Promise((resolve) => this.countWaiters.push({ count, resolve }));
+  }
+
+  private consumersChanged(): void {
+    for (const w of this.countWaiters.filter((x) => x.count === this.consumers.size)) {
+      this.countWaiters.splice(this.countWaiters.indexOf(w), 1);
+      w.resolve();
+    }
   }
 
   /** Closes every session and timer. */
