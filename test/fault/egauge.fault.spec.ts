@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { useEgaugeEmulator } from "../support/egauge-suite";
 import { recordEmissions } from "../support/emissions";
 import { helper, runtimeName } from "../support/node-red";
-import { loadContextStores, runProbes, usePersistentContext } from "../support/node-runs";
+import { loadContextStores, usePersistentContext } from "../support/node-runs";
+import { probeNodes } from "../support/probe";
 import { EGAUGE_FAULTS } from "./matrix";
 import { assertGreen, assertOutcome, repeated, runWithProbes, trapUnhandledRejections, type Msg, type Run } from "./support";
 import egaugeConfig from "../../nodes/egauge-config";
@@ -33,7 +34,7 @@ describe(`fault suite: egauge-data on ${runtimeName}`, function () {
       // A short timeout: the no-answer fault costs one second.
       { id: "cfg", type: "egauge-config", name: "Lab meter", meter: emulator().url, tls: "verify", timeout: 1 },
       { id: "n1", type: "egauge-data", z: "t1", egauge: "cfg", registers: ["Grid", "Solar"], mode: "history", resolution: "60", window: "incremental", lookback: "-3d", store: "file", end: "end", endType: "msg", format: "raw", output: "page", wires: [["h1"]] },
-      ...runProbes(),
+      ...probeNodes(),
     ];
     await helper.load([egaugeConfig, egaugeData], flow as unknown as Flow, { cfg: { user: "owner", password: "owner-pass" } });
     await loadContextStores();

@@ -10,7 +10,8 @@ import { HoboEmulator } from "../../src/emulator/hobo";
 import { recordEmissions } from "../support/emissions";
 import { useHoboEmulator } from "../support/hobo-suite";
 import { helper, runtimeName } from "../support/node-red";
-import { loadContextStores, runProbes, usePersistentContext } from "../support/node-runs";
+import { loadContextStores, usePersistentContext } from "../support/node-runs";
+import { probeNodes } from "../support/probe";
 import { HOBO_FAULTS } from "./matrix";
 import { assertGreen, assertOutcome, repeated, runWithProbes, trapUnhandledRejections, type Msg, type Run } from "./support";
 import hoboConfig from "../../nodes/hobo-config";
@@ -64,7 +65,7 @@ describe(`fault suite: hobo-data on ${runtimeName}`, function () {
         output: "window",
         wires: [["h1"]],
       },
-      ...runProbes(),
+      ...probeNodes(),
     ];
     const creds = flavour === "licor" ? { token: emu.licor.token } : { clientId: emu.legacy.clientId, clientSecret: emu.legacy.clientSecret, userId: emu.legacy.userId };
     await helper.load([hoboConfig, hoboData], flow as unknown as Flow, { cfg: creds });

@@ -4,13 +4,11 @@
  * left unhandled anywhere in the process while the suite ran.
  */
 import assert from "node:assert/strict";
-import type { NodeMessage, NodeStatus } from "node-red";
-import type sinon from "sinon";
-import { helper, statusesOf } from "../support/node-red";
-import { runNode } from "../support/node-runs";
+import type { NodeStatus } from "node-red";
+import { probe, type CaughtMsg, type Msg } from "../support/probe";
 import type { Expect } from "./matrix";
 
-export type Msg = NodeMessage & Record<string, unknown>;
+export type { Msg };
 
 /** Collects unhandled rejections for the whole suite and fails the test during which one surfaced. */
 export function trapUnhandledRejections(): void {
@@ -28,29 +26,25 @@ export function trapUnhandledRejections(): void {
 
 export interface Run {
   out: Msg[];
-  caught?: Msg;
+  caught?: CaughtMsg;
   /** n1's error() calls during the run. */
   errors: number;
   /** n1's last status after the run. */
   status?: NodeStatus;
 }
 
-/** Sends msg to n1 (run flow of support/node-runs.ts) and collects the run with n1's errors and last status. */
+const n1 = probe("n1");
+
+/** Sends msg to n1 (the probe's flow, support/probe.ts) and collects the run with n1's errors and last status. */
 export async function runWithProbes(msg: Record<string, unknown> = { payload: 1 }): Promise<Run> {
-  const n1 = helper.getNode("n1");
-  const errorsBefore = errorCalls(n1);
-  const result = await runNode<Msg>(msg);
+  const errorsBefore = n1.errors().length;
+  const result = await n1.run(msg);
   // The node's own error() and its status follow done(err) in the same tick.
   await new Promise((resolve) => setImmediate(resolve));
-  return { ...result, errors: errorCalls(n1) - errorsBefore, status: statusesOf(n1).at(-1) };
+  return { ...result, errors: n1.errors().length - errorsBefore, status: n1.lastStatus() };
 }
 
-function errorCalls(node: unknown): number {
-  const spy = (node as { error: sinon.SinonSpy }).error;
-  return spy.getCalls().filter((c) => c.thisValue === node).length;
-}
-
-export const errorText = (run: Run): string => String((run.caught?.error as { message?: string } | undefined)?.message);
+export const errorText = (run: Run): string => String(run.caught?.error.message);
 
 /** The run ended as the matrix says: recovered (no error, green dot) or failed with exactly one clear error (red). */
 export function assertOutcome(run: Run, expect: Expect, label: string): void {

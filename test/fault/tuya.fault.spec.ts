@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 import type { TuyaEmulator } from "../../src/emulator/tuya";
 import { recordEmissions, registerSecrets } from "../support/emissions";
 import { helper, runtimeName } from "../support/node-red";
-import { loadContextStores, runProbes, usePersistentContext } from "../support/node-runs";
+import { loadContextStores, usePersistentContext } from "../support/node-runs";
+import { probeNodes } from "../support/probe";
 import { useTuyaEmulator } from "../support/tuya-suite";
 import { TestClient } from "../unit/emulator/tuya-test-client";
 import { TUYA_FAULTS, type Expect } from "./matrix";
@@ -54,7 +55,7 @@ describe(`fault suite: Tuya nodes on ${runtimeName}`, function () {
       // A short timeout: the no-answer fault costs one second, not ten.
       { id: "cfg", type: "tuya-config", endpointMode: "custom", endpoint: emu.url, rps: 1000, concurrency: 4, timeout: 1 },
       { id: "n1", z: "t1", tuya: "cfg", ...n1, wires: [["h1"]] },
-      ...runProbes(),
+      ...probeNodes(),
     ];
     await helper.load(modules, flow as unknown as Flow, { cfg: { accessId: emu.accessId, accessSecret: emu.accessSecret } });
   }
