@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import type { EventEmitter } from "node:events";
 import type { NodeMessage } from "node-red";
 import type { TuyaEmulator } from "../../src/emulator/tuya";
-import { helper, runtimeName, statusesOf } from "../support/node-red";
+import { helper, runtimeName } from "../support/node-red";
+import { probe } from "../support/probe";
 import { useTuyaEmulator } from "../support/tuya-suite";
 import { trapUnhandledRejections } from "./support";
 import tuyaConfig from "../../nodes/tuya-config";
@@ -96,7 +97,7 @@ describe(`fault suite: tuya-events on ${runtimeName}`, function () {
       // Every frame acked, the undecodable ones too (the last acks may still be on their way).
       await until(() => emu.mq.backlog("event") === 0, () => `every frame acked: ${emu.mq.backlog("event")} left`);
       if (fault.redelivers) assert.ok(emu.mq.stats.redelivered > redelivered, "frames were delivered again");
-      const last = statusesOf(helper.getNode("n1")).at(-1);
+      const last = probe("n1").lastStatus();
       assert.equal(last?.fill, "green", `the status is green again (${JSON.stringify(last)})`);
     });
   }
@@ -109,8 +110,8 @@ describe(`fault suite: tuya-events on ${runtimeName}`, function () {
     emu.mq.faults.failHandshakes(1, 500);
     emu.mq.faults.closeAll(1006);
     await until(() => (emu.mq.stats.refused["500"] ?? 0) >= 1, () => "the refused reconnect");
-    await until(() => statusesOf(helper.getNode("n1")).at(-1)?.fill === "red", () => "a red status");
-    assert.match(String(statusesOf(helper.getNode("n1")).at(-1)?.text), /500/);
+    await until(() => probe("n1").lastStatus()?.fill === "red", () => "a red status");
+    assert.match(String(probe("n1").lastStatus()?.text), /500/);
     publish(2);
     // The refused backoff is a minute: a redeploy (what a user does after fixing the project) connects at once.
     await helper.unload();
