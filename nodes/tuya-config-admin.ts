@@ -1,11 +1,12 @@
 /**
- * The tuya-config's admin routes, for the editor: test the dialog's values, list the project's
+ * The tuya-config's admin routes, for the editor: the data centers (the runtime's own table, so
+ * the dialog never lists one the runtime refuses), test the dialog's values, list the project's
  * devices (for the device pickers, before or after deploy) and a device's functions (for
  * tuya-command's rows). Each dialog request uses a short-lived client that is always closed.
  */
 import type { NodeAPI } from "node-red";
 import type { Request } from "express";
-import { specValues, TuyaDevices, TuyaOpenApi, type TuyaFunctionSet } from "../src/tuya";
+import { specValues, TuyaDevices, TuyaOpenApi, tuyaRegionList, type TuyaFunctionSet } from "../src/tuya";
 import { adminRoute, dialogCredentials, dialogSecrets } from "./shared/admin";
 import { getConnection } from "./shared/config";
 import { inputError, keyedError } from "./shared/i18n";
@@ -43,6 +44,7 @@ function requestedDevice(req: Request): string {
 export function registerAdminRoutes(RED: NodeAPI): void {
   const permission = "tuya-config.write";
   const secrets = (req: Request) => dialogSecrets(RED, (req.body ?? {}) as Record<string, unknown>, SECRET_FIELDS);
+  adminRoute(RED, "get", "/tuya-config/regions", permission, async () => tuyaRegionList());
   adminRoute(RED, "post", "/tuya-config/test", permission, (req) => withDialogClient(RED, req, async (d) => ({ ok: true, devices: (await d.list()).length })), secrets);
   adminRoute(RED, "post", "/tuya-config/devices", permission, (req) => withDialogClient(RED, req, async (d) => ({ devices: pickerEntries(await d.list()) })), secrets);
   adminRoute(RED, "post", "/tuya-config/functions", permission, async (req) => {

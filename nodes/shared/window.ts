@@ -4,7 +4,8 @@
  * since the last successful run, the first run looking back a set span.
  */
 import type { Node, NodeAPI, NodeMessage } from "node-red";
-import { parseTime, parseWindow, type TimeWindow } from "../../src/core/time";
+import { rules } from "../../src/core/rules";
+import { timeInputError, type TimeWindow } from "../../src/core/time";
 import { inputError } from "./i18n";
 import { evaluate } from "./input";
 
@@ -40,15 +41,13 @@ export function marksStore(def: WindowDef): string | undefined {
 /**
  * The window to fetch (relative, absolute) or, for incremental runs, the first run's window.
  * The end defaults to now; relative inputs count back from the real clock, the span and the
- * look-back (default `defaultSpan`) from the end.
+ * look-back (default `defaultSpan`) from the end. The reading is the shared rule the dialogs run
+ * (resources/rules.js readWindow), so a value the dialog refuses is refused here with the same text.
  */
 export async function readWindow(RED: NodeAPI, node: Node, msg: NodeMessage, def: WindowDef, mode: WindowMode, defaultSpan: string): Promise<TimeWindow> {
-  const end = parseTime((await evaluate(RED, node, msg, def.endType || "str", def.end)) ?? "now", { name: "end" });
-  if (mode === "absolute") {
-    const start = await evaluate(RED, node, msg, def.startType || "str", def.start);
-    if (start === undefined) throw inputError("common.errors.noStart");
-    return parseWindow(start, end);
-  }
-  const back = (mode === "relative" ? def.span : def.lookback) || defaultSpan;
-  return parseWindow(parseTime(back, { now: end.getTime(), name: mode === "relative" ? "span" : "look-back" }), end, end.getTime());
+  const end = await evaluate(RED, node, msg, def.endType || "str", def.end);
+  const start = mode === "absolute" ? await evaluate(RED, node, msg, def.startType || "str", def.start) : undefined;
+  const read = rules.readWindow({ mode, span: def.span, lookback: def.lookback, defaultSpan, start, end }, Date.now());
+  if (read.problem) throw read.problem.key.startsWith("common.") ? inputError(read.problem.key, read.problem.params) : timeInputError(read.problem);
+  return { start: new Date(read.start), end: new Date(read.end) };
 }

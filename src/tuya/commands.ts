@@ -5,6 +5,7 @@
  */
 import { InputError } from "../core/errors";
 import { specValues, type TuyaFunction } from "./model";
+import { rules } from "../core/rules";
 import { isRecord } from "../core/util";
 
 export interface TuyaCommand {
@@ -24,8 +25,10 @@ export function normalizeCommands(input: unknown): TuyaCommand[] {
   if (list.length === 0) throw new InputError(`No commands given: ${SHAPES}`);
   return list.map((c, i) => {
     if (!isRecord(c) || typeof c.code !== "string" || c.code === "") throw new InputError(`Command ${i + 1} has no "code": ${SHAPES}`);
+    // The same code rule as the tuya-command dialog's rows (resources/rules.js).
+    if (!rules.isTuyaCode(c.code)) throw new InputError(`Command ${i + 1}: ${JSON.stringify(c.code)} is not a function code such as "switch_1" or "bright_value_v2"`);
     if (c.value === undefined || c.value === null) throw new InputError(`Command "${c.code}" has no value`);
-    return { code: c.code, value: c.value };
+    return { code: c.code.trim(), value: c.value };
   });
 }
 

@@ -1,5 +1,5 @@
 /** Tuya Cloud OpenAPI client: regions, signing, the connection, the device API and records. */
-export { TUYA_REGIONS, resolveTuyaEndpoint, type TuyaRegion } from "./regions";
+export { TUYA_REGIONS, resolveTuyaEndpoint, tuyaRegionList, type TuyaRegion, type TuyaRegionEntry } from "./regions";
 export { signRequest, isTokenPath, type SignInput, type SignedRequest, type TuyaQueryValue } from "./sign";
 export { tuyaErrorHint, tuyaHintCodes, TOKEN_CODES, CLOCK_CODE, TRANSIENT_CODES } from "./errors";
 export { TuyaCallCounter, endpointTemplate, type TuyaCallSnapshot } from "./counter";

@@ -4,6 +4,7 @@
  * before any request, with a message that says what is accepted.
  */
 import { InputError } from "../core/errors";
+import { rules } from "../core/rules";
 
 /** Tuya's event types by name (reference §4.3); "report" (7) is what a data history wants. */
 export const TUYA_EVENT_TYPES: Readonly<Record<string, number>> = {
@@ -19,24 +20,7 @@ export const TUYA_EVENT_TYPES: Readonly<Record<string, number>> = {
   restart: 9,
   timing: 10,
 };
-const DP_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
-
-/** A comma text, a JSON array text, an array or a single value, as a list of items. */
-function listOf(value: unknown): unknown[] {
-  if (value === undefined || value === null) return [];
-  if (Array.isArray(value)) return value;
-  if (typeof value !== "string") return [value];
-  const text = value.trim();
-  if (text.startsWith("[")) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (Array.isArray(parsed)) return parsed;
-    } catch {
-      // read as a comma list below, which then names the bad item
-    }
-  }
-  return text.split(",").map((s) => s.trim()).filter((s) => s !== "");
-}
+const listOf = rules.listOf;
 
 /** Event types as numbers: 7, "1,2,7", ["online", 7] or "all"; default [7]. */
 export function parseEventTypes(value: unknown): number[] {
@@ -57,15 +41,9 @@ export function parseEventTypes(value: unknown): number[] {
   return types.length > 0 ? [...new Set(types)] : [7];
 }
 
-/** Data-point codes to keep ([] = all). */
+/** Data-point codes to keep ([] = all); the rule is the one the tuya-log dialog runs (resources/rules.js badCode). */
 export function parseLogCodes(value: unknown): string[] {
-  return listOf(value).map((c) => {
-    if (typeof c !== "string" || !DP_CODE.test(c.trim())) {
-      throw new InputError(`codes: ${JSON.stringify(c)} is not a data-point code such as "pir" or "va_temperature"; give a comma list or an array of codes`, {
-        key: "tuya-log.errors.badCode",
-        params: { code: JSON.stringify(c) ?? "undefined" },
-      });
-    }
-    return c.trim();
-  });
+  const bad = rules.badCode(value);
+  if (bad) throw new InputError(bad.message ?? bad.key, { key: bad.key, params: bad.params });
+  return listOf(value).map((c) => String(c).trim());
 }

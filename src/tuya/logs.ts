@@ -8,6 +8,7 @@
  */
 import { ApiError, InputError } from "../core/errors";
 import { parseWindow, toTuyaMs } from "../core/time";
+import { parseLogCodes } from "./log-query";
 import type { TuyaLogEntry } from "./model";
 import type { TuyaOpenApi } from "./openapi";
 import type { FamilyPaths } from "./paths";
@@ -96,10 +97,8 @@ function plan(deviceId: string, q: TuyaLogQuery): Plan {
   if (!Array.isArray(types) || types.length === 0 || !types.every((t) => Number.isInteger(t) && t >= 1)) {
     throw new InputError(`eventTypes must be a list of Tuya event types (1 online … 7 data report … 10), got ${JSON.stringify(q.eventTypes)}`);
   }
-  const codeList: unknown[] | undefined = typeof q.codes === "string" ? (q.codes as string).split(",") : q.codes;
-  if (codeList !== undefined && (!Array.isArray(codeList) || !codeList.every((c) => typeof c === "string" && c.trim() !== ""))) {
-    throw new InputError(`codes must be a list of data-point codes, got ${JSON.stringify(q.codes)}`);
-  }
+  // The same code rule as the tuya-log node and its dialog (resources/rules.js).
+  const codeList = q.codes === undefined ? undefined : parseLogCodes(q.codes);
   // Long windows are sliced by default so the pages come as fast as Tuya's pace allows; a resumed
   // or page-capped walk keeps the one-walk meaning of its cursor and cap.
   const days = Math.ceil((end.getTime() - start.getTime()) / 86_400_000);
@@ -118,7 +117,7 @@ function plan(deviceId: string, q: TuyaLogQuery): Plan {
     start: toTuyaMs(start),
     end: toTuyaMs(end),
     types: types.join(","),
-    codes: codeList?.length ? codeList.map((c) => String(c).trim()).join(",") : undefined,
+    codes: codeList?.length ? codeList.join(",") : undefined,
     pageSize: positiveInt(q.pageSize, "pageSize", MAX_LOG_PAGE_SIZE) ?? MAX_LOG_PAGE_SIZE,
     maxPages: positiveInt(q.maxPages, "maxPages"),
     cursor: q.cursor || undefined,

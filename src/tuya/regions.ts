@@ -54,3 +54,20 @@ export function resolveTuyaEndpoint(regionOrUrl: string): string {
   }
   return region.url;
 }
+
+/** One data center with its code, the aliases that also name it, and its URL (for pickers such as the tuya-config dialog's). */
+export interface TuyaRegionEntry extends TuyaRegion {
+  code: string;
+  aliases: string[];
+}
+
+/** The data centers of TUYA_REGIONS, each once: the first code of each URL, the others as its aliases. */
+export function tuyaRegionList(): TuyaRegionEntry[] {
+  const byUrl = new Map<string, TuyaRegionEntry>();
+  for (const [code, region] of Object.entries(TUYA_REGIONS)) {
+    const entry = byUrl.get(region.url);
+    if (entry) entry.aliases.push(code);
+    else byUrl.set(region.url, { code, aliases: [], ...region });
+  }
+  return [...byUrl.values()];
+}

@@ -12,6 +12,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
+import { parseTime } from "../../src/core/time";
+import { tuyaRegionList } from "../../src/tuya/regions";
 import {
   chromiumPath,
   configTypes,
@@ -361,10 +363,19 @@ describe("the editor in a real browser", function () {
     await page.locator("#node-config-input-endpoint").fill(info.url);
     await page.locator("#node-config-input-accessId").fill(info.accessId);
     await page.locator("#node-config-input-accessSecret").fill("not-the-secret");
+    // The data centers are the runtime's table, served by the admin route.
+    const regionOptions = page.locator("#node-config-input-region option");
+    await waitFor(
+      async () => (await regionOptions.count()) === tuyaRegionList().length,
+      async () => `the runtime's ${tuyaRegionList().length} data centers in the region list; it has ${await regionOptions.count()}`,
+    );
+    assert.deepEqual(
+      await regionOptions.evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)),
+      tuyaRegionList().map((r) => r.code),
+    );
     const result = page.locator("#node-config-tuya-test-result");
     await page.locator("#node-config-tuya-test").click();
-    await waitFor(async () => (await result.getAttribute("class"))?.includes("tuya-fail"), async () => `the test to fail; it shows "${await result.textContent()}"`);
-    const failure = (await result.textContent()) ?? "";
+    const failure = await testResult(page, "#node-config-tuya-test-result", "fail");
     assert.match(failure, /1004|sign/i, `a wrong secret should be reported as Tuya's sign error, got "${failure}"`);
     assert.ok(!failure.includes("not-the-secret"), "the error text repeats the secret");
     await screenshot(page, "tuya-config-test-failed");
@@ -374,7 +385,7 @@ describe("the editor in a real browser", function () {
 
     await page.locator("#node-config-input-accessSecret").fill(info.accessSecret);
     await page.locator("#node-config-tuya-test").click();
-    await waitFor(async () => (await result.getAttribute("class"))?.includes("tuya-ok"), async () => `the test to succeed; it shows "${await result.textContent()}"`);
+    await testResult(page, "#node-config-tuya-test-result", "ok");
     assert.match((await result.textContent()) ?? "", new RegExp(`${info.devices.length} devices`));
     await screenshot(page, "tuya-config-test-ok");
     await closeDialog(page, "ok");
@@ -413,17 +424,106 @@ describe("the editor in a real browser", function () {
     await screenshot(page, shot);
   }
 
+  /** Waits for a test-connection result ("ok" or "fail") and checks what the user sees: Node-RED's colour, the state's icon, a text. */
+  async function testResult(page: Page, selector: string, state: "ok" | "fail"): Promise<string> {
+    const result = page.locator(selector);
+    await waitFor(
+      async () => /bestlab-test-(ok|fail)/.test((await result.getAttribute("class")) ?? ""),
+      async () => `the test result in ${selector}; it shows "${await result.textContent()}"`,
+    );
+    const shown = await result.evaluate((el) => ({
+      cls: el.className,
+      icon: el.querySelector("i.fa")?.className ?? "",
+      color: getComputedStyle(el).color,
+      expected: getComputedStyle(document.documentElement).getPropertyValue(el.classList.contains("bestlab-test-ok") ? "--red-ui-text-color-success" : "--red-ui-text-color-error").trim(),
+      text: el.textContent?.trim() ?? "",
+    }));
+    assert.ok(shown.cls.includes(`bestlab-test-${state}`), `${selector}: expected the test to ${state === "ok" ? "succeed" : "fail"}; it shows "${shown.text}"`);
+    assert.match(shown.icon, state === "ok" ? /fa-check/ : /fa-exclamation-triangle/, `${selector} shows no ${state} icon`);
+    // The colour is the theme's own success or error colour.
+    const probe = await page.evaluate((c) => {
+      const el = document.createElement("span");
+      el.style.color = c;
+      document.body.appendChild(el);
+      const rgb = getComputedStyle(el).color;
+      el.remove();
+      return rgb;
+    }, shown.expected);
+    assert.equal(shown.color, probe, `${selector} is not drawn in the theme's ${state} colour`);
+    assert.ok(shown.text, `${selector} shows no text`);
+    return shown.text;
+  }
+
+  /** The text of a key in a node set's English catalog. */
+  function english(set: string, path: string): string {
+    let at: unknown = JSON.parse(readFileSync(join(root, `nodes/locales/en-US/${set}.json`), "utf8"));
+    for (const part of path.split(".")) at = (at as Record<string, unknown>)[part];
+    return String(at);
+  }
+
   it("hobo-config's test connection succeeds against the emulator", async () => {
     const { page } = browser;
     const node = await nodeOf(page, "hobo-config");
     assert.ok(node);
     await openDialog(page, node);
-    const result = page.locator("#node-config-hobo-test-result");
     await page.locator("#node-config-hobo-test").click();
-    await waitFor(async () => !["", "…"].includes(((await result.textContent()) ?? "").trim()), () => "the HOBOlink test result");
-    const ok = (JSON.parse(readFileSync(join(root, "nodes/locales/en-US/hobo-config.json"), "utf8")) as { "hobo-config": { status: { ok: string } } })["hobo-config"].status.ok;
-    assert.equal((await result.textContent())?.trim(), ok, "HOBOlink test connection failed");
+    assert.equal(await testResult(page, "#node-config-hobo-test-result", "ok"), english("hobo-config", "hobo-config.status.ok"), "HOBOlink test connection failed");
+    await screenshot(page, "hobo-config-test-ok");
     await closeDialog(page, "cancel");
+  });
+
+  it("egauge-config's test connection succeeds against the emulator, and fails with the meter's error for a wrong password", async () => {
+    const { page, consoleErrors } = browser;
+    const before = consoleErrors.length;
+    const node = await nodeOf(page, "egauge-config");
+    assert.ok(node, "the demo workspace has no egauge-config");
+    await openDialog(page, node);
+    await page.locator("#node-config-egauge-test").click();
+    const ok = await testResult(page, "#node-config-egauge-test-result", "ok");
+    assert.match(ok, new RegExp(english("egauge-config", "egauge-config.status.ok").split("__")[0]!), "eGauge test connection failed");
+    await screenshot(page, "egauge-config-test-ok");
+    await page.locator("#node-config-input-password").fill("not-the-password");
+    await page.locator("#node-config-egauge-test").click();
+    const failure = await testResult(page, "#node-config-egauge-test-result", "fail");
+    assert.ok(!failure.includes("not-the-password"), "the error text repeats the password");
+    await closeDialog(page, "cancel");
+    const expected = consoleErrors.splice(before).filter((e) => !/status of 400 .*\/egauge-config\/test\)$/.test(e));
+    assert.deepEqual(expected, [], "console errors in the egauge-config dialog");
+  });
+
+  it("a span the runtime cannot read is refused in the history dialogs with the runtime's own message", async () => {
+    const { page, consoleErrors } = browser;
+    const before = consoleErrors.length;
+    // What the runtime's done(err) says for it (nodes/shared/window.ts reads the span with this parser).
+    const runtimeText = (() => {
+      try {
+        parseTime("soon", { name: "span" });
+      } catch (err) {
+        return (err as Error).message;
+      }
+      throw new Error("the runtime accepts the span 'soon'");
+    })();
+    for (const type of ["hobo-data", "tuya-log"]) {
+      const node = await nodeOf(page, type);
+      assert.ok(node, `the demo workspace has no ${type}`);
+      await openDialog(page, node);
+      await page.locator("#node-input-window").selectOption("relative");
+      const span = page.locator("#node-input-span");
+      await span.fill("soon");
+      await span.blur();
+      await waitFor(async () => ((await span.getAttribute("class")) ?? "").includes("input-error"), () => `${type}'s span input to be marked invalid`);
+      await span.hover();
+      const tip = page.locator(".red-ui-popover").filter({ hasText: "soon" });
+      await tip.first().waitFor({ state: "visible" });
+      assert.equal((await tip.first().textContent())?.trim(), runtimeText, `${type}: the dialog's tooltip is not the runtime's message`);
+      await screenshot(page, `span-refused-${type}`);
+      // A span the runtime reads (now-2h is one the old dialog check refused) is accepted.
+      await span.fill("now-2h");
+      await span.blur();
+      await waitFor(async () => !((await span.getAttribute("class")) ?? "").includes("input-error"), () => `${type}'s span "now-2h" to be accepted`);
+      await closeDialog(page, "cancel");
+    }
+    assert.deepEqual(consoleErrors.slice(before), [], "console errors in the history dialogs");
   });
 
   it("after Deploy, pressing an inject turns the node green and the Debug sidebar shows the readings", async () => {
