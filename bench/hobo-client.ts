@@ -16,6 +16,12 @@ interface Emulator {
 
 const DAY = 86_400_000;
 
+/** HOBO_LOOKAHEAD_ROWS sets the client's look-ahead (default: the client's own). */
+function lookaheadRows(): number | undefined {
+  const n = Number(process.env.HOBO_LOOKAHEAD_ROWS);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
 function peakMB(): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
   return m ? Number(m[1]) / 1024 : NaN;
@@ -24,7 +30,9 @@ function peakMB(): number {
 const utc = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
 
 async function pack(emu: Emulator, start: number, end: number): Promise<number> {
-  const client = createHoboClient({ flavour: "legacy", baseUrl: emu.url, ...emu.legacy });
+  // The emulator is one process that writes the windows' 20 MB answers one after another; the
+  // service answers in parallel. A longer timeout keeps a busy bench machine from timing out.
+  const client = createHoboClient({ flavour: "legacy", baseUrl: emu.url, ...emu.legacy, timeoutMs: 120_000, lookaheadRows: lookaheadRows() });
   let rows = 0;
   for await (const w of client.windows({ loggers: emu.loggers, start: new Date(start), end: new Date(end), now: end })) rows += w.rows.length;
   await client.close();

@@ -79,28 +79,33 @@ export function destroyHttpClient(instance: AxiosInstance): void {
 
 /** Parses a JSON body, or throws an ApiError that says what came back instead. */
 export function parseJsonBody(res: AxiosResponse, platform: Platform, secrets: Iterable<string> = []): unknown {
-  const list = [...secrets];
   const text = typeof res.data === "string" ? res.data : JSON.stringify(res.data ?? "");
   try {
     return JSON.parse(text);
   } catch {
-    const type = String(res.headers["content-type"] ?? "unknown type");
-    const status = res.status;
-    throw new ApiError({
-      platform,
-      status,
-      code: `HTTP ${status}`,
-      serviceMessage: `the server answered with a non-JSON body (${type})`,
-      hint:
-        status >= 500
-          ? "the service or a proxy in front of it is having trouble; it is retried for reads, try again later"
-          : "check the endpoint URL: it does not look like the service's API",
-      // Redacted before it is cut, so a secret straddling the cut cannot survive in part.
-      responseText: redact(text, list).slice(0, 500),
-      retryable: status >= 500 || status === 429,
-      secrets: list,
-    });
+    throw nonJsonError(res, text, platform, secrets);
   }
+}
+
+/** The error for an answer that is not the JSON asked for; `text` is (the start of) the body. */
+export function nonJsonError(res: Pick<AxiosResponse, "status" | "headers">, text: string, platform: Platform, secrets: Iterable<string> = []): ApiError {
+  const list = [...secrets];
+  const type = String(res.headers["content-type"] ?? "unknown type");
+  const status = res.status;
+  return new ApiError({
+    platform,
+    status,
+    code: `HTTP ${status}`,
+    serviceMessage: `the server answered with a non-JSON body (${type})`,
+    hint:
+      status >= 500
+        ? "the service or a proxy in front of it is having trouble; it is retried for reads, try again later"
+        : "check the endpoint URL: it does not look like the service's API",
+    // Redacted before it is cut, so a secret straddling the cut cannot survive in part.
+    responseText: redact(text, list).slice(0, 500),
+    retryable: status >= 500 || status === 429,
+    secrets: list,
+  });
 }
 
 /** Network codes that prove the request never reached the server. */

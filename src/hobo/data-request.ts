@@ -3,6 +3,7 @@
  * observation_list, LI-COR GET /v1/data answers data; both take loggers, start_date_time and
  * end_date_time (UTC "yyyy-MM-dd HH:mm:ss", both ends inclusive) and say max_results when cut.
  */
+import { JsonItemReader } from "../core/json-items";
 import { toHoboUtc } from "../core/time";
 import { shapeError } from "./errors";
 import type { HoboCredentials } from "./options";
@@ -24,34 +25,51 @@ export function fetchData(transport: HoboTransport, credentials: HoboCredentials
     path: dataPath(credentials),
     params: dataParams(loggers, start, end),
     signal,
+    read: readObservations,
     parse: (body, res, ctx) => {
-      const fields = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
-      // LI-COR renamed observation_list to data; accept either so a mixed-up flavour still reads.
-      const rows = fields.data ?? fields.observation_list;
-      if (!Array.isArray(rows)) throw shapeError(credentials.flavour === "licor" ? "data list" : "observation_list", res, ctx);
-      return { rows: compactRows(rows), maxResults: fields.max_results === true, message: typeof fields.message === "string" ? fields.message : "" };
+      const { fields, rows } = body as Observations;
+      if (!rows) throw shapeError(credentials.flavour === "licor" ? "data list" : "observation_list", res, ctx);
+      return { rows, maxResults: fields.max_results === true, message: typeof fields.message === "string" ? fields.message : "" };
     },
   });
 }
 
+/** LI-COR renamed observation_list to data; either is read, so a mixed-up flavour still reads. */
+const ROW_LISTS: ReadonlySet<string> = new Set(["observation_list", "data"]);
+
+interface Observations {
+  fields: Record<string, unknown>;
+  /** Undefined when the answer had no row list. */
+  rows?: HoboRow[];
+}
+
+/** The answer's rows, read one by one as the body arrives and made compact at once. */
+async function readObservations(chunks: AsyncIterable<string>): Promise<Observations> {
+  const rows: HoboRow[] = [];
+  const compact = rowCompactor();
+  const reader = new JsonItemReader(ROW_LISTS, (row) => rows.push(compact(row)));
+  for await (const chunk of chunks) reader.write(chunk);
+  const fields = reader.end();
+  return { fields, rows: Array.isArray(fields.data) || Array.isArray(fields.observation_list) ? rows : undefined };
+}
+
 /**
- * The rows as the answer's parser made them hold a copy of every string on every row: the
- * serials, units, types and timestamps repeat across 100,000 rows. One copy of each, shared,
- * makes a held window several times smaller (the parser's copies are dropped with the answer).
+ * A parsed row holds a copy of every string: the serials, units, types and timestamps repeat
+ * across 100,000 rows. One copy of each, shared (put into the parsed row itself, so no second
+ * object is made), makes a held window several times smaller.
  */
-function compactRows(rows: unknown[]): HoboRow[] {
+function rowCompactor(): (row: unknown) => HoboRow {
   const pool = new Map<string, string>();
-  const share = (v: unknown): unknown => {
-    if (typeof v !== "string") return v;
-    const seen = pool.get(v);
-    if (seen !== undefined) return seen;
-    pool.set(v, v);
-    return v;
-  };
-  return rows.map((row) => {
+  return (row) => {
     if (typeof row !== "object" || row === null) return row as HoboRow;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(row)) out[k] = share(v);
-    return out as unknown as HoboRow;
-  });
+    const fields = row as Record<string, unknown>;
+    for (const k in fields) {
+      const v = fields[k];
+      if (typeof v !== "string") continue;
+      const seen = pool.get(v);
+      if (seen === undefined) pool.set(v, v);
+      else fields[k] = seen;
+    }
+    return fields as unknown as HoboRow;
+  };
 }

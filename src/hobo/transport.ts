@@ -8,7 +8,8 @@
 import type { ClientState } from "../core/client";
 import type { AxiosInstance, AxiosResponse } from "axios";
 import { ApiError, isAbortError } from "../core/errors";
-import { createHttpClient, destroyHttpClient, parseJsonBody, transportError } from "../core/http";
+import type { Readable } from "node:stream";
+import { createHttpClient, destroyHttpClient, nonJsonError, parseJsonBody, transportError } from "../core/http";
 import { RateLimiter } from "../core/rate-limit";
 import { redact } from "../core/redact";
 import { retryPolicy, withRetry } from "../core/retry";
@@ -26,8 +27,10 @@ export interface HoboRequest<T> {
   /** Form body (POST). */
   form?: Record<string, string>;
   signal?: AbortSignal;
-  /** Turns the parsed JSON into the result, or throws (not retried). */
+  /** Turns the parsed JSON (or what `read` made of the body) into the result, or throws (not retried). */
   parse: (body: unknown, res: AxiosResponse, ctx: ErrorContext) => T;
+  /** Reads a successful answer's body as it arrives (text chunks), instead of parsing it whole; a SyntaxError means it was not JSON. */
+  read?: (chunks: AsyncIterable<string>) => Promise<unknown>;
   /** Turns an error answer into a result instead (e.g. a 400 that still proves the token works). */
   accept?: (err: ApiError) => T | undefined;
 }
@@ -148,7 +151,7 @@ export class HoboTransport {
       if (res.status === 429 || res.status === 509) this.limiter.pause(this.pauseFor(err.retryAfterMs));
       throw err;
     }
-    return req.parse(parseJsonBody(res, "hobolink", ctx.secrets), res, ctx);
+    return req.parse(req.read ? res.data : parseJsonBody(res, "hobolink", ctx.secrets), res, ctx);
   }
 
   private bearer(signal: AbortSignal): Promise<string | undefined> | string {
@@ -167,11 +170,41 @@ export class HoboTransport {
     return this.limiter.schedule(async () => {
       this.o.logger.debug(`HOBOlink: ${req.method} ${redact(url, this.secrets())}`);
       try {
-        return await this.http.request({ method: req.method, url, data, headers, signal });
+        const res = await this.http.request({ method: req.method, url, data, headers, signal, responseType: req.read ? "stream" : "text" });
+        // Read inside the limiter's turn: a request counts as in flight until its body is in.
+        if (req.read) res.data = await this.readBody(res as AxiosResponse<Readable>, req.read);
+        return res;
       } catch (err) {
+        if (err instanceof ApiError) throw err;
         throw transportError(err, "hobolink", req.method, req.path, this.secrets());
       }
     }, signal, req.path);
+  }
+
+  /** A streamed body: an error answer as text (it is short), a successful one through `read`. */
+  private async readBody(res: AxiosResponse<Readable>, read: (chunks: AsyncIterable<string>) => Promise<unknown>): Promise<unknown> {
+    const stream = res.data;
+    stream.setEncoding("utf8");
+    if (res.status >= 400) {
+      let text = "";
+      for await (const chunk of stream) text += chunk as string;
+      return text;
+    }
+    let start = "";
+    async function* chunks(): AsyncGenerator<string> {
+      for await (const chunk of stream) {
+        if (start.length < 500) start += (chunk as string).slice(0, 500);
+        yield chunk as string;
+      }
+    }
+    try {
+      return await read(chunks());
+    } catch (err) {
+      if (err instanceof SyntaxError) throw nonJsonError(res, start, "hobolink", this.secrets());
+      throw err;
+    } finally {
+      stream.destroy();
+    }
   }
 
   /** LI-COR's RateLimit-Remaining: 0 means wait RateLimit-Reset seconds before the next request. */
