@@ -7,6 +7,7 @@
  */
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
 import { InputError, isAbortError } from "../src/core/errors";
+import { CommandPartlyFailedError } from "../src/core/error-details";
 import { commandOutcome, normalizeCommands, validateCommands, withCommandOutcome, type CommandOutcome, type TuyaCommand, type TuyaDevices } from "../src/tuya";
 import { mapLimit } from "../src/core";
 import { errorDetails, evaluate, handleInput } from "./shared/input";
@@ -123,7 +124,7 @@ export = function (RED: NodeAPI): void {
       status.requesting(`${summary(commands, t)} → ${target}`);
       const sent = await mapLimit(refs, SEND_CONCURRENCY, (ref) => sendOne(devices, ref, commands, signal));
       const m = msg as NodeMessageInFlow & { commands?: TuyaCommand[] };
-      m.payload = sent.map((s) => s.result);
+      const results = (m.payload = sent.map((s) => s.result));
       m.commands = commands;
       const failed = sent.flatMap((s, i) => (s.err ? [{ ref: refs[i], err: s.err }] : []));
       if (failed.length === 0) {
@@ -131,12 +132,10 @@ export = function (RED: NodeAPI): void {
         status.success(t("tuya-command.status.sent", { target }));
         return;
       }
-      // One device: its own error (code, hint, request id reach msg.errorDetails). Several: one error naming each failure.
+      // One device: its own error (code, hint, request id reach msg.errorDetails). Several: one typed error with each device's result.
       if (refs.length === 1) throw failed[0].err;
-      const ok = refs.length - failed.length;
-      throw new Error(
-        t("tuya-command.errors.someFailed", { failed: failed.length, count: refs.length, ok, list: failed.map((f) => `${named(f.ref)}: ${f.err.message}`).join("; ") }),
-      );
+      const list = failed.map((f) => `${named(f.ref)}: ${f.err.message}`).join("; ");
+      throw CommandPartlyFailedError.fromPayload(t("tuya-command.errors.someFailed", { failed: failed.length, count: refs.length, ok: refs.length - failed.length, list }), results);
     });
   }
 

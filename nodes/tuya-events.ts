@@ -8,6 +8,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from "node-red";
 import { isOutputFormat, type OutputFormat } from "../src/core/records";
 import { applyFilter, eventToRecords, listSetting, polledStatusEvent, type ConsumerState, type TuyaEvent, type Undecodable } from "../src/tuya";
 import { formatMessages, timeSetting } from "./shared/output";
+import { reportError } from "./shared/input";
 import { translator } from "./shared/i18n";
 import { Status } from "./shared/status";
 import { attachConfig, resolveDevices, type DeviceRef, type TuyaConnection } from "./tuya-common";
@@ -52,7 +53,7 @@ export = function (RED: NodeAPI): void {
       refs = pickedDevices(def);
     } catch (err) {
       status.error(err);
-      this.error(`Devices: ${err instanceof Error ? err.message : String(err)}`);
+      reportError(this, err, {}, `Devices: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
     const config: TuyaConnection | undefined = attached.config;
@@ -90,7 +91,7 @@ export = function (RED: NodeAPI): void {
     };
     const queue = (e: TuyaEvent) => {
       const seen = applyFilter(e, filter);
-      if (seen) chain = chain.then(() => emit(seen)).catch((err: unknown) => this.error(err));
+      if (seen) chain = chain.then(() => emit(seen)).catch((err: unknown) => reportError(this, err, { event: seen }));
     };
 
     // "Status on start": one poll of the node's devices each time the connection opens.

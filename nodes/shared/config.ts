@@ -5,7 +5,8 @@
  */
 import type { Node, NodeAPI } from "node-red";
 import type { ConfigUsers } from "./config-users";
-import { keyedError } from "./i18n";
+import { ConfigMissingError } from "../../src/core/errors";
+import { englishText } from "./i18n";
 import type { Status } from "./status";
 
 /** A config node as flow nodes see it: the connection it assigned (shared/connection.ts). */
@@ -21,8 +22,9 @@ export function getConnection<K>(RED: NodeAPI, id: string | undefined, status: P
 }
 
 /** The error for a message that reached a node without a usable config node. */
-export function missingConfigError(configType: string): Error {
-  return keyedError("common.errors.noConfig", { type: configType });
+export function missingConfigError(configType: string): ConfigMissingError {
+  const params = { type: configType };
+  return new ConfigMissingError(configType, englishText("common.errors.noConfig", params), { key: "common.errors.noConfig", params });
 }
 
 /**

@@ -6,7 +6,8 @@
  */
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
 import { withoutDeviceSecrets } from "../../src/core/device-secrets";
-import { ApiError, isAbortError, serialisationInputError } from "../../src/core/errors";
+import { errorDetails } from "../../src/core/error-details";
+import { isAbortError, serialisationInputError } from "../../src/core/errors";
 import { asOwner } from "../../src/core/fair";
 import { localized } from "./i18n";
 import { Status } from "./status";
@@ -19,11 +20,16 @@ export function evaluate(RED: NodeAPI, node: Node, msg: NodeMessage, type: strin
   });
 }
 
-/** Error details put on the msg (msg.errorDetails) so Catch nodes can branch on code and platform. */
-export function errorDetails(err: unknown): Record<string, unknown> {
-  if (err instanceof ApiError) return err.toJSON();
-  const e = err instanceof Error ? err : new Error(String(err));
-  return { name: e.name, message: e.message };
+/** Error details put on the msg (msg.errorDetails) so Catch nodes can branch on kind, code and platform. */
+export { errorDetails };
+
+/**
+ * Reports an error that no input message carries (a pushed event, a setting read at deploy) so a
+ * Catch node still gets it, with msg.errorDetails like every other error; msg adds context, text
+ * replaces the logged message.
+ */
+export function reportError(node: Pick<Node, "error">, err: unknown, msg: Record<string, unknown> = {}, text?: string): void {
+  node.error(text ?? err, { ...msg, errorDetails: errorDetails(err) });
 }
 
 export type SendFn = (msg: NodeMessage | (NodeMessage | NodeMessage[] | null)[]) => void;

@@ -6,7 +6,7 @@
  */
 import type { Node, NodeStatus } from "node-red";
 import type { ClientState } from "../../src/core/client";
-import { ApiError } from "../../src/core/errors";
+import { ApiError, PLATFORM_LABEL } from "../../src/core/errors";
 import { NotConfiguredError } from "./not-configured";
 import { englishText, type Translate } from "./i18n";
 
@@ -23,7 +23,7 @@ function short(text: string): string {
 /** Short status text for an error: "Tuya 1106: permission deny", "HOBOlink VAL-006: …", or the first words (at most 32 characters). */
 export function errorLabel(err: unknown): string {
   if (err instanceof ApiError) {
-    const platform = err.platform === "tuya" ? "Tuya" : "HOBOlink";
+    const platform = PLATFORM_LABEL[err.platform];
     const code = err.code ?? (err.status !== undefined ? `HTTP ${err.status}` : "error");
     // The code and the start of the service's own cause; the whole text goes to the Debug sidebar (node.error).
     return short(err.serviceMessage ? `${platform} ${code}: ${err.serviceMessage}` : `${platform} ${code}`);

@@ -2,13 +2,16 @@
  * One error type for every cloud failure (ApiError) and one for bad user input (InputError).
  * ApiError mirrors bestlab's ResponseError (statusCode, responseText) and adds the service code,
  * trace id, retry safety and a hint a person can act on. Its message and JSON pass through
- * redaction, so a secret or token can never leave through an error.
+ * redaction, so a secret or token can never leave through an error. Every error has one kind
+ * (error-kind.ts), shared by the clouds; error-details.ts says what a flow's Catch node sees.
  */
+import { kindOfFailure, type ErrorKind } from "./error-kind";
 import { redact } from "./redact";
 
 export type Platform = "tuya" | "hobolink" | "egauge";
 
-const PLATFORM_LABEL: Record<Platform, string> = { tuya: "Tuya", hobolink: "HOBOlink", egauge: "eGauge" };
+/** How messages and statuses name each platform. */
+export const PLATFORM_LABEL: Readonly<Record<Platform, string>> = { tuya: "Tuya", hobolink: "HOBOlink", egauge: "eGauge" };
 
 export interface ApiErrorInit {
   platform: Platform;
@@ -36,6 +39,8 @@ export interface ApiErrorInit {
   secrets?: Iterable<string>;
   /** The whole message, when the caller knows better than "<platform> <code> <text>: <hint>" what happened (redacted too). */
   message?: string;
+  /** The category, when the thrower knows better than the code and status tables (error-kind.ts). */
+  kind?: ErrorKind;
 }
 
 const MAX_RESPONSE_TEXT = 2000;
@@ -53,6 +58,8 @@ export class ApiError extends Error {
   readonly responseText: string;
   readonly method?: string;
   readonly path?: string;
+  /** auth, permission, throttled, network, not-found, invalid or server: the same for every cloud. */
+  readonly kind: ErrorKind;
 
   constructor(init: ApiErrorInit) {
     const secrets = [...(init.secrets ?? [])];
@@ -76,6 +83,7 @@ export class ApiError extends Error {
     this.responseText = (clean(init.responseText) ?? "").slice(0, MAX_RESPONSE_TEXT);
     this.method = clean(init.method);
     this.path = path;
+    this.kind = init.kind ?? kindOfFailure(init.platform, init.status, code);
   }
 
   /** bestlab parity: ResponseError.status_code. */
@@ -95,6 +103,7 @@ export class ApiError extends Error {
     return {
       name: this.name,
       message: this.message,
+      kind: this.kind,
       platform: this.platform,
       status: this.status,
       code: this.code,
@@ -152,5 +161,29 @@ export function throwIfAborted(signal?: AbortSignal): void {
  */
 export function serialisationInputError(err: unknown): unknown {
   if (!(err instanceof TypeError) || !/circular|BigInt|serializ/i.test(err.message)) return err;
-  return new InputError(`The input cannot be serialised to JSON (${err.message.split("\n")[0].slice(0, 120)}): pass plain data without circular references or BigInt values`);
+  return new InputError(
+    `The input cannot be serialised to JSON (${err.message.split("\n")[0].slice(0, 120)}): pass plain data without circular references or BigInt values`,
+  );
+}
+
+/**
+ * A message reached a node whose config node is missing: none selected, or it is disabled or
+ * deleted. Nothing was sent. `configType` names the config node to choose ("tuya-config").
+ */
+export class ConfigMissingError extends InputError {
+  readonly configType: string;
+
+  constructor(
+    configType: string,
+    message = `No ${configType} node is selected (or it is disabled): open this node and choose or create a ${configType}`,
+    text?: TextKey,
+  ) {
+    super(message, text);
+    this.name = "ConfigMissingError";
+    this.configType = configType;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, kind: "invalid", configType: this.configType };
+  }
 }

@@ -16,3 +16,5 @@ export * from "./harvest";
 export * from "./device-secrets";
 export * from "./secret-history";
 export * from "./rules";
+export * from "./error-kind";
+export * from "./error-details";

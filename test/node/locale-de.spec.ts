@@ -93,7 +93,7 @@ describe("the nodes in a German runtime (lang de)", () => {
     await loadTuyaFlow(emu, [german(tuyaConfig), german(tuyaStatus)], { type: "tuya-status", devicesType: "msg", devices: "devices" }, { withConfig: false });
     assert.equal(statusTexts().at(-1), "kein Konfigurations-Node");
     const { caught } = await run({ devices: emu.devices[0].id });
-    assert.match(caught?.error.message ?? "", /^Error: Kein tuya-config-Node ausgewählt/);
+    assert.match(caught?.error.message ?? "", /^ConfigMissingError: Kein tuya-config-Node ausgewählt/);
   });
 
   it("a Tuya error keeps its code and service text and gets the German hint", async () => {

@@ -12,6 +12,7 @@ describe("node status texts", () => {
     assert.ok(long.startsWith("HOBOlink VAL-006: Invalid"), long);
     assert.ok(long.length <= 32, long);
     assert.equal(errorLabel(new ApiError({ platform: "tuya", status: 502 })), "Tuya HTTP 502");
+    assert.equal(errorLabel(new ApiError({ platform: "egauge", status: 401, code: "AUTH" })), "eGauge AUTH");
     const plain = errorLabel(new InputError("devices: \"x\" is not a Tuya device id such as eb4af1b9bebf6b1188cama"));
     assert.ok(plain.length <= 32 && plain.endsWith("…"), plain);
   });

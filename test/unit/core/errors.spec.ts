@@ -28,7 +28,7 @@ describe("core/errors", () => {
       assert.equal(err.statusCode, 200);
       assert.equal(err.responseText, '{"code":1106}');
       assert.equal(err.notExecuted, false);
-      assert.deepEqual(JSON.parse(JSON.stringify(err)), { name: "ApiError", message: err.message, ...fields });
+      assert.deepEqual(JSON.parse(JSON.stringify(err)), { name: "ApiError", message: err.message, kind: "permission", ...fields });
     });
 
     it("falls back to the HTTP status, and to the platform alone", () => {
