@@ -65,6 +65,9 @@ export class CommandPartlyFailedError extends Error {
   }
 }
 
+/** AbortSignal.timeout()'s error, and retry.ts's total time bound without a platform. */
+const TIMEOUT_NAMES = new Set(["TimeoutError", "TimeBoundError"]);
+
 /** Node's system errors without an answer (ECONNRESET, ETIMEDOUT, ...), e.g. from a socket. */
 function systemCode(err: Error): string | undefined {
   const code = (err as Error & { code?: unknown }).code;
@@ -80,7 +83,7 @@ export function errorKind(err: unknown): ErrorKind {
   if (err instanceof ApiError || err instanceof CommandPartlyFailedError) return err.kind;
   if (err instanceof InputError) return "invalid";
   if (!(err instanceof Error)) return "server";
-  if (isAbortError(err) || err.name === "TimeoutError" || systemCode(err) !== undefined) return "network";
+  if (isAbortError(err) || TIMEOUT_NAMES.has(err.name) || systemCode(err) !== undefined) return "network";
   return "server";
 }
 

@@ -51,6 +51,7 @@ describe("core/error-kind", () => {
       ["a cancelled call", new AbortError(), "network"],
       ["a socket error", Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }), "network"],
       ["AbortSignal.timeout", new DOMException("The operation timed out", "TimeoutError"), "network"],
+      ["the total time bound", Object.assign(new Error("gave up after 3 attempts in 60 s"), { name: "TimeBoundError" }), "network"],
       // Nothing there.
       ["Tuya 2010 device not exist", api("tuya", 200, 2010), "not-found"],
       ["Tuya 2009 not support this device", api("tuya", 200, 2009), "not-found"],
