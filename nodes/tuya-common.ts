@@ -103,7 +103,8 @@ export function resolveDevices(input: unknown, options: ResolveDevicesOptions = 
   const value = typeof input === "string" ? parseText(input) : input;
   let refs: DeviceRef[];
   if (value === undefined || value === null) refs = [];
-  else if (Array.isArray(value)) refs = value.map((e) => fromEntry(e, label));
+  // Array.from, not map: a sparse array's holes are entries too (undefined, refused), not skipped.
+  else if (Array.isArray(value)) refs = Array.from(value as unknown[], (e) => fromEntry(e, label));
   else if (typeof value === "object") {
     const o = value as Record<string, unknown>;
     // A single device object ({id, name}) or a name -> id map.

@@ -25,9 +25,10 @@ const listOf = rules.listOf;
 /** Event types as numbers: 7, "1,2,7", ["online", 7] or "all"; default [7]. */
 export function parseEventTypes(value: unknown): number[] {
   const items = listOf(value);
-  if (items.length === 1 && String(items[0]).toLowerCase() === "all") return Array.from({ length: 10 }, (_, i) => i + 1);
+  if (items.length === 1 && typeof items[0] === "string" && items[0].trim().toLowerCase() === "all") return Array.from({ length: 10 }, (_, i) => i + 1);
   const types = items.map((item) => {
-    const name = String(item).trim().toLowerCase();
+    // Only text and numbers name a type: String() of another value may throw (an object without a prototype).
+    const name = typeof item === "string" || typeof item === "number" ? String(item).trim().toLowerCase() : "";
     const t = TUYA_EVENT_TYPES[name] ?? (typeof item === "number" ? item : /^\d+$/.test(name) ? Number(name) : NaN);
     if (!Number.isInteger(t) || t < 1 || t > 10) {
       throw new InputError(

@@ -54,7 +54,8 @@ export function recordedFor(name: string): { lines: number; secrets: number } {
   return { lines: lines.get(name) ?? 0, secrets: secretCounts.get(name) ?? 0 };
 }
 
-function serialize(value: unknown): string {
+/** JSON of anything a node emitted: errors with their fields, BigInt as text, cycles marked. */
+export function serialize(value: unknown): string {
   const seen = new WeakSet<object>();
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v instanceof Error) return { ...v, name: v.name, message: v.message, stack: v.stack };
