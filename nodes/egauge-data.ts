@@ -42,8 +42,10 @@ interface EgaugeDataDef extends NodeDef, WindowDef {
 const MARKS_KEY = "egaugeMarks";
 
 function resolutionOf(value: unknown): Resolution {
-  const r = value === "auto" || value === undefined || value === "" ? "auto" : Number(value);
-  if (!(RESOLUTIONS as readonly unknown[]).includes(r)) throw inputError("egauge-data.errors.badResolution", { value: String(value) });
+  // Only text and numbers name a resolution: Number() or String() of another value may throw (an object without a prototype).
+  const plain = typeof value === "string" || typeof value === "number";
+  const r = value === "auto" || value === undefined || value === "" ? "auto" : plain ? Number(value) : NaN;
+  if (!(RESOLUTIONS as readonly unknown[]).includes(r)) throw inputError("egauge-data.errors.badResolution", { value: plain ? String(value) : typeof value });
   return r as Resolution;
 }
 

@@ -1,5 +1,6 @@
 // The whole test gate (npm test): build, lint, type-check, every mocha suite (unit and node
-// suites on Node-RED 4.1 with coverage, node suites again on Node-RED 5.0, the fault suite on both, the scorecard, the
+// suites on Node-RED 4.1 with coverage, node suites again on Node-RED 5.0, the fault suite on both,
+// the fuzz, soak and redeploy suites on both, the scorecard, the
 // end-to-end suites: examples and demo on a real Node-RED, the editor in chromium when it is
 // installed), then one closing line "N passed, N failed, N skipped".
 import { spawnSync } from "node:child_process";
@@ -28,6 +29,10 @@ run("node suites on Node-RED 5.0", npx("mocha"), ["test/node/**/*.spec.ts"], { N
 // The fault matrix (every emulator fault per node) on both runtimes; the SIGTERM-and-restart case needs the CLI and runs with the end-to-end suites.
 run("fault suite on Node-RED 4.1", npx("mocha"), ["test/fault/**/*.spec.ts"]);
 run("fault suite on Node-RED 5.0", npx("mocha"), ["test/fault/**/*.spec.ts"], { NODE_RED_RUNTIME: "node-red-5" });
+// Fuzz (1,000 messages per node), the 24-hour soak on fake timers and 100 redeploys (issue 12 item 8), on both runtimes.
+const robustness = ["test/fuzz/**/*.spec.ts", "test/soak/**/*.spec.ts"];
+run("fuzz, soak and redeploy suites on Node-RED 4.1", npx("mocha"), robustness);
+run("fuzz, soak and redeploy suites on Node-RED 5.0", npx("mocha"), robustness, { NODE_RED_RUNTIME: "node-red-5" });
 run("scorecard", npx("mocha"), ["test/scorecard/**/*.spec.ts"]);
 // The example-flow and demo specs need no browser; the editor spec skips itself, saying so, without chromium.
 const chromium = process.env.CHROMIUM_PATH || "/usr/bin/chromium";

@@ -1,0 +1,73 @@
+/**
+ * 100 full redeploys of a flow with every node type (issue 12 items 4 and 8): each deploy polls
+ * every flow node once and lets tuya-events connect to the message service, then the flow is
+ * stopped. Socket-counting relays stand between the config nodes and the emulators, so the
+ * sockets counted are the ones the pack opened: none is left after the 50th redeploy's close nor
+ * after the last, and the process's handles and timers are back where they were after the first.
+ */
+import assert from "node:assert/strict";
+import { EgaugeEmulator } from "../../src/emulator/egauge";
+import { registerSecrets } from "../support/emissions";
+import { useEmulator } from "../support/emulator-suite";
+import { useExtraHoboEmulator } from "../support/hobo-suite";
+import { helper } from "../support/node-red";
+import { countSockets, type SocketCounter } from "../support/socket-counter";
+import { useTuyaEmulator } from "../support/tuya-suite";
+import { credentials, everyNodeFlow, MODULES, pollEveryNode, pollMessages, resources, settle, type Emulators } from "./every-node";
+
+const REDEPLOYS = Number(process.env.REDEPLOYS ?? 100);
+
+describe("redeploys: every node type, 100 times", function () {
+  this.timeout(600_000);
+  const tuya = useTuyaEmulator({ qps: 0 });
+  const hobo = useExtraHoboEmulator({ legacyRateLimit: { requests: 1_000_000, windowMs: 60_000 } });
+  const egauge = useEmulator(
+    "eGauge",
+    () => new EgaugeEmulator(),
+    (e) => registerSecrets(...e.users.map((u) => u.pwd), ...e.issuedTokens()),
+    false,
+  );
+  let relays: Record<keyof Emulators, SocketCounter>;
+  before(async () => {
+    relays = { tuya: await countSockets(tuya().url), hobo: await countSockets(hobo().url), egauge: await countSockets(egauge().url) };
+  });
+  after(async () => {
+    for (const r of Object.values(relays)) await r.stop();
+  });
+
+  const open = () => Object.values(relays).reduce((n, r) => n + r.open(), 0);
+
+  it(`${REDEPLOYS} redeploys, each polling every node: sockets, handles and timers back to baseline`, async () => {
+    const emu: Emulators = { tuya: tuya(), hobo: hobo(), egauge: egauge() };
+    const flow = everyNodeFlow({ tuya: relays.tuya.url, hobo: relays.hobo.url, egauge: relays.egauge.url });
+    const messages = pollMessages(emu);
+    // The baseline is taken after the first deploy has been stopped: the runtime starts its own
+    // timers once (the editor's comms heartbeat) on the first load, which are not the pack's.
+    let baseline: Record<string, number> = {};
+    const rejections: unknown[] = [];
+    const onRejection = (r: unknown) => rejections.push(r);
+    process.on("unhandledRejection", onRejection);
+    try {
+      for (let i = 1; i <= REDEPLOYS; i++) {
+        await helper.load(MODULES, flow, credentials(emu));
+        assert.deepEqual(await pollEveryNode(messages), [], `deploy ${i}: every node completes`);
+        assert.ok(await settle(() => emu.tuya.mq.consumerCount() === 1), `deploy ${i}: tuya-events connected`);
+        assert.ok(open() > 0, "the nodes' sockets go through the relays");
+        await helper.unload();
+        if (i === 1) {
+          await settle(() => open() === 0);
+          baseline = resources();
+        }
+        if (i === 50) assert.ok(await settle(() => open() === 0), `after 50 redeploys and close: ${open()} socket(s) open`);
+      }
+      assert.ok(await settle(() => open() === 0), `after ${REDEPLOYS} redeploys: ${open()} socket(s) open`);
+      assert.ok(await settle(() => emu.tuya.mq.consumerCount() === 0), "the message-service connection closed");
+      const same = () => JSON.stringify(resources()) === JSON.stringify(baseline);
+      assert.ok(await settle(same), `handles and timers back to baseline: ${JSON.stringify(resources())} vs ${JSON.stringify(baseline)}`);
+      assert.ok(Object.values(relays).every((r) => r.total() >= REDEPLOYS), "every deploy opened its own connections");
+      assert.deepEqual(rejections, []);
+    } finally {
+      process.off("unhandledRejection", onRejection);
+    }
+  });
+});
