@@ -5,13 +5,12 @@
  * request; nothing emitted holds a password or a token.
  */
 import fc from "fast-check";
-import type { EgaugeEmulator } from "../../src/emulator/egauge";
+import { EgaugeEmulator } from "../../src/emulator/egauge";
 import { RESOLUTIONS } from "../../src/egauge";
-import { useEgaugeEmulator } from "../support/egauge-suite";
 import { helper } from "../support/node-red";
-import { runProbes } from "../support/node-runs";
+import { probeNodes } from "../support/probe";
 import { extras, garbage, windowParts } from "./arbitraries";
-import { assertFuzzKept, refuses, sample, windowRefused } from "./fuzz-run";
+import { assertFuzzKept, refuses, sample, windowRefused, useFuzzEmulator } from "./fuzz-run";
 import egaugeConfig from "../../nodes/egauge-config";
 import egaugeData from "../../nodes/egauge-data";
 
@@ -19,7 +18,7 @@ const T0 = Math.floor(Date.now() / 3600_000) * 3600_000 - 86_400_000;
 
 describe("fuzz: egauge-data, 1,000 generated messages", function () {
   this.timeout(240_000);
-  const emulator = useEgaugeEmulator({ now: () => T0 });
+  const emulator = useFuzzEmulator(() => new EgaugeEmulator({ now: () => T0 }));
   let emu: EgaugeEmulator;
   before(() => {
     emu = emulator();
@@ -30,7 +29,7 @@ describe("fuzz: egauge-data, 1,000 generated messages", function () {
       { id: "t1", type: "tab" },
       { id: "cfg", type: "egauge-config", name: "Lab meter", meter: emu.url, tls: "verify", timeout: 5 },
       { id: "n1", type: "egauge-data", z: "t1", egauge: "cfg", registersFromType: "msg", registersFrom: "registers", mode: "history", window: "absolute", start: "start", startType: "msg", end: "end", endType: "msg", format: "records", output: "all", wires: [["h1"]] },
-      ...runProbes(),
+      ...probeNodes(),
     ];
     await helper.load([egaugeConfig, egaugeData], flow as never, { cfg: { user: "owner", password: "owner-pass" } });
     const name = fc.oneof({ weight: 8, arbitrary: fc.constantFrom("Grid", "Solar", "L1", "Temp", "use", "Nope") }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) });

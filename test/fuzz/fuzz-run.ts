@@ -1,6 +1,6 @@
 /**
- * Sends generated messages through the node under test ("n1", in the run flow of
- * test/support/node-runs.ts: output h1, Catch -> h2, Complete -> h3) and accounts for how each
+ * Sends generated messages through the node under test ("n1", with the probe nodes of
+ * test/support/probe.ts: output h1, Catch -> h2, Complete -> h3) and accounts for how each
  * one ended. Valid messages go in concurrent batches; the invalid ones (by the library's own
  * validators, decided by the caller) go one at a time with the emulator's request counter read
  * around each, so a request made for bad input is pinned to the message that made it.
@@ -10,6 +10,30 @@ import fc from "fast-check";
 import { parseTime, parseWindow } from "../../src/core/time";
 import { serialize } from "../support/emissions";
 import { helper } from "../support/node-red";
+
+/**
+ * An emulator and the helper's server for a fuzz suite, the flow unloaded after each test. Not the
+ * node suites' hooks (test/support/*-suite.ts): those add everything the nodes emitted to the
+ * run's transcript for the root secret scan, which for 8,000 messages carrying strings of up to
+ * 100 kB would hold and search gigabytes. The fuzz suites scan their own emissions (leaks below).
+ */
+export function useFuzzEmulator<E extends { start(): Promise<unknown>; stop(): Promise<void> }>(create: () => E): () => E {
+  let emu: E | undefined;
+  before(async () => {
+    emu = create();
+    await emu.start();
+    await helper.startServer();
+  });
+  afterEach(() => helper.unload());
+  after(async () => {
+    await helper.stopServer();
+    await emu?.stop();
+  });
+  return () => {
+    if (!emu) throw new Error("the emulator is started in the suite's before hook");
+    return emu;
+  };
+}
 
 /** Messages per node, as issue 12 asks; FUZZ_SEED replays another sample. */
 export const RUNS = 1000;

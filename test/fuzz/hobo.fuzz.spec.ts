@@ -5,13 +5,12 @@
  * nothing emitted holds the client secret, the API token or an access token.
  */
 import fc from "fast-check";
-import type { HoboEmulator } from "../../src/emulator/hobo";
+import { HoboEmulator } from "../../src/emulator/hobo";
 import { normalizeLoggers } from "../../src/hobo";
-import { useHoboEmulator } from "../support/hobo-suite";
 import { helper } from "../support/node-red";
-import { runProbes } from "../support/node-runs";
+import { probeNodes } from "../support/probe";
 import { extras, hoboLoggers, windowParts } from "./arbitraries";
-import { assertFuzzKept, refuses, sample, windowRefused } from "./fuzz-run";
+import { assertFuzzKept, refuses, sample, windowRefused, useFuzzEmulator } from "./fuzz-run";
 import hoboConfig from "../../nodes/hobo-config";
 import hoboData from "../../nodes/hobo-data";
 
@@ -20,7 +19,7 @@ const STATIONS = ["21092695", "21150777", "21309641"];
 describe("fuzz: hobo-data, 1,000 generated messages", function () {
   this.timeout(240_000);
   const rate = { requests: 1_000_000, windowMs: 60_000 };
-  const emulator = useHoboEmulator({ legacyRateLimit: rate, licorRateLimit: rate });
+  const emulator = useFuzzEmulator(() => new HoboEmulator({ legacyRateLimit: rate, licorRateLimit: rate }));
   let emu: HoboEmulator;
   before(() => {
     emu = emulator();
@@ -33,7 +32,7 @@ describe("fuzz: hobo-data, 1,000 generated messages", function () {
         { id: "t1", type: "tab" },
         { id: "cfg", type: "hobo-config", flavour, endpoint: emu.url, rpm: 1_000_000, timeout: 5 },
         { id: "n1", type: "hobo-data", z: "t1", hobo: "cfg", loggersFromType: "msg", loggersFrom: "loggers", window: "absolute", start: "start", startType: "msg", end: "end", endType: "msg", format: "records", output: "all", wires: [["h1"]] },
-        ...runProbes(),
+        ...probeNodes(),
       ];
       await helper.load([hoboConfig, hoboData], flow as never, { cfg: creds });
       // Half the runs per flavour keeps the suite's time; the seed differs, so the samples do too.

@@ -6,14 +6,13 @@
  * (it is fed by the message service), so it has no message to fuzz.
  */
 import fc from "fast-check";
-import type { TuyaEmulator } from "../../src/emulator/tuya";
+import { TuyaEmulator } from "../../src/emulator/tuya";
 import { isTokenPath, normalizeCommands, parseEventTypes, parseLogCodes } from "../../src/tuya";
 import { resolveDevices } from "../../nodes/tuya-common";
-import { useTuyaEmulator } from "../support/tuya-suite";
 import { helper } from "../support/node-red";
-import { runProbes } from "../support/node-runs";
+import { probeNodes } from "../support/probe";
 import { extras, garbage, polluting, tuyaDevices, windowParts } from "./arbitraries";
-import { assertFuzzKept, refuses, sample, windowRefused, type FuzzCase } from "./fuzz-run";
+import { assertFuzzKept, refuses, sample, windowRefused, type FuzzCase, useFuzzEmulator } from "./fuzz-run";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaStatus from "../../nodes/tuya-status";
 import tuyaLog from "../../nodes/tuya-log";
@@ -28,7 +27,7 @@ function localKeys(emu: TuyaEmulator): string[] {
 
 describe("fuzz: Tuya nodes, 1,000 generated messages each", function () {
   this.timeout(240_000);
-  const emulator = useTuyaEmulator({ qps: 0, logIntervalSec: 3600 });
+  const emulator = useFuzzEmulator(() => new TuyaEmulator({ qps: 0, logIntervalSec: 3600 }));
   let emu: TuyaEmulator;
   let known: string[];
   before(() => {
@@ -41,7 +40,7 @@ describe("fuzz: Tuya nodes, 1,000 generated messages each", function () {
       { id: "t1", type: "tab" },
       { id: "cfg", type: "tuya-config", endpointMode: "custom", endpoint: emu.url, rps: 1000, timeout: 5 },
       { id: "n1", z: "t1", tuya: "cfg", ...n1, wires: [["h1"]] },
-      ...runProbes(),
+      ...probeNodes(),
     ];
     await helper.load(modules, flow as never, { cfg: { accessId: emu.accessId, accessSecret: emu.accessSecret } });
   }
