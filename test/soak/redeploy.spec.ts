@@ -55,7 +55,8 @@ describe("redeploys: every node type, 100 times", function () {
         assert.ok(open() > 0, "the nodes' sockets go through the relays");
         await helper.unload();
         if (i === 1) {
-          await settle(() => open() === 0);
+          // At rest no socket is open in this process (the relays' and emulators' ends close a little after the pack's).
+          await settle(() => open() === 0 && !resources().TCPSocketWrap);
           baseline = resources();
         }
         if (i === 50) assert.ok(await settle(() => open() === 0), `after 50 redeploys and close: ${open()} socket(s) open`);
