@@ -11,7 +11,7 @@ import { helper, runtimeName } from "../support/node-red";
 import { loadContextStores, usePersistentContext } from "../support/node-runs";
 import { probeNodes } from "../support/probe";
 import { EGAUGE_FAULTS } from "./matrix";
-import { assertGreen, assertOutcome, repeated, runWithProbes, trapUnhandledRejections, type Msg, type Run } from "./support";
+import { assertGreen, assertOutcome, repeated, runWithProbes, trapUnhandledRejections, until, type Msg, type Run } from "./support";
 import egaugeConfig from "../../nodes/egauge-config";
 import egaugeData from "../../nodes/egauge-data";
 
@@ -27,13 +27,13 @@ describe(`fault suite: egauge-data on ${runtimeName}`, function () {
   trapUnhandledRejections();
   const persistentContext = usePersistentContext("egauge-fault-ctx-");
 
-  async function start(): Promise<void> {
+  async function start(output: "page" | "all" = "page"): Promise<void> {
     helper.settings(persistentContext());
     const flow = [
       { id: "t1", type: "tab" },
       // A short timeout: the no-answer fault costs one second.
       { id: "cfg", type: "egauge-config", name: "Lab meter", meter: emulator().url, tls: "verify", timeout: 1 },
-      { id: "n1", type: "egauge-data", z: "t1", egauge: "cfg", registers: ["Grid", "Solar"], mode: "history", resolution: "60", window: "incremental", lookback: "-3d", store: "file", end: "end", endType: "msg", format: "raw", output: "page", wires: [["h1"]] },
+      { id: "n1", type: "egauge-data", z: "t1", egauge: "cfg", registers: ["Grid", "Solar"], mode: "history", resolution: "60", window: "incremental", lookback: "-3d", store: "file", end: "end", endType: "msg", format: "raw", output, wires: [["h1"]] },
       ...probeNodes(),
     ];
     await helper.load([egaugeConfig, egaugeData], flow as unknown as Flow, { cfg: { user: "owner", password: "owner-pass" } });
@@ -89,5 +89,50 @@ describe(`fault suite: egauge-data on ${runtimeName}`, function () {
     frozen = T0;
     assertGreen(next, "the run after the redeploy");
     assertWhole([{ out: first, errors: 0 }, next], T0, T0 + 30 * MIN);
+  });
+
+  // All at once: a failed walk sends nothing and moves no mark; a redeploy after the first page request.
+  for (const [name, fault] of [
+    ["a lasting 500 outage", { status: 500 }],
+    ["400 bad request", { status: 400 }],
+  ] as const) {
+    it(`output "all", ${name}: one clear error, nothing sent; with the next run every minute once`, async () => {
+      await start("all");
+      const warmEnd = T0 - 2 * 24 * 60 * MIN;
+      frozen = warmEnd;
+      const warm = await runWithProbes({ end: warmEnd });
+      assertOutcome(warm, "recovers", "warm-up");
+      frozen = T0;
+      emulator().failNext(100, { ...fault, path: "/api/register" });
+      const faulted = await runWithProbes({ end: T0 });
+      assertOutcome(faulted, "fails", name);
+      assert.equal(faulted.out.length, 0, "nothing sent");
+      emulator().clearFaults();
+      frozen = T0 + 30 * MIN;
+      const next = await runWithProbes({ end: T0 + 30 * MIN });
+      frozen = T0;
+      assertOutcome(next, "recovers", "the next run");
+      assertWhole([warm, faulted, next], warmEnd, T0 + 30 * MIN);
+    });
+  }
+
+  it(`output "all", redeploy after the first page request, then runs again: every minute once`, async () => {
+    await start("all");
+    const served = emulator().stats.requests;
+    const first: Msg[] = [];
+    helper.getNode("h1").on("input", (m: Msg) => first.push(m));
+    helper.getNode("n1").receive({ end: T0 } as never);
+    await until(() => (emulator().stats.byPath["/api/register"] ?? 0) > 0 && emulator().stats.requests > served, () => "a register request");
+    recordEmissions(helper);
+    await helper.unload();
+    await start("all");
+    // Nothing was sent, so no mark was set: the same poll again, then the next one.
+    const again = await runWithProbes({ end: T0 });
+    assertGreen(again, "the run after the redeploy");
+    frozen = T0 + 30 * MIN;
+    const next = await runWithProbes({ end: T0 + 30 * MIN });
+    frozen = T0;
+    assertGreen(next, "the next run");
+    assertWhole([{ out: first, errors: 0 }, again, next], T0, T0 + 30 * MIN);
   });
 });

@@ -13,7 +13,7 @@ import { helper, runtimeName } from "../support/node-red";
 import { loadContextStores, usePersistentContext } from "../support/node-runs";
 import { probeNodes } from "../support/probe";
 import { HOBO_FAULTS } from "./matrix";
-import { assertGreen, assertOutcome, repeated, runWithProbes, trapUnhandledRejections, type Msg, type Run } from "./support";
+import { assertGreen, assertOutcome, repeated, runWithProbes, trapUnhandledRejections, until, type Msg, type Run } from "./support";
 import hoboConfig from "../../nodes/hobo-config";
 import hoboData from "../../nodes/hobo-data";
 
@@ -43,7 +43,7 @@ describe(`fault suite: hobo-data on ${runtimeName}`, function () {
   });
   const persistentContext = usePersistentContext("hobo-fault-ctx-");
 
-  async function start(flavour: Flavour): Promise<void> {
+  async function start(flavour: Flavour, output: "window" | "all" = "window", lookbackHours = 12): Promise<void> {
     helper.settings(persistentContext());
     const flow = [
       { id: "t1", type: "tab" },
@@ -57,12 +57,12 @@ describe(`fault suite: hobo-data on ${runtimeName}`, function () {
         loggers: [{ serial: GREENHOUSE }, { serial: STREAM }],
         loggersFromType: "list",
         window: "incremental",
-        lookback: "-12h",
+        lookback: `-${lookbackHours}h`,
         store: "file",
         end: "end",
         endType: "msg",
         format: "raw",
-        output: "window",
+        output,
         wires: [["h1"]],
       },
       ...probeNodes(),
@@ -75,12 +75,12 @@ describe(`fault suite: hobo-data on ${runtimeName}`, function () {
   const rows = (runs: Run[]) => runs.flatMap((r) => r.out.flatMap((m) => (m.payload as { observation_list?: Row[]; data?: Row[] }).observation_list ?? (m.payload as { data: Row[] }).data));
 
   /** Every reading of both loggers from the first run's look-back to `end`, once. */
-  function assertWhole(runs: Run[], firstEnd: number, end: number): void {
+  function assertWhole(runs: Run[], firstEnd: number, end: number, lookbackHours = 12): void {
     const got = rows(runs).map(rowKey);
     assert.deepEqual(repeated(got), [], "nothing repeated");
     for (const serial of [GREENHOUSE, STREAM]) {
       const n = got.filter((k) => k.startsWith(`${serial}|`)).length;
-      assert.equal(n, emu.expectedRows(serial, utc(firstEnd - 12 * 60 * MIN), utc(end)), `nothing lost: every reading of ${serial}`);
+      assert.equal(n, emu.expectedRows(serial, utc(firstEnd - lookbackHours * 60 * MIN), utc(end)), `nothing lost: every reading of ${serial}`);
     }
   }
 
@@ -121,6 +121,47 @@ describe(`fault suite: hobo-data on ${runtimeName}`, function () {
         const next = await runWithProbes({ end: T0 + 30 * MIN });
         assertGreen(next, "the run after the redeploy");
         assertWhole([{ out: first, errors: 0 }, next], T0, T0 + 30 * MIN);
+      });
+
+      // All at once: a failed backfill sends nothing and moves no mark; a redeploy after a few requests.
+      for (const [name, fault] of [
+        ["a lasting 500 outage", { status: 500 }],
+        ["400 VAL-034", { status: 400, error: "VAL-034" }],
+      ] as const) {
+        it(`output "all", ${name}: one clear error, nothing sent; with the next run every reading once`, async () => {
+          await start(flavour, "all");
+          const warm = await runWithProbes({ end: T0 - 6 * 60 * MIN });
+          assertOutcome(warm, "recovers", "warm-up");
+          emu.faults.failNext(100, { ...fault, path: "data" });
+          const faulted = await runWithProbes({ end: T0 });
+          assertOutcome(faulted, "fails", name);
+          assert.equal(faulted.out.length, 0, "nothing sent");
+          emu.faults.clear();
+          const next = await runWithProbes({ end: T0 + 30 * MIN });
+          assertOutcome(next, "recovers", "the next run");
+          assertWhole([warm, faulted, next], T0 - 6 * 60 * MIN, T0 + 30 * MIN);
+        });
+      }
+
+      it(`output "all", redeploy after the second request of a backfill, then runs again: every reading once`, async () => {
+        // Three days: a backfill of many requests.
+        await start(flavour, "all", 72);
+        emu.faults.setLatency(5);
+        const served = emu.stats.dataRequests;
+        const first: Msg[] = [];
+        helper.getNode("h1").on("input", (m: Msg) => first.push(m));
+        helper.getNode("n1").receive({ end: T0 } as never);
+        await until(() => emu.stats.dataRequests >= served + 2, () => `two data requests (${emu.stats.dataRequests - served})`);
+        recordEmissions(helper);
+        await helper.unload();
+        emu.faults.clear();
+        await start(flavour, "all", 72);
+        // Nothing was sent, so no mark was set: the same poll again, then the next one.
+        const again = await runWithProbes({ end: T0 });
+        assertGreen(again, "the run after the redeploy");
+        const next = await runWithProbes({ end: T0 + 30 * MIN });
+        assertGreen(next, "the next run");
+        assertWhole([{ out: first, errors: 0 }, again, next], T0, T0 + 30 * MIN, 72);
       });
     });
   }

@@ -71,3 +71,9 @@ export function repeated(keys: string[]): string[] {
   const seen = new Set<string>();
   return keys.filter((k) => (seen.has(k) ? true : (seen.add(k), false)));
 }
+
+/** Waits (polling between the emulator's answers) until cond holds; throws after `limit` looks (a bound, not a timing). */
+export async function until(cond: () => boolean, what: () => string, limit = 2000): Promise<void> {
+  for (let i = 0; i < limit && !cond(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  if (!cond()) throw new Error(`gave up waiting for ${what()}`);
+}

@@ -15,7 +15,7 @@ import { probeNodes } from "../support/probe";
 import { useTuyaEmulator } from "../support/tuya-suite";
 import { TestClient } from "../unit/emulator/tuya-test-client";
 import { TUYA_FAULTS, type Expect } from "./matrix";
-import { assertGreen, assertOutcome, repeated, runWithProbes, trapUnhandledRejections, type Msg, type Run } from "./support";
+import { assertGreen, assertOutcome, repeated, runWithProbes, trapUnhandledRejections, until, type Msg, type Run } from "./support";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaStatus from "../../nodes/tuya-status";
 import tuyaInfo from "../../nodes/tuya-info";
@@ -161,26 +161,32 @@ describe(`fault suite: Tuya nodes on ${runtimeName}`, function () {
 
   describe("tuya-log (incremental walk on a persistent context store)", () => {
     const persistentContext = usePersistentContext("tuya-fault-ctx-");
-    const props = () => ({ type: "tuya-log", devices: id("climate"), devicesType: "str", window: "incremental", lookback: "-1h", store: "file", end: "end", endType: "msg", pageSize: 20, output: "page", format: "raw" });
+    const logPath = "GET /v1.0/iot-03/devices/{device_id}/logs";
+    interface Shape {
+      output: "page" | "device" | "all";
+      devices: ("climate" | "plug")[];
+    }
+    const PAGES: Shape = { output: "page", devices: ["climate"] };
 
-    async function start(): Promise<void> {
+    async function start(shape: Shape = PAGES): Promise<void> {
       helper.settings(persistentContext());
-      await load([tuyaConfig, tuyaLog] as unknown as Modules, props());
+      const devices = shape.devices.map((d) => id(d)).join(",");
+      await load([tuyaConfig, tuyaLog] as unknown as Modules, { type: "tuya-log", devices, devicesType: "str", window: "incremental", lookback: "-1h", store: "file", end: "end", endType: "msg", pageSize: 20, output: shape.output, format: "raw" });
       await loadContextStores();
     }
 
     /** The emulator's history of the window, walked by the independent test client. */
-    async function history(start: number, end: number): Promise<string[]> {
+    async function history(device: string, start: number, end: number): Promise<string[]> {
       const out: Entry[] = [];
       let last: string | undefined;
       for (;;) {
         const query: Record<string, string | number> = { event_types: "7", start_time: start, end_time: end, size: 100 };
         if (last) query.last_row_key = last;
-        let r = await truth.get(`/v1.0/iot-03/devices/${id("climate")}/logs`, query);
+        let r = await truth.get(`/v1.0/iot-03/devices/${device}/logs`, query);
         // A token fault also killed the test client's token.
         if (r.code === 1010) {
           await truth.connect();
-          r = await truth.get(`/v1.0/iot-03/devices/${id("climate")}/logs`, query);
+          r = await truth.get(`/v1.0/iot-03/devices/${device}/logs`, query);
         }
         assert.equal(r.success, true, JSON.stringify(r));
         out.push(...(r.result.logs as Entry[]));
@@ -189,12 +195,18 @@ describe(`fault suite: Tuya nodes on ${runtimeName}`, function () {
       }
     }
 
-    const entries = (runs: Run[]) => runs.flatMap((r) => r.out.flatMap((m) => m.payload as Entry[])).map(key);
+    /** Raw payloads: one device's entries, or (several devices in one message) a name -> entries map. */
+    const entriesOf = (payload: unknown): Entry[] => (Array.isArray(payload) ? (payload as Entry[]) : Object.values(payload as Record<string, Entry[]>).flat());
+    const entries = (runs: Run[]) => runs.flatMap((r) => r.out.flatMap((m) => entriesOf(m.payload))).map(key);
 
-    async function assertWhole(runs: Run[], end: number): Promise<void> {
+    /** `from`: the first run's end (its look-back reaches an hour before). */
+    async function assertWhole(runs: Run[], end: number, shape: Shape = PAGES, from = T0): Promise<void> {
       const got = entries(runs);
       assert.deepEqual(repeated(got), [], "nothing repeated");
-      assert.deepEqual([...got].sort(), (await history(T0 - HOUR, end)).sort(), "nothing lost: every entry of the period");
+      const expected = (await Promise.all(shape.devices.map((d) => history(id(d), from - HOUR, end)))).flat();
+      const missing = expected.filter((k) => !got.includes(k));
+      const extra = got.filter((k) => !expected.includes(k));
+      assert.deepEqual({ missing, extra }, { missing: [], extra: [] }, `nothing lost: every entry of the period (${got.length} sent, ${expected.length} in the history)`);
     }
 
     const cases: { name: string; inject(): void; expect: Expect }[] = [
@@ -216,25 +228,64 @@ describe(`fault suite: Tuya nodes on ${runtimeName}`, function () {
       });
     }
 
-    it("redeploy mid-walk (after the first page was sent), then runs again: every entry once", async () => {
-      await start();
+    /** Unloads the flow (a redeploy) once `when` holds, polled between the emulator's answers. */
+    async function redeployWhen(when: () => boolean, end: number): Promise<Msg[]> {
       emu.faults.setLatency(5);
       const first: Msg[] = [];
-      const sent = new Promise<void>((resolve) =>
-        helper.getNode("h1").on("input", (m: Msg) => {
-          first.push(m);
-          resolve();
-        }),
-      );
-      helper.getNode("n1").receive({ end: T0 } as never);
-      await sent;
+      helper.getNode("h1").on("input", (m: Msg) => first.push(m));
+      helper.getNode("n1").receive({ end } as never);
+      await until(when, () => "the point of the redeploy");
       recordEmissions(helper);
       await helper.unload();
       emu.faults.setLatency(0);
+      return first;
+    }
+
+    it("redeploy mid-walk (after the first page was sent), then runs again: every entry once", async () => {
+      await start();
+      const pages: Msg[] = [];
+      helper.getNode("h1").on("input", (m: Msg) => pages.push(m));
+      const first = await redeployWhen(() => pages.length > 0, T0);
       await start();
       const next = await runWithProbes({ end: T0 + 20 * MIN });
       assertGreen(next, "the run after the redeploy");
       await assertWhole([{ out: first, errors: 0 }, next], T0 + 20 * MIN);
     });
+
+    // The same faults where the walk sends per device or all at once, with two devices.
+    for (const output of ["device", "all"] as const) {
+      const shape: Shape = { output, devices: ["climate", "plug"] };
+      const lasting: { name: string; inject(): void }[] = [
+        { name: "1106 at the second page", inject: () => emu.faults.failNext(1, { code: 1106, path: "last_row_key" }) },
+        { name: "a lasting 5xx outage from the second page on", inject: () => emu.faults.failNext(100, { httpStatus: 500, code: 500, path: "last_row_key" }) },
+      ];
+      for (const c of lasting) {
+        it(`output "${output}", two devices, ${c.name}: one clear error; with the next run every entry once`, async () => {
+          await start(shape);
+          // A first run sets the marks (a first run that fails before sending anything leaves none, and the next run looks back from its own end).
+          const warm = await runWithProbes({ end: T0 - 30 * MIN });
+          assertOutcome(warm, "recovers", "warm-up");
+          c.inject();
+          const faulted = await runWithProbes({ end: T0 });
+          assertOutcome(faulted, "fails", c.name);
+          emu.faults.clear();
+          const next = await runWithProbes({ end: T0 + 20 * MIN });
+          assertOutcome(next, "recovers", "the next run");
+          await assertWhole([warm, faulted, next], T0 + 20 * MIN, shape, T0 - 30 * MIN);
+        });
+      }
+
+      it(`output "${output}", two devices, redeploy mid-walk (after the third page was served), then runs again: every entry once`, async () => {
+        await start(shape);
+        const warm = await runWithProbes({ end: T0 - 30 * MIN });
+        assertOutcome(warm, "recovers", "warm-up");
+        const served = emu.stats.byPath[logPath] ?? 0;
+        const first = await redeployWhen(() => (emu.stats.byPath[logPath] ?? 0) >= served + 3, T0);
+        await start(shape);
+        const next = await runWithProbes({ end: T0 + 20 * MIN });
+        assertGreen(next, "the run after the redeploy");
+        await assertWhole([warm, { out: first, errors: 0 }, next], T0 + 20 * MIN, shape, T0 - 30 * MIN);
+      });
+    }
   });
 });
