@@ -31,7 +31,7 @@ export interface TuyaLogQuery {
   maxPages?: number;
   /** Resume from the cursor a previous (truncated) walk returned. */
   cursor?: string;
-  /** Cut the window into this many slices fetched in parallel (default: one per day, up to 8, unless a cursor or maxPages is given). */
+  /** Cut the window into this many slices fetched in parallel (default: one per 6 hours, up to 28, unless a cursor or maxPages is given). */
   slices?: number;
   /** Entries the parallel slices may fetch ahead of the page being handed on (default SLICE_LOOKAHEAD_ENTRIES). */
   lookahead?: number;
@@ -63,8 +63,14 @@ export interface TuyaLogResult {
 /** Tuya's free edition keeps 7 days of logs. */
 export const LOG_RETENTION_MS = 7 * 86_400_000;
 export const MAX_LOG_PAGE_SIZE = 100;
-/** Slices a long window gets by default (one per day up to this). */
-const MAX_AUTO_SLICES = 8;
+/**
+ * Slices a long window gets by default: one per SLICE_MS, up to MAX_AUTO_SLICES. Each slice is a
+ * chain of pages one round trip apart, so the chains must be short for the pace, not the round
+ * trip, to be the limit: a busy sensor's day is about 30 pages, 3 s as one chain at 100 ms, while
+ * Tuya may allow 40 a second; a quarter-day chain takes under a second.
+ */
+const SLICE_MS = 6 * 3_600_000;
+const MAX_AUTO_SLICES = 28;
 
 interface Plan {
   deviceId: string;
@@ -101,8 +107,8 @@ function plan(deviceId: string, q: TuyaLogQuery): Plan {
   const codeList = q.codes === undefined ? undefined : parseLogCodes(q.codes);
   // Long windows are sliced by default so the pages come as fast as Tuya's pace allows; a resumed
   // or page-capped walk keeps the one-walk meaning of its cursor and cap.
-  const days = Math.ceil((end.getTime() - start.getTime()) / 86_400_000);
-  const slices = positiveInt(q.slices, "slices", 64) ?? (q.cursor || q.maxPages !== undefined ? 1 : Math.min(MAX_AUTO_SLICES, Math.max(1, days)));
+  const quarters = Math.ceil((end.getTime() - start.getTime()) / SLICE_MS);
+  const slices = positiveInt(q.slices, "slices", 64) ?? (q.cursor || q.maxPages !== undefined ? 1 : Math.min(MAX_AUTO_SLICES, Math.max(1, quarters)));
   if (slices > 1 && q.cursor) throw new InputError("A cursor resumes one walk; it cannot be combined with slices");
   const warnings: string[] = [];
   const retainedFrom = now - LOG_RETENTION_MS;

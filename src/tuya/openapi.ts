@@ -48,7 +48,7 @@ export interface TuyaOpenApiOptions {
    * at 10 a second, 4 for commands, and adapts to Tuya's answers; 0 = no client-side pacing).
    */
   requestsPerSecond?: number;
-  /** Requests in flight at once over all endpoints (default 8). */
+  /** Requests in flight at once over all endpoints (default 16). */
   maxConcurrent?: number;
   /** Path family used by the device API (default "iot-03"). */
   family?: TuyaApiFamily;
@@ -131,7 +131,8 @@ export class TuyaOpenApi extends EventEmitter {
     this.http = createHttpClient({ baseURL: this.endpoint, timeoutMs: options.timeoutMs });
     // One pace per endpoint template, as Tuya counts; shared by every user of this client.
     const cap = options.requestsPerSecond;
-    this.limiter = new RateLimiter({ maxConcurrent: options.maxConcurrent ?? 8, gateFor: (template) => tuyaPace(template, cap) });
+    // The pace per endpoint is the limit; 16 in flight lets a paced 40/s through at a 400 ms round trip.
+    this.limiter = new RateLimiter({ maxConcurrent: options.maxConcurrent ?? 16, gateFor: (template) => tuyaPace(template, cap) });
     this.tokens = new TuyaTokens({
       call: (path, idempotent) => this.withBackoff(prepareRequest({ method: "GET", path }), idempotent, this.closing.signal),
       marginMs: options.tokenMarginMs ?? 60_000,
