@@ -10,24 +10,28 @@ import { evaluate } from "./shared/input";
 import { attachConfig as attachShared } from "./shared/config";
 import { Connection, type ConnectionOptions } from "./shared/connection";
 import type { Status } from "./shared/status";
-import { TuyaDevices, type SharedConsumer, type TuyaOpenApi } from "../src/tuya";
+import { SharedConsumer, TuyaDevices, type TuyaEventConsumer, type TuyaOpenApi } from "../src/tuya";
 
 /**
  * What a tuya-config node owns and offers its flow nodes: the shared client (token, limiter, call
  * counter) made on first use, the device API over it (with the specification cache every node
- * shares), its users, and the call counter's snapshot.
+ * shares), the message-service consumer of its tuya-events nodes, its users, and the call
+ * counter's snapshot.
  */
 export class TuyaConnection extends Connection<TuyaOpenApi> {
   private devicesOf?: { client: TuyaOpenApi; devices: TuyaDevices };
+  /** The message-service consumer the tuya-events nodes share: started by the first, closed by the last or with the config. */
+  readonly events: SharedConsumer;
 
   constructor(
     node: Node,
     options: ConnectionOptions<TuyaOpenApi>,
-    /** The message-service connection shared by the tuya-events nodes (opened by the first, closed with the config). */
-    readonly events: SharedConsumer,
+    /** A new consumer from the config's realtime-event settings. */
+    makeConsumer: () => TuyaEventConsumer,
     private readonly concurrency?: number,
   ) {
     super(node, options);
+    this.events = this.own(new SharedConsumer(makeConsumer, () => this.closedError()));
   }
 
   /** Device calls over the shared client. */

@@ -5,7 +5,7 @@
  * them, and closes it on redeploy. The editor's routes are in tuya-config-admin.ts.
  */
 import type { Node, NodeAPI } from "node-red";
-import { TuyaOpenApi } from "../src/tuya";
+import { TuyaEventConsumer, TuyaOpenApi } from "../src/tuya";
 import { CREDENTIAL_TARGET } from "./shared/admin";
 import { positiveSetting } from "./shared/config";
 import { ConfigUsers } from "./shared/config-users";
@@ -13,7 +13,7 @@ import { hasCredentials } from "./shared/not-configured";
 import { translator } from "./shared/i18n";
 import { registerAdminRoutes } from "./tuya-config-admin";
 import { TuyaConnection } from "./tuya-common";
-import { sharedEvents } from "./tuya-events-common";
+import { eventOptions } from "./tuya-events-common";
 import { clientOptions, tuyaTarget, type TuyaConfigDef, type TuyaCredentials } from "./tuya-settings";
 
 interface TuyaConfigNode extends Node<TuyaCredentials> {
@@ -40,10 +40,9 @@ export = function (RED: NodeAPI): void {
       client.on("call", checkBudget);
       return client;
     };
-    // Realtime events: one message-service connection for all tuya-events nodes on this config.
-    const events = sharedEvents(def, () => this.credentials ?? {});
-    this.on("close", (_removed: boolean, done: () => void) => void events.close().then(done, done));
-    this.connection = new TuyaConnection(this, { configType: "tuya-config", platform: "Tuya", users, create, onState: checkBudget }, events, positiveSetting(def.concurrency));
+    // Realtime events: one message-service consumer for all tuya-events nodes on this config.
+    const consumer = () => new TuyaEventConsumer(eventOptions(def, this.credentials ?? {}));
+    this.connection = new TuyaConnection(this, { configType: "tuya-config", platform: "Tuya", users, create, onState: checkBudget }, consumer, positiveSetting(def.concurrency));
     this[CREDENTIAL_TARGET] = tuyaTarget(def);
   }
 

@@ -1,11 +1,12 @@
 /**
  * The tuya-config's side of realtime events: consumer options from its settings (environment,
- * subscription suffix, message-service URL, CA) and the one shared connection its tuya-events
- * nodes use. Without a message-service URL the region's host is used; a custom OpenAPI endpoint
- * on this machine (the emulator) implies the message service on the same host and port.
+ * subscription suffix, message-service URL, CA; the config's connection, tuya-common.ts, owns the
+ * one consumer its tuya-events nodes share), and the device names they label events with.
+ * Without a message-service URL the region's host is used; a custom OpenAPI endpoint on this
+ * machine (the emulator) implies the message service on the same host and port.
  */
 import { inputError } from "./shared/i18n";
-import { resolveMqEndpoint, SharedConsumer, TuyaEventConsumer, TUYA_REGIONS, type MqEnvironment, type TuyaEventConsumerOptions } from "../src/tuya";
+import { resolveMqEndpoint, TUYA_REGIONS, type MqEnvironment, type TuyaEventConsumerOptions } from "../src/tuya";
 import { NotConfiguredError } from "./shared/not-configured";
 
 export interface EventSettings {
@@ -39,11 +40,6 @@ export function eventOptions(s: EventSettings, creds: { accessId?: string; acces
   const env: MqEnvironment = s.mqEnv === "event-test" ? "event-test" : "event";
   const ca = typeof s.mqCa === "string" && s.mqCa.trim() ? s.mqCa.trim() : undefined;
   return { endpoint: mqEndpointOf(s), accessId: creds.accessId, accessKey: creds.accessSecret, env, suffix: s.mqSuffix?.trim() || "sub", ca };
-}
-
-/** The config's shared connection; the consumer is created when the first tuya-events node asks. */
-export function sharedEvents(settings: EventSettings, creds: () => { accessId?: string; accessSecret?: string }): SharedConsumer {
-  return new SharedConsumer(() => new TuyaEventConsumer(eventOptions(settings, creds())));
 }
 
 const names = new WeakMap<object, Promise<Map<string, string>>>();

@@ -2,7 +2,8 @@
  * What a config node owns, as one typed object (the core MQTT broker pattern): the client, made on
  * first use from the config's settings; the closed guard (a late caller after a redeploy must not
  * open a client nothing would close); the warn-once logger the client writes to; the users that
- * get its connection state; and close, wired to the node's close. Config nodes assign one to
+ * get its connection state; resources its users share besides the client (tuya-events' consumer),
+ * under the same closed guard; and close, wired to the node's close. Config nodes assign one to
  * `connection` and flow nodes reach everything through it (shared/config.ts attachConfig).
  */
 import type { Node } from "node-red";
@@ -37,6 +38,7 @@ export class Connection<C extends ConnectionClient> {
   private current?: C;
   private closed = false;
   private readonly warned = new Set<string>();
+  private readonly owned: { close(): Promise<void> }[] = [];
 
   constructor(
     private readonly node: Node,
@@ -45,11 +47,12 @@ export class Connection<C extends ConnectionClient> {
     this.users = o.users;
     this.logger = { debug: (text) => node.debug(text), warn: (text) => this.warnOnce(text, text) };
     closeClientOnClose(node, () => this.release());
+    node.on("close", (_removed: boolean, done: () => void) => void Promise.allSettled(this.owned.map((r) => r.close())).then(() => done()));
   }
 
   /** The shared client, made on first use. */
   get client(): C {
-    if (this.closed) throw new AbortError(`The ${this.o.configType} node was closed (redeploy or stop)`);
+    if (this.closed) throw this.closedError();
     if (!this.current) {
       const client = this.o.create(this.logger);
       client.on?.("state", (state: ClientState) => {
@@ -71,6 +74,17 @@ export class Connection<C extends ConnectionClient> {
     if (this.warned.has(key)) return;
     this.warned.add(key);
     this.node.warn(text);
+  }
+
+  /** What a late user gets after the config node closed. */
+  closedError(): Error {
+    return new AbortError(`The ${this.o.configType} node was closed (redeploy or stop)`);
+  }
+
+  /** A resource the users share besides the client (made with this.closedError as its guard), closed with the config node. */
+  protected own<R extends { close(): Promise<void> }>(resource: R): R {
+    this.owned.push(resource);
+    return resource;
   }
 
   /** Refuses new clients and hands over the current one for closing (close handler). */

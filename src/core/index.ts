@@ -18,3 +18,4 @@ export * from "./secret-history";
 export * from "./rules";
 export * from "./error-kind";
 export * from "./error-details";
+export * from "./shared-resource";
