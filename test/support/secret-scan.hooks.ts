@@ -11,7 +11,9 @@ import assert from "node:assert/strict";
 import { emissionTranscript, leaks, recordedFor, suitesRan } from "./emissions";
 
 export const mochaHooks = {
-  afterAll(): void {
+  afterAll(this: Mocha.Context): void {
+    // Tens of megabytes of transcript on a loaded machine: the scan is not a test of speed.
+    this.timeout(300_000);
     const platforms = suitesRan();
     if (platforms.length === 0) return;
     for (const name of platforms) {

@@ -56,9 +56,39 @@ export class FaultQueue {
     return this.pending.reduce((n, p) => n + p.remaining, 0);
   }
 
+  /** The next `size` requests wait for each other (see barrier()). */
+  private gate?: { size: number; waiting: (() => void)[] };
+
+  /**
+   * The next `size` requests wait until all `size` have arrived, then go on together: a test
+   * proves they were in flight at once whatever the machine's speed (a client that sends fewer at
+   * once never gets its answers).
+   */
+  barrier(size: number): void {
+    this.openGate();
+    if (size > 1) this.gate = { size, waiting: [] };
+  }
+
+  /** Waits at the barrier, if one is set. */
+  pass(): Promise<void> {
+    const gate = this.gate;
+    if (!gate) return Promise.resolve();
+    return new Promise((resolve) => {
+      gate.waiting.push(resolve);
+      if (gate.waiting.length >= gate.size) this.openGate();
+    });
+  }
+
+  private openGate(): void {
+    const gate = this.gate;
+    this.gate = undefined;
+    for (const go of gate?.waiting ?? []) go();
+  }
+
   clear(): void {
     this.pending = [];
     this.latencyMs = 0;
     this.skewMs = 0;
+    this.openGate();
   }
 }

@@ -82,6 +82,8 @@ export class TuyaEmulator {
   readonly faults: {
     failNext(count: number, fault: TuyaFault): void;
     setLatency(ms: number): void;
+    /** The next `size` requests are held until all have arrived (proves they were in flight at once). */
+    barrier(size: number): void;
     /** Moves the server's clock (the `t` it checks requests against and answers with) by ms from now on; clear() resets it. */
     setClockSkew(ms: number): void;
     expireTokens(): void;
@@ -151,6 +153,7 @@ export class TuyaEmulator {
       setLatency: (ms) => {
         queue.latencyMs = Math.max(0, ms);
       },
+      barrier: (size) => queue.barrier(size),
       setClockSkew: (ms) => {
         queue.skewMs = Number.isFinite(ms) ? ms : 0;
       },

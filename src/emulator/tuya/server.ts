@@ -119,6 +119,7 @@ export class Gateway {
     if (fault?.tokens === "expire") this.d.project.tokens.expireAll();
     if (fault?.tokens === "revoke") this.d.project.tokens.revokeAll();
     const body = await readBody(req);
+    await faults.pass();
     await this.delay(faults.latencyMs);
     if (fault && !fault.dropAfterExecute && !fault.ignoreCursor && !fault.tokens) return this.answerFault(res, fault);
 

@@ -4,7 +4,9 @@
 import assert from "node:assert/strict";
 import { TuyaDevices, TuyaEventConsumer, TuyaOpenApi } from "../../../src/tuya";
 import type { TuyaEmulator } from "../../../src/emulator/tuya";
-import { connected, startEmulator, until, watch, type Watched } from "./events-helpers";
+import sinon from "sinon";
+import WebSocket from "ws";
+import { connected, io, startEmulator, until, watch, type Watched } from "./events-helpers";
 
 describe("tuya events consumer against the emulated message service", function () {
   let emu: TuyaEmulator;
@@ -139,11 +141,26 @@ describe("tuya events consumer against the emulated message service", function (
 
   it("stays connected through the idle timeout when its pings keep the session alive", async () => {
     await emu.stop();
-    emu = await startEmulator({ mq: { idleTimeoutMs: 400 } });
-    const x = w({ pingIntervalMs: 100 });
-    await until(() => connected(x), "connected");
-    await new Promise((r) => setTimeout(r, 900));
-    assert.equal(x.consumer.stats.connects, 1);
+    // Fake timers on both sides (the service's idle timeout, the consumer's pings), real sockets:
+    // each ping's round trip is waited for, so a slow machine cannot idle the session out.
+    const clock = sinon.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"] });
+    const emit = sinon.spy(WebSocket.prototype, "emit");
+    const pongs = () => emit.getCalls().filter((c) => c.args[0] === "pong").length;
+    try {
+      emu = await startEmulator({ mq: { idleTimeoutMs: 400 } });
+      const x = w({ pingIntervalMs: 100 });
+      await io(() => connected(x), "the connection");
+      for (let i = 0; i < 9; i++) {
+        const answered = pongs();
+        await clock.tickAsync(100);
+        await io(() => pongs() > answered, "the pong");
+      }
+      assert.equal(x.consumer.stats.connects, 1);
+      assert.equal(x.consumer.state.state, "connected");
+    } finally {
+      emit.restore();
+      clock.restore();
+    }
   });
 
   it("finds a half-open socket by its missing pong and reconnects; the unacked backlog follows", async () => {

@@ -20,6 +20,15 @@ export async function until(cond: () => boolean, what: string, timeoutMs = 10_00
   }
 }
 
+/** Lets real I/O run while fake timers stay frozen (setImmediate and performance.now are not faked) until the condition holds. */
+export async function io(cond: () => boolean, what: string): Promise<void> {
+  const end = performance.now() + 10_000;
+  while (!cond()) {
+    if (performance.now() > end) throw new Error(`no ${what}`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
 export async function startEmulator(o: TuyaEmulatorOptions = {}): Promise<TuyaEmulator> {
   const emu = new TuyaEmulator({ qps: 0, ...o });
   await emu.start();

@@ -3,18 +3,10 @@
 // stops answering is found by the ping after 30 s of silence plus the 10 s pong deadline.
 import assert from "node:assert/strict";
 import sinon from "sinon";
+import WebSocket from "ws";
 import type { TuyaEmulator } from "../../../src/emulator/tuya";
 import type { ConsumerState } from "../../../src/tuya/events";
-import { startEmulator, watch, type Watched } from "./events-helpers";
-
-/** Lets real I/O run while the timers stay frozen (setImmediate is not faked). */
-async function io(cond: () => boolean, what: string): Promise<void> {
-  const end = performance.now() + 10_000;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error(`no ${what}`);
-    await new Promise((r) => setImmediate(r));
-  }
-}
+import { io, startEmulator, watch, type Watched } from "./events-helpers";
 
 describe("tuya events consumer timing (fake timers)", () => {
   let emu: TuyaEmulator;
@@ -87,12 +79,18 @@ describe("tuya events consumer timing (fake timers)", () => {
   it("a live socket answers the pings and stays", async () => {
     x = watch(emu);
     await io(() => last(x!).state === "connected", "the connection");
-    for (let i = 0; i < 5; i++) {
-      await clock.tickAsync(30_000);
-      // Real time for the ping's round trip (the pong deadline is frozen meanwhile).
-      const t0 = performance.now();
-      await io(() => performance.now() - t0 > 50, "");
-      await clock.tickAsync(5_000);
+    // The pongs the consumer's socket received: each ping's round trip is waited for, not timed.
+    const emit = sinon.spy(WebSocket.prototype, "emit");
+    const pongs = () => emit.getCalls().filter((c) => c.args[0] === "pong").length;
+    try {
+      for (let i = 0; i < 5; i++) {
+        const answered = pongs();
+        await clock.tickAsync(30_000);
+        await io(() => pongs() > answered, "the pong");
+        await clock.tickAsync(5_000);
+      }
+    } finally {
+      emit.restore();
     }
     assert.equal(x.consumer.stats.connects, 1);
     assert.equal(last(x).state, "connected");
