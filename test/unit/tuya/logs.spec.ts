@@ -241,7 +241,9 @@ describe("tuya logs: answer shapes and order", () => {
     ["smart-home", 25, 300],
     ["iot-03", 5, 60],
   ] as [TuyaApiFamily, number, number][]) {
-    it(`${family}: a ${minPages}-page walk through token expiry loses and repeats nothing`, async () => {
+    it(`${family}: a ${minPages}-page walk through token expiry loses and repeats nothing`, async function () {
+      // Hundreds of requests one after the other: on a loaded machine they take longer than mocha's default.
+      this.timeout(120_000);
       // Time moves 5 s per request; tokens live 120 s (refreshed 60 s early), so the walk refreshes
       // about every 12 calls, and the server kills the token outright twice on top.
       let now = T0;
