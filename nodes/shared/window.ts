@@ -4,8 +4,8 @@
  * since the last successful run, the first run looking back a set span.
  */
 import type { Node, NodeAPI, NodeMessage } from "node-red";
-import { rules } from "../../src/core/rules";
-import { timeInputError, type TimeWindow } from "../../src/core/time";
+import { ruleError, rules } from "../../src/core/rules";
+import type { TimeWindow } from "../../src/core/time";
 import { inputError } from "./i18n";
 import { evaluate } from "./input";
 
@@ -48,6 +48,6 @@ export async function readWindow(RED: NodeAPI, node: Node, msg: NodeMessage, def
   const end = await evaluate(RED, node, msg, def.endType || "str", def.end);
   const start = mode === "absolute" ? await evaluate(RED, node, msg, def.startType || "str", def.start) : undefined;
   const read = rules.readWindow({ mode, span: def.span, lookback: def.lookback, defaultSpan, start, end }, Date.now());
-  if (read.problem) throw read.problem.key.startsWith("common.") ? inputError(read.problem.key, read.problem.params) : timeInputError(read.problem);
+  if (read.problem) throw read.problem.key.startsWith("common.") ? inputError(read.problem.key, read.problem.params) : ruleError(read.problem);
   return { start: new Date(read.start), end: new Date(read.end) };
 }

@@ -6,6 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { InputError } from "./errors";
 
 /** A refusal: the catalog text (key, params; library keys live under common.lib.) and the library's English message. */
 export interface RuleProblem {
@@ -58,3 +59,8 @@ function rulesFile(): string {
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain script shared with the browser
 export const rules = require(rulesFile()) as InputRules;
+
+/** The InputError for a refusal: the rule's English text, keyed for the runtime's translation. */
+export function ruleError(problem: RuleProblem): InputError {
+  return new InputError(problem.message ?? problem.key, { key: problem.key, params: problem.params });
+}

@@ -5,8 +5,7 @@
  * Text without a zone offset is read as UTC, the same way HOBOlink reads it. The parser itself is
  * the shared rule in resources/rules.js, which the editor dialogs run too.
  */
-import { InputError } from "./errors";
-import { rules, type RuleProblem } from "./rules";
+import { ruleError, rules } from "./rules";
 
 export interface ParseTimeOptions {
   /** Reference time for relative inputs (ms); defaults to Date.now(). */
@@ -15,15 +14,10 @@ export interface ParseTimeOptions {
   name?: string;
 }
 
-/** The InputError for a refused time or window (its English text and catalog key from the shared rule). */
-export function timeInputError(problem: RuleProblem): InputError {
-  return new InputError(problem.message ?? problem.key, { key: problem.key, params: problem.params });
-}
-
 /** Parses any accepted time input to a Date, or throws an InputError that quotes the input (the rule: resources/rules.js readTime). */
 export function parseTime(input: unknown, options: ParseTimeOptions = {}): Date {
   const ms = rules.readTime(input, options.now ?? Date.now());
-  if (Number.isNaN(ms)) throw timeInputError(rules.unreadableTime(input, options.name));
+  if (Number.isNaN(ms)) throw ruleError(rules.unreadableTime(input, options.name));
   return new Date(ms);
 }
 
@@ -59,6 +53,6 @@ export function parseWindow(start: unknown, end: unknown, now = Date.now()): Tim
   const s = parseTime(start, { now, name: "start" });
   const e = parseTime(end ?? "now", { now, name: "end" });
   const reversed = rules.reversedWindow(s.getTime(), e.getTime());
-  if (reversed) throw timeInputError(reversed);
+  if (reversed) throw ruleError(reversed);
   return { start: s, end: e };
 }

@@ -4,7 +4,7 @@
  * before any request, with a message that says what is accepted.
  */
 import { InputError } from "../core/errors";
-import { rules } from "../core/rules";
+import { ruleError, rules } from "../core/rules";
 
 /** Tuya's event types by name (reference §4.3); "report" (7) is what a data history wants. */
 export const TUYA_EVENT_TYPES: Readonly<Record<string, number>> = {
@@ -45,6 +45,6 @@ export function parseEventTypes(value: unknown): number[] {
 /** Data-point codes to keep ([] = all); the rule is the one the tuya-log dialog runs (resources/rules.js badCode). */
 export function parseLogCodes(value: unknown): string[] {
   const bad = rules.badCode(value);
-  if (bad) throw new InputError(bad.message ?? bad.key, { key: bad.key, params: bad.params });
+  if (bad) throw ruleError(bad);
   return listOf(value).map((c) => String(c).trim());
 }
