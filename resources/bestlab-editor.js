@@ -1,6 +1,6 @@
 /**
  * The editor code every dialog of the pack shares (Tuya, HOBOlink and eGauge alike), served by
- * Node-RED under /resources/@bestlab/node-red-platform/bestlab-editor.js after rules.js:
+ * Node-RED under /resources/@bestlab/node-red-platform/bestlab-editor.js beside rules.js:
  * - window fields (relative span, absolute start/end, incremental look-back) validated by the
  *   runtime's own reading of them (BestlabRules.readWindow), with the runtime's message;
  * - code and device-id checks by the shared rules;
@@ -13,9 +13,15 @@
 /* global $, RED */
 (function (root, factory) {
   if (typeof module === "object" && module.exports) module.exports = factory(require("./rules.js"));
-  else if (!root.BestlabEditor) root.BestlabEditor = factory(root.BestlabRules);
-})(this, function (rules) {
+  // Node-RED loads a node set's script files in no set order (before its inline scripts), so
+  // rules.js may come after this file: its rules are looked up when first used.
+  else if (!root.BestlabEditor) root.BestlabEditor = factory(null, function () { return root.BestlabRules; });
+})(this, function (loaded, later) {
   "use strict";
+  /** The shared rules (resources/rules.js). */
+  function R() {
+    return loaded || later();
+  }
   var MODULE = "@bestlab/node-red-platform";
 
   /** The namespace-qualified catalog key, as the runtime's nodes/shared/i18n.ts qualifies it (library keys live under common.lib.). */
@@ -70,7 +76,7 @@
     var mode = values.window === "absolute" || values.window === "incremental" ? values.window : "relative";
     var start = typedValue(values.startType, values.start);
     var end = typedValue(values.endType, values.end);
-    var read = rules.readWindow(
+    var read = R().readWindow(
       { mode: mode, span: values.span, lookback: values.lookback, defaultSpan: defaultSpan, start: start.value, end: end.value, later: { start: start.later, end: end.later } },
       now === undefined ? Date.now() : now,
     );
@@ -111,10 +117,10 @@
   /** The problem with a codes input as the runtime reads it (a comma text, or JSON; other types known only at run time). */
   function codesProblem(type, value) {
     if (value === "" || value === undefined) return null;
-    if (!type || type === "str") return rules.badCode(value);
+    if (!type || type === "str") return R().badCode(value);
     if (type !== "json") return null;
     try {
-      return rules.badCode(JSON.parse(value));
+      return R().badCode(JSON.parse(value));
     } catch {
       return { key: "common.editor.badJson", params: {} };
     }
@@ -123,7 +129,7 @@
   /** A device-id list typed as text ("id", "id1, id2"): each must be a device id. JSON shapes are left to the runtime. */
   function devicesProblem(type, value) {
     if (type !== "str" || typeof value !== "string" || /^\s*[[{]/.test(value)) return null;
-    var bad = value.split(",").map(function (s) { return s.trim(); }).filter(function (s) { return s !== "" && !rules.isTuyaDeviceId(s); })[0];
+    var bad = value.split(",").map(function (s) { return s.trim(); }).filter(function (s) { return s !== "" && !R().isTuyaDeviceId(s); })[0];
     return bad === undefined ? null : { key: "common.devices.badId", params: { label: "devices", value: '"' + bad.slice(0, 40) + '"' } };
   }
 
@@ -320,7 +326,6 @@
   }
 
   return {
-    rules: rules,
     qualified: qualified,
     text: text,
     problemText: problemText,

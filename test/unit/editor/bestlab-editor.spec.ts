@@ -2,6 +2,9 @@
 // dialogs run them: catalog keys qualified as the runtime qualifies them, refusal texts, the
 // window check per input, codes and device ids, and the data centers the region route serves.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import vm from "node:vm";
 import { qualified as runtimeQualified } from "../../../nodes/shared/i18n";
 import { resolveTuyaEndpoint, TUYA_REGIONS, tuyaRegionList } from "../../../src/tuya";
 import { InputError } from "../../../src/core";
@@ -20,7 +23,6 @@ interface Editor {
   codesProblem(type: string | undefined, value: unknown): Problem | null;
   devicesProblem(type: string | undefined, value: unknown): Problem | null;
   isRegion(value: unknown): boolean;
-  rules: { isTuyaCode(v: unknown): boolean };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the UMD file as Node loads it
@@ -93,7 +95,6 @@ describe("resources/bestlab-editor.js (the dialogs' shared helpers)", () => {
     assert.equal(editor.codesProblem("json", '"pir"'), null);
     assert.equal(editor.codesProblem("json", "[oops")?.key, "common.editor.badJson");
     assert.equal(editor.codesProblem("msg", "codes"), null);
-    assert.equal(editor.rules.isTuyaCode("switch_1"), true);
   });
 
   it("device ids: a text list is checked id by id; JSON and message inputs are left to run time", () => {
@@ -101,6 +102,14 @@ describe("resources/bestlab-editor.js (the dialogs' shared helpers)", () => {
     assert.deepEqual(editor.devicesProblem("str", "bf0123456789abcdef01, a b"), { key: "common.devices.badId", params: { label: "devices", value: '"a b"' } });
     assert.equal(editor.devicesProblem("str", '{"lamp": "bf01"}'), null);
     assert.equal(editor.devicesProblem("msg", "devices"), null);
+  });
+
+  it("works whichever of rules.js and bestlab-editor.js the editor runs first (Node-RED loads a set's script files in no set order)", () => {
+    const context = vm.createContext({});
+    for (const file of ["bestlab-editor.js", "rules.js"]) vm.runInContext(readFileSync(join(__dirname, "../../../resources", file), "utf8"), context);
+    const browserEditor = context.BestlabEditor as Editor;
+    assert.equal(browserEditor.codesProblem("str", "a b")?.key, "tuya-log.errors.badCode");
+    assert.equal(browserEditor.windowProblem({ window: "relative" }, "span", "soon", "-1h", NOW)?.key, "time.unreadable");
   });
 
   it("data centers: the region route's list holds every code of the runtime's table once, each resolving to its URL", () => {
