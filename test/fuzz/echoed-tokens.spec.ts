@@ -7,35 +7,18 @@
  * status, log line or error.
  */
 import assert from "node:assert/strict";
-import { EgaugeEmulator } from "../../src/emulator/egauge";
-import type { TuyaEmulator } from "../../src/emulator/tuya";
-import { registerSecrets } from "../support/emissions";
-import { useEmulator } from "../support/emulator-suite";
-import { useExtraHoboEmulator } from "../support/hobo-suite";
 import { helper } from "../support/node-red";
-import { useTuyaEmulator } from "../support/tuya-suite";
-import { credentials, everyNodeFlow, MODULES, pollEveryNode, pollMessages, type Emulators } from "../soak/every-node";
-import { leaks } from "./fuzz-run";
+import { credentials, everyNodeFlow, MODULES, pollEveryNode, pollMessages, useEveryEmulator } from "../soak/every-node";
+import { leaks, localKeys } from "./fuzz-run";
 
 const RENEWALS = 4;
 
-function localKeys(emu: TuyaEmulator): string[] {
-  return (emu as unknown as { project: { devices: { localKey: string }[] } }).project.devices.map((d) => d.localKey);
-}
-
 describe("echoed tokens: no node emits a token the service echoes, old or current", function () {
   this.timeout(120_000);
-  const tuya = useTuyaEmulator({ qps: 0 });
-  const hobo = useExtraHoboEmulator({ legacyRateLimit: { requests: 1_000_000, windowMs: 60_000 } });
-  const egauge = useEmulator(
-    "eGauge",
-    () => new EgaugeEmulator(),
-    (e) => registerSecrets(...e.users.map((u) => u.pwd), ...e.issuedTokens()),
-    false,
-  );
+  const emulators = useEveryEmulator();
 
   it(`after ${RENEWALS} token renewals, an error echoing every token reaches each node's Catch masked`, async () => {
-    const emu: Emulators = { tuya: tuya(), hobo: hobo(), egauge: egauge() };
+    const emu = emulators();
     await helper.load(MODULES, everyNodeFlow({ tuya: emu.tuya.url, hobo: emu.hobo.url, egauge: emu.egauge.url }), credentials(emu));
     const messages = pollMessages(emu);
     assert.deepEqual(await pollEveryNode(messages), []);

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { parseTime, parseWindow } from "../../src/core/time";
+import type { TuyaEmulator } from "../../src/emulator/tuya";
 import { serialize } from "../support/emissions";
 import { helper } from "../support/node-red";
 
@@ -33,6 +34,11 @@ export function useFuzzEmulator<E extends { start(): Promise<unknown>; stop(): P
     if (!emu) throw new Error("the emulator is started in the suite's before hook");
     return emu;
   };
+}
+
+/** The local_key of every emulated Tuya device (the emulator's own record; the cloud hands it out with device details). */
+export function localKeys(emu: TuyaEmulator): string[] {
+  return (emu as unknown as { project: { devices: { localKey: string }[] } }).project.devices.map((d) => d.localKey);
 }
 
 /** Messages per node, as issue 12 asks; FUZZ_SEED replays another sample. */

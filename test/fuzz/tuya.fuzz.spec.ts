@@ -12,18 +12,13 @@ import { resolveDevices } from "../../nodes/tuya-common";
 import { helper } from "../support/node-red";
 import { probeNodes } from "../support/probe";
 import { extras, garbage, polluting, tuyaDevices, windowParts } from "./arbitraries";
-import { assertFuzzKept, refuses, sample, windowRefused, type FuzzCase, useFuzzEmulator } from "./fuzz-run";
+import { assertFuzzKept, refuses, sample, windowRefused, type FuzzCase, useFuzzEmulator, localKeys } from "./fuzz-run";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaStatus from "../../nodes/tuya-status";
 import tuyaLog from "../../nodes/tuya-log";
 import tuyaCommand from "../../nodes/tuya-command";
 import tuyaInfo from "../../nodes/tuya-info";
 import tuyaRequest from "../../nodes/tuya-request";
-
-/** The local_key of every emulated device (the emulator's own record; the cloud hands it out with device details). */
-function localKeys(emu: TuyaEmulator): string[] {
-  return (emu as unknown as { project: { devices: { localKey: string }[] } }).project.devices.map((d) => d.localKey);
-}
 
 describe("fuzz: Tuya nodes, 1,000 generated messages each", function () {
   this.timeout(240_000);

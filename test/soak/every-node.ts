@@ -4,10 +4,14 @@
  * message and waits until each has ended: a Complete node scoped to them all feeds "done", a
  * Catch node feeds "caught". Used by the redeploy and soak suites.
  */
-import type { EgaugeEmulator } from "../../src/emulator/egauge";
+import { EgaugeEmulator } from "../../src/emulator/egauge";
 import type { HoboEmulator } from "../../src/emulator/hobo";
 import type { TuyaEmulator } from "../../src/emulator/tuya";
+import { registerSecrets } from "../support/emissions";
+import { useEmulator } from "../support/emulator-suite";
+import { useExtraHoboEmulator } from "../support/hobo-suite";
 import { helper } from "../support/node-red";
+import { useTuyaEmulator } from "../support/tuya-suite";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaStatus from "../../nodes/tuya-status";
 import tuyaLog from "../../nodes/tuya-log";
@@ -26,6 +30,19 @@ export interface Emulators {
   tuya: TuyaEmulator;
   hobo: HoboEmulator;
   egauge: EgaugeEmulator;
+}
+
+/** The three emulators with the node suites' hooks (secrets registered for the scan, the flow unloaded after each test). */
+export function useEveryEmulator(): () => Emulators {
+  const tuya = useTuyaEmulator({ qps: 0 });
+  const hobo = useExtraHoboEmulator({ legacyRateLimit: { requests: 1_000_000, windowMs: 60_000 } });
+  const egauge = useEmulator(
+    "eGauge",
+    () => new EgaugeEmulator(),
+    (e) => registerSecrets(...e.users.map((u) => u.pwd), ...e.issuedTokens()),
+    false,
+  );
+  return () => ({ tuya: tuya(), hobo: hobo(), egauge: egauge() });
 }
 
 /** Where each config node sends its requests (the emulator's URL, or a relay's). */

@@ -6,30 +6,19 @@
  * after the last, and the process's handles and timers are back where they were after the first.
  */
 import assert from "node:assert/strict";
-import { EgaugeEmulator } from "../../src/emulator/egauge";
-import { registerSecrets } from "../support/emissions";
-import { useEmulator } from "../support/emulator-suite";
-import { useExtraHoboEmulator } from "../support/hobo-suite";
 import { helper } from "../support/node-red";
 import { countSockets, type SocketCounter } from "../support/socket-counter";
-import { useTuyaEmulator } from "../support/tuya-suite";
-import { credentials, everyNodeFlow, MODULES, pollEveryNode, pollMessages, resources, settle, type Emulators } from "./every-node";
+import { credentials, everyNodeFlow, MODULES, pollEveryNode, pollMessages, resources, settle, useEveryEmulator, type Emulators } from "./every-node";
 
 const REDEPLOYS = Number(process.env.REDEPLOYS ?? 100);
 
 describe("redeploys: every node type, 100 times", function () {
   this.timeout(600_000);
-  const tuya = useTuyaEmulator({ qps: 0 });
-  const hobo = useExtraHoboEmulator({ legacyRateLimit: { requests: 1_000_000, windowMs: 60_000 } });
-  const egauge = useEmulator(
-    "eGauge",
-    () => new EgaugeEmulator(),
-    (e) => registerSecrets(...e.users.map((u) => u.pwd), ...e.issuedTokens()),
-    false,
-  );
+  const emulators = useEveryEmulator();
   let relays: Record<keyof Emulators, SocketCounter>;
   before(async () => {
-    relays = { tuya: await countSockets(tuya().url), hobo: await countSockets(hobo().url), egauge: await countSockets(egauge().url) };
+    const emu = emulators();
+    relays = { tuya: await countSockets(emu.tuya.url), hobo: await countSockets(emu.hobo.url), egauge: await countSockets(emu.egauge.url) };
   });
   after(async () => {
     for (const r of Object.values(relays)) await r.stop();
@@ -38,7 +27,7 @@ describe("redeploys: every node type, 100 times", function () {
   const open = () => Object.values(relays).reduce((n, r) => n + r.open(), 0);
 
   it(`${REDEPLOYS} redeploys, each polling every node: sockets, handles and timers back to baseline`, async () => {
-    const emu: Emulators = { tuya: tuya(), hobo: hobo(), egauge: egauge() };
+    const emu = emulators();
     const flow = everyNodeFlow({ tuya: relays.tuya.url, hobo: relays.hobo.url, egauge: relays.egauge.url });
     const messages = pollMessages(emu);
     // The baseline is taken after the first deploy has been stopped: the runtime starts its own
