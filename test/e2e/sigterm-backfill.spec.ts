@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { HoboEmulator } from "../../src/emulator/hobo";
 import { TuyaEmulator } from "../../src/emulator/tuya";
 import { TestClient } from "../unit/emulator/tuya-test-client";
+import { logHistory, logKey, type LogEntry } from "../fault/tuya-history";
 import { inject, root, startStack, waitFor, type Stack } from "./support/stack";
 
 const MIN = 60_000;
@@ -23,7 +24,6 @@ const END = NOW - 60 * MIN;
 const HOBO_SERIALS = ["21309641", "21150777"];
 const utc = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
 type Row = { logger_sn: string; sensor_sn: string; timestamp: string; data_type_id: string };
-type Entry = { code: string; value: string; event_time: number; event_id: number };
 
 describe("SIGTERM mid-backfill with a persistent context store, then a restart (Node-RED 4.1 CLI)", function () {
   this.timeout(180_000);
@@ -75,23 +75,6 @@ describe("SIGTERM mid-backfill with a persistent context store, then a restart (
 
   const readLines = (file: string): string[] => (existsSync(file) ? readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "") : []);
 
-  /** The emulator's log history of the window, walked by the independent test client. */
-  async function tuyaHistory(start: number, end: number): Promise<string[]> {
-    const client = new TestClient(tuya.url, tuya.accessId, tuya.accessSecret);
-    await client.connect();
-    const out: Entry[] = [];
-    let last: string | undefined;
-    for (;;) {
-      const query: Record<string, string | number> = { event_types: "7", start_time: start, end_time: end, size: 100 };
-      if (last) query.last_row_key = last;
-      const r = await client.get(`/v1.0/iot-03/devices/${climate}/logs`, query);
-      assert.equal(r.success, true, JSON.stringify(r));
-      out.push(...(r.result.logs as Entry[]));
-      if (!r.result.has_next) return out.map((e) => `${e.event_time}|${e.event_id}|${e.code}|${e.value}`);
-      last = r.result.last_row_key as string;
-    }
-  }
-
   it("the records written before the SIGTERM and after the restart are the emulators' data for the window, each once", async () => {
     // File names are relative: Node-RED runs in the user dir.
     stack = await startStack({ settings: `contextStorage: { default: { module: "localfilesystem" } },`, flows: () => flows() });
@@ -131,6 +114,8 @@ describe("SIGTERM mid-backfill with a persistent context store, then a restart (
       60_000,
     );
     assert.deepEqual(readLines(join(dir, "errors.log")), [], "no error");
+    const truth = new TestClient(tuya.url, tuya.accessId, tuya.accessSecret);
+    await truth.connect();
 
     const rows = readLines(join(dir, "hobo.jsonl")).map((l) => JSON.parse(l) as Row);
     const keys = rows.map((r) => `${r.logger_sn}|${r.sensor_sn}|${r.timestamp}|${r.data_type_id}`);
@@ -138,8 +123,8 @@ describe("SIGTERM mid-backfill with a persistent context store, then a restart (
     for (const serial of HOBO_SERIALS) {
       assert.equal(rows.filter((r) => r.logger_sn === serial).length, hobo.expectedRows(serial, utc(END - 3 * 24 * 60 * MIN), utc(END)), `every reading of ${serial}`);
     }
-    const entries = readLines(join(dir, "tlog.jsonl")).map((l) => JSON.parse(l) as Entry).map((e) => `${e.event_time}|${e.event_id}|${e.code}|${e.value}`);
+    const entries = readLines(join(dir, "tlog.jsonl")).map((l) => logKey(JSON.parse(l) as LogEntry));
     assert.equal(new Set(entries).size, entries.length, "no Tuya log entry written twice");
-    assert.deepEqual([...entries].sort(), (await tuyaHistory(END - 12 * 60 * MIN, END)).sort(), "every Tuya log entry of the window");
+    assert.deepEqual([...entries].sort(), (await logHistory(truth, climate, END - 12 * 60 * MIN, END)).sort(), "every Tuya log entry of the window");
   });
 });

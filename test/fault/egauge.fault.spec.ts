@@ -6,12 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { useEgaugeEmulator } from "../support/egauge-suite";
-import { recordEmissions } from "../support/emissions";
 import { helper, runtimeName } from "../support/node-red";
 import { loadContextStores, usePersistentContext } from "../support/node-runs";
 import { probeNodes } from "../support/probe";
 import { EGAUGE_FAULTS } from "./matrix";
-import { assertGreen, assertOutcome, repeated, runWithProbes, trapUnhandledRejections, until, type Msg, type Run } from "./support";
+import { assertGreen, assertOutcome, repeated, runWithProbes, redeployWhen, trapUnhandledRejections, type Run } from "./support";
 import egaugeConfig from "../../nodes/egauge-config";
 import egaugeData from "../../nodes/egauge-data";
 
@@ -40,6 +39,18 @@ describe(`fault suite: egauge-data on ${runtimeName}`, function () {
     await loadContextStores();
   }
 
+  /** The end of the first run, two days before T0. */
+  const warmEnd = T0 - 2 * 24 * 60 * MIN;
+
+  /** A first run two days before T0: it holds a token and sets the marks, so the faulted run walks two days. */
+  async function warmUp(): Promise<Run> {
+    frozen = warmEnd;
+    const warm = await runWithProbes({ end: warmEnd });
+    frozen = T0;
+    assertOutcome(warm, "recovers", "warm-up");
+    return warm;
+  }
+
   /** Every minute of both registers from the look-back before the first run's end to `end`, once. */
   function assertWhole(runs: Run[], firstEnd: number, end: number): void {
     const got = runs.flatMap((r) => r.out.flatMap((m) => (m.payload as { register: string; time: Date }[]).map((x) => `${x.register}@${new Date(x.time).getTime()}`)));
@@ -52,12 +63,7 @@ describe(`fault suite: egauge-data on ${runtimeName}`, function () {
   for (const fault of EGAUGE_FAULTS) {
     it(`${fault.name}: ${fault.expect === "recovers" ? "the walk goes on" : "one clear error"}; with the next run every minute once`, async () => {
       await start();
-      // A first run holds a token and sets the marks; the faulted run then walks two days.
-      const warmEnd = T0 - 2 * 24 * 60 * MIN;
-      frozen = warmEnd;
-      const warm = await runWithProbes({ end: warmEnd });
-      assertOutcome(warm, "recovers", "warm-up");
-      frozen = T0;
+      const warm = await warmUp();
       fault.inject(emulator());
       const faulted = await runWithProbes({ end: T0 });
       assertOutcome(faulted, fault.expect, fault.name);
@@ -72,17 +78,7 @@ describe(`fault suite: egauge-data on ${runtimeName}`, function () {
 
   it("redeploy mid-walk (after the first page was sent), then runs again: every minute once", async () => {
     await start();
-    const first: Msg[] = [];
-    const sent = new Promise<void>((resolve) =>
-      helper.getNode("h1").on("input", (m: Msg) => {
-        first.push(m);
-        resolve();
-      }),
-    );
-    helper.getNode("n1").receive({ end: T0 } as never);
-    await sent;
-    recordEmissions(helper);
-    await helper.unload();
+    const first = await redeployWhen((sent) => sent.length > 0, { end: T0 });
     await start();
     frozen = T0 + 30 * MIN;
     const next = await runWithProbes({ end: T0 + 30 * MIN });
@@ -98,11 +94,7 @@ describe(`fault suite: egauge-data on ${runtimeName}`, function () {
   ] as const) {
     it(`output "all", ${name}: one clear error, nothing sent; with the next run every minute once`, async () => {
       await start("all");
-      const warmEnd = T0 - 2 * 24 * 60 * MIN;
-      frozen = warmEnd;
-      const warm = await runWithProbes({ end: warmEnd });
-      assertOutcome(warm, "recovers", "warm-up");
-      frozen = T0;
+      const warm = await warmUp();
       emulator().failNext(100, { ...fault, path: "/api/register" });
       const faulted = await runWithProbes({ end: T0 });
       assertOutcome(faulted, "fails", name);
@@ -119,12 +111,7 @@ describe(`fault suite: egauge-data on ${runtimeName}`, function () {
   it(`output "all", redeploy after the first page request, then runs again: every minute once`, async () => {
     await start("all");
     const served = emulator().stats.requests;
-    const first: Msg[] = [];
-    helper.getNode("h1").on("input", (m: Msg) => first.push(m));
-    helper.getNode("n1").receive({ end: T0 } as never);
-    await until(() => (emulator().stats.byPath["/api/register"] ?? 0) > 0 && emulator().stats.requests > served, () => "a register request");
-    recordEmissions(helper);
-    await helper.unload();
+    const first = await redeployWhen(() => (emulator().stats.byPath["/api/register"] ?? 0) > 0 && emulator().stats.requests > served, { end: T0 });
     await start("all");
     // Nothing was sent, so no mark was set: the same poll again, then the next one.
     const again = await runWithProbes({ end: T0 });

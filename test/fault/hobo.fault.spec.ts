@@ -7,13 +7,12 @@
  */
 import assert from "node:assert/strict";
 import { HoboEmulator } from "../../src/emulator/hobo";
-import { recordEmissions } from "../support/emissions";
 import { useHoboEmulator } from "../support/hobo-suite";
 import { helper, runtimeName } from "../support/node-red";
 import { loadContextStores, usePersistentContext } from "../support/node-runs";
 import { probeNodes } from "../support/probe";
 import { HOBO_FAULTS } from "./matrix";
-import { assertGreen, assertOutcome, repeated, runWithProbes, trapUnhandledRejections, until, type Msg, type Run } from "./support";
+import { assertGreen, assertOutcome, repeated, runWithProbes, redeployWhen, trapUnhandledRejections, type Run } from "./support";
 import hoboConfig from "../../nodes/hobo-config";
 import hoboData from "../../nodes/hobo-data";
 
@@ -105,17 +104,7 @@ describe(`fault suite: hobo-data on ${runtimeName}`, function () {
       it("redeploy mid-backfill (after the first window was sent), then runs again: every reading once", async () => {
         await start(flavour);
         emu.faults.setLatency(5);
-        const first: Msg[] = [];
-        const sent = new Promise<void>((resolve) =>
-          helper.getNode("h1").on("input", (m: Msg) => {
-            first.push(m);
-            resolve();
-          }),
-        );
-        helper.getNode("n1").receive({ end: T0 } as never);
-        await sent;
-        recordEmissions(helper);
-        await helper.unload();
+        const first = await redeployWhen((sent) => sent.length > 0, { end: T0 });
         emu.faults.clear();
         await start(flavour);
         const next = await runWithProbes({ end: T0 + 30 * MIN });
@@ -148,12 +137,7 @@ describe(`fault suite: hobo-data on ${runtimeName}`, function () {
         await start(flavour, "all", 72);
         emu.faults.setLatency(5);
         const served = emu.stats.dataRequests;
-        const first: Msg[] = [];
-        helper.getNode("h1").on("input", (m: Msg) => first.push(m));
-        helper.getNode("n1").receive({ end: T0 } as never);
-        await until(() => emu.stats.dataRequests >= served + 2, () => `two data requests (${emu.stats.dataRequests - served})`);
-        recordEmissions(helper);
-        await helper.unload();
+        const first = await redeployWhen(() => emu.stats.dataRequests >= served + 2, { end: T0 });
         emu.faults.clear();
         await start(flavour, "all", 72);
         // Nothing was sent, so no mark was set: the same poll again, then the next one.

@@ -5,6 +5,8 @@
  */
 import assert from "node:assert/strict";
 import type { NodeStatus } from "node-red";
+import { recordEmissions } from "../support/emissions";
+import { helper } from "../support/node-red";
 import { probe, type CaughtMsg, type Msg } from "../support/probe";
 import type { Expect } from "./matrix";
 
@@ -76,4 +78,18 @@ export function repeated(keys: string[]): string[] {
 export async function until(cond: () => boolean, what: () => string, limit = 2000): Promise<void> {
   for (let i = 0; i < limit && !cond(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   if (!cond()) throw new Error(`gave up waiting for ${what()}`);
+}
+
+/**
+ * Sends msg to n1 and unloads the flow (a redeploy) once `when` holds for what reached h1 so far
+ * (or for the emulator's counters); returns what was sent before the redeploy.
+ */
+export async function redeployWhen(when: (sent: Msg[]) => boolean, msg: Record<string, unknown>): Promise<Msg[]> {
+  const sent: Msg[] = [];
+  helper.getNode("h1").on("input", (m: Msg) => sent.push(m));
+  helper.getNode("n1").receive(msg as never);
+  await until(() => when(sent), () => "the point of the redeploy");
+  recordEmissions(helper);
+  await helper.unload();
+  return sent;
 }

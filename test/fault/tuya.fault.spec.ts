@@ -8,14 +8,15 @@
  */
 import assert from "node:assert/strict";
 import type { TuyaEmulator } from "../../src/emulator/tuya";
-import { recordEmissions, registerSecrets } from "../support/emissions";
+import { registerSecrets } from "../support/emissions";
 import { helper, runtimeName } from "../support/node-red";
 import { loadContextStores, usePersistentContext } from "../support/node-runs";
 import { probeNodes } from "../support/probe";
 import { useTuyaEmulator } from "../support/tuya-suite";
 import { TestClient } from "../unit/emulator/tuya-test-client";
 import { TUYA_FAULTS, type Expect } from "./matrix";
-import { assertGreen, assertOutcome, repeated, runWithProbes, trapUnhandledRejections, until, type Msg, type Run } from "./support";
+import { logHistory, logKey, type LogEntry } from "./tuya-history";
+import { assertGreen, assertOutcome, repeated, runWithProbes, redeployWhen, trapUnhandledRejections, type Run } from "./support";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaStatus from "../../nodes/tuya-status";
 import tuyaInfo from "../../nodes/tuya-info";
@@ -25,14 +26,12 @@ import tuyaLog from "../../nodes/tuya-log";
 
 type Flow = Parameters<typeof helper.load>[1];
 type Modules = Parameters<typeof helper.load>[0];
-type Entry = { code: string; value: string; event_time: number; event_id: number };
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 /** The emulator's frozen data clock: a minute boundary when the suite was loaded. */
 const NOW = Math.floor(Date.now() / MIN) * MIN;
 const T0 = NOW - 2 * 24 * HOUR;
-const key = (e: Entry) => `${e.event_time}|${e.event_id}|${e.code}|${e.value}`;
 
 describe(`fault suite: Tuya nodes on ${runtimeName}`, function () {
   this.timeout(60_000);
@@ -68,7 +67,7 @@ describe(`fault suite: Tuya nodes on ${runtimeName}`, function () {
     /** The URL part of the node's own request. */
     target: () => string;
     /** The answer is whole. */
-    check(out: Msg[]): void;
+    check(out: Run["out"]): void;
   }
 
   const readNodes: ReadNode[] = [
@@ -175,35 +174,15 @@ describe(`fault suite: Tuya nodes on ${runtimeName}`, function () {
       await loadContextStores();
     }
 
-    /** The emulator's history of the window, walked by the independent test client. */
-    async function history(device: string, start: number, end: number): Promise<string[]> {
-      const out: Entry[] = [];
-      let last: string | undefined;
-      for (;;) {
-        const query: Record<string, string | number> = { event_types: "7", start_time: start, end_time: end, size: 100 };
-        if (last) query.last_row_key = last;
-        let r = await truth.get(`/v1.0/iot-03/devices/${device}/logs`, query);
-        // A token fault also killed the test client's token.
-        if (r.code === 1010) {
-          await truth.connect();
-          r = await truth.get(`/v1.0/iot-03/devices/${device}/logs`, query);
-        }
-        assert.equal(r.success, true, JSON.stringify(r));
-        out.push(...(r.result.logs as Entry[]));
-        if (!r.result.has_next) return out.map(key);
-        last = r.result.last_row_key as string;
-      }
-    }
-
     /** Raw payloads: one device's entries, or (several devices in one message) a name -> entries map. */
-    const entriesOf = (payload: unknown): Entry[] => (Array.isArray(payload) ? (payload as Entry[]) : Object.values(payload as Record<string, Entry[]>).flat());
-    const entries = (runs: Run[]) => runs.flatMap((r) => r.out.flatMap((m) => entriesOf(m.payload))).map(key);
+    const entriesOf = (payload: unknown): LogEntry[] => (Array.isArray(payload) ? (payload as LogEntry[]) : Object.values(payload as Record<string, LogEntry[]>).flat());
+    const entries = (runs: Run[]) => runs.flatMap((r) => r.out.flatMap((m) => entriesOf(m.payload))).map(logKey);
 
     /** `from`: the first run's end (its look-back reaches an hour before). */
     async function assertWhole(runs: Run[], end: number, shape: Shape = PAGES, from = T0): Promise<void> {
       const got = entries(runs);
       assert.deepEqual(repeated(got), [], "nothing repeated");
-      const expected = (await Promise.all(shape.devices.map((d) => history(id(d), from - HOUR, end)))).flat();
+      const expected = (await Promise.all(shape.devices.map((d) => logHistory(truth, id(d), from - HOUR, end)))).flat();
       const missing = expected.filter((k) => !got.includes(k));
       const extra = got.filter((k) => !expected.includes(k));
       assert.deepEqual({ missing, extra }, { missing: [], extra: [] }, `nothing lost: every entry of the period (${got.length} sent, ${expected.length} in the history)`);
@@ -228,24 +207,11 @@ describe(`fault suite: Tuya nodes on ${runtimeName}`, function () {
       });
     }
 
-    /** Unloads the flow (a redeploy) once `when` holds, polled between the emulator's answers. */
-    async function redeployWhen(when: () => boolean, end: number): Promise<Msg[]> {
-      emu.faults.setLatency(5);
-      const first: Msg[] = [];
-      helper.getNode("h1").on("input", (m: Msg) => first.push(m));
-      helper.getNode("n1").receive({ end } as never);
-      await until(when, () => "the point of the redeploy");
-      recordEmissions(helper);
-      await helper.unload();
-      emu.faults.setLatency(0);
-      return first;
-    }
-
     it("redeploy mid-walk (after the first page was sent), then runs again: every entry once", async () => {
       await start();
-      const pages: Msg[] = [];
-      helper.getNode("h1").on("input", (m: Msg) => pages.push(m));
-      const first = await redeployWhen(() => pages.length > 0, T0);
+      emu.faults.setLatency(5);
+      const first = await redeployWhen((sent) => sent.length > 0, { end: T0 });
+      emu.faults.setLatency(0);
       await start();
       const next = await runWithProbes({ end: T0 + 20 * MIN });
       assertGreen(next, "the run after the redeploy");
@@ -280,7 +246,9 @@ describe(`fault suite: Tuya nodes on ${runtimeName}`, function () {
         const warm = await runWithProbes({ end: T0 - 30 * MIN });
         assertOutcome(warm, "recovers", "warm-up");
         const served = emu.stats.byPath[logPath] ?? 0;
-        const first = await redeployWhen(() => (emu.stats.byPath[logPath] ?? 0) >= served + 3, T0);
+        emu.faults.setLatency(5);
+        const first = await redeployWhen(() => (emu.stats.byPath[logPath] ?? 0) >= served + 3, { end: T0 });
+        emu.faults.setLatency(0);
         await start(shape);
         const next = await runWithProbes({ end: T0 + 20 * MIN });
         assertGreen(next, "the run after the redeploy");
