@@ -51,6 +51,16 @@ describe(`fault suite: egauge-data on ${runtimeName}`, function () {
     return warm;
   }
 
+  /** The run half an hour after T0, the meter's clock moved there for it. */
+  async function nextRun(): Promise<Run> {
+    frozen = T0 + 30 * MIN;
+    try {
+      return await runWithProbes({ end: T0 + 30 * MIN });
+    } finally {
+      frozen = T0;
+    }
+  }
+
   /** Every minute of both registers from the look-back before the first run's end to `end`, once. */
   function assertWhole(runs: Run[], firstEnd: number, end: number): void {
     const got = runs.flatMap((r) => r.out.flatMap((m) => (m.payload as { register: string; time: Date }[]).map((x) => `${x.register}@${new Date(x.time).getTime()}`)));
@@ -68,9 +78,7 @@ describe(`fault suite: egauge-data on ${runtimeName}`, function () {
       const faulted = await runWithProbes({ end: T0 });
       assertOutcome(faulted, fault.expect, fault.name);
       emulator().clearFaults();
-      frozen = T0 + 30 * MIN;
-      const next = await runWithProbes({ end: T0 + 30 * MIN });
-      frozen = T0;
+      const next = await nextRun();
       assertOutcome(next, "recovers", "the next run");
       assertWhole([warm, faulted, next], warmEnd, T0 + 30 * MIN);
     });
@@ -80,9 +88,7 @@ describe(`fault suite: egauge-data on ${runtimeName}`, function () {
     await start();
     const first = await redeployWhen((sent) => sent.length > 0, { end: T0 });
     await start();
-    frozen = T0 + 30 * MIN;
-    const next = await runWithProbes({ end: T0 + 30 * MIN });
-    frozen = T0;
+    const next = await nextRun();
     assertGreen(next, "the run after the redeploy");
     assertWhole([{ out: first, errors: 0 }, next], T0, T0 + 30 * MIN);
   });
@@ -100,9 +106,7 @@ describe(`fault suite: egauge-data on ${runtimeName}`, function () {
       assertOutcome(faulted, "fails", name);
       assert.equal(faulted.out.length, 0, "nothing sent");
       emulator().clearFaults();
-      frozen = T0 + 30 * MIN;
-      const next = await runWithProbes({ end: T0 + 30 * MIN });
-      frozen = T0;
+      const next = await nextRun();
       assertOutcome(next, "recovers", "the next run");
       assertWhole([warm, faulted, next], warmEnd, T0 + 30 * MIN);
     });
@@ -116,9 +120,7 @@ describe(`fault suite: egauge-data on ${runtimeName}`, function () {
     // Nothing was sent, so no mark was set: the same poll again, then the next one.
     const again = await runWithProbes({ end: T0 });
     assertGreen(again, "the run after the redeploy");
-    frozen = T0 + 30 * MIN;
-    const next = await runWithProbes({ end: T0 + 30 * MIN });
-    frozen = T0;
+    const next = await nextRun();
     assertGreen(next, "the next run");
     assertWhole([{ out: first, errors: 0 }, again, next], T0, T0 + 30 * MIN);
   });
