@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { createHoboClient } from "../src/hobo";
 
-interface Emulator {
+export interface BenchEmulator {
   url: string;
   legacy: { clientId: string; clientSecret: string; userId: string };
   loggers: string[];
@@ -22,14 +22,14 @@ function lookaheadRows(): number | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
-function peakMB(): number {
+export function peakMB(): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
 const utc = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
 
-async function pack(emu: Emulator, start: number, end: number): Promise<number> {
+async function pack(emu: BenchEmulator, start: number, end: number): Promise<number> {
   // The emulator is one process that writes the windows' 20 MB answers one after another; the
   // service answers in parallel. A longer timeout keeps a busy bench machine from timing out.
   const client = createHoboClient({ flavour: "legacy", baseUrl: emu.url, ...emu.legacy, timeoutMs: 120_000, retry: { maxTotalMs: 600_000 }, lookaheadRows: lookaheadRows() });
@@ -39,7 +39,7 @@ async function pack(emu: Emulator, start: number, end: number): Promise<number> 
   return rows;
 }
 
-async function plain(emu: Emulator, start: number, end: number): Promise<number> {
+async function plain(emu: BenchEmulator, start: number, end: number): Promise<number> {
   const form = new URLSearchParams({ grant_type: "client_credentials", client_id: emu.legacy.clientId, client_secret: emu.legacy.clientSecret });
   const token = ((await (await fetch(`${emu.url}/ws/auth/token`, { method: "POST", body: form })).json()) as { access_token: string }).access_token;
   let rows = 0;
@@ -55,7 +55,7 @@ async function plain(emu: Emulator, start: number, end: number): Promise<number>
 
 async function main(): Promise<void> {
   const [mode, days] = [process.argv[2], Number(process.argv[3])];
-  const emu = JSON.parse(process.env.HOBO_EMULATOR ?? "{}") as Emulator;
+  const emu = JSON.parse(process.env.HOBO_EMULATOR ?? "{}") as BenchEmulator;
   const end = Math.floor(Date.now() / 60_000) * 60_000 - DAY;
   const start = end - days * DAY;
   const began = performance.now();
@@ -63,4 +63,4 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify({ ms: performance.now() - began, rows, peakMB: peakMB() }) + "\n");
 }
 
-void main();
+if (require.main === module) void main();

@@ -11,9 +11,9 @@ export interface Line {
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /** A Markdown table, so the README can quote a run as it is printed. */
-export function table(title: string, other: string, limitName: string, lines: Line[]): string {
+export function table(lines: Line[]): string {
   const rows = [
-    `| ${title} | this pack | x ${limitName} | ${other} | x ${limitName} | ${limitName} |`,
+    "| job | this pack | x limit | peer | x limit | limit |",
     "|---|---|---|---|---|---|",
     ...lines.map(
       (l) =>

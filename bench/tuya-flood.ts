@@ -10,13 +10,14 @@ import { TuyaOpenApi } from "../src/tuya";
 import { helper } from "../test/support/node-red";
 import tuyaConfig from "../nodes/tuya-config";
 import tuyaCommand from "../nodes/tuya-command";
+import type { Line } from "./table";
 
 const WARM_UP = 400;
 const COMMANDS = 1000;
 
 type Node = { receive(msg: unknown): void; on(event: string, fn: (msg: unknown) => void): void };
 
-export async function commandFlood(): Promise<string> {
+export async function commandFlood(): Promise<Line> {
   const emu = new TuyaEmulator({ qps: 0 });
   await emu.start();
   const plug = emu.devices[0].id;
@@ -28,7 +29,7 @@ export async function commandFlood(): Promise<string> {
     await rawFlood(WARM_UP);
     let start = performance.now();
     await rawFlood(COMMANDS);
-    const rawPerSec = COMMANDS / ((performance.now() - start) / 1000);
+    const rawMs = performance.now() - start;
     await api.close();
 
     await new Promise<void>((resolve) => helper.startServer(resolve));
@@ -51,10 +52,19 @@ export async function commandFlood(): Promise<string> {
     await nodeFlood(WARM_UP);
     start = performance.now();
     await nodeFlood(COMMANDS);
-    const nodePerSec = COMMANDS / ((performance.now() - start) / 1000);
+    const nodeMs = performance.now() - start;
     await helper.unload();
     await new Promise<void>((resolve) => helper.stopServer(resolve));
-    return `tuya-command flood, ${COMMANDS} commands at zero latency: node ${nodePerSec.toFixed(0)}/s, raw signed call ${rawPerSec.toFixed(0)}/s: node = ${(nodePerSec / rawPerSec).toFixed(2)}x raw (goal ≥ 0.8x)`;
+    // The raw call is the limit here: what the node costs is the ratio (goal: at least 0.8x the raw throughput, x limit ≤ 1.25).
+    const perSec = (ms: number) => `${((COMMANDS * 1000) / ms).toFixed(0)}/s`;
+    return {
+      job: `tuya-command flood, ${COMMANDS} commands, zero latency: node vs raw signed call`,
+      ours: nodeMs,
+      theirs: rawMs,
+      limit: rawMs,
+      oursDetail: `node ${perSec(nodeMs)} = ${(rawMs / nodeMs).toFixed(2)}x raw`,
+      theirsDetail: `raw signed call ${perSec(rawMs)}`,
+    };
   } finally {
     await emu.stop();
   }

@@ -45,7 +45,7 @@ function sdk(emu: TuyaEmulator): TuyaContext {
 
 function line(job: string, qps: number, ours: Run, theirs: Run, limitMs: number): Line {
   const detail = (r: Run) => `${r.requests} req, ${((100 * r.throttled) / Math.max(1, r.requests)).toFixed(1)} % throttled${r.note ? `, ${r.note}` : ""}`;
-  return { job: `${job} @ ${qps}/s`, ours: ours.ms, theirs: theirs.ms, limit: limitMs, oursDetail: detail(ours), theirsDetail: detail(theirs) };
+  return { job: `Tuya ${job} @ ${qps}/s`, ours: ours.ms, theirs: theirs.ms, limit: limitMs, oursDetail: detail(ours), theirsDetail: `SDK: ${detail(theirs)}` };
 }
 
 async function atRate(qps: number): Promise<Line[]> {
@@ -91,7 +91,7 @@ async function atRate(qps: number): Promise<Line[]> {
         let last: string | undefined;
         let got = 0;
         for (;;) {
-          const query: Record<string, string | number> = { type: "7", start_time: now - 7 * DAY + 60_000, end_time: now, size: 100 };
+          const query: Record<string, string | number> = { event_types: "7", start_time: now - 7 * DAY + 60_000, end_time: now, size: 100 };
           if (last) query.last_row_key = last;
           const res = await ctx.request<{ logs?: unknown[]; has_next?: boolean; last_row_key?: string }>({ path: `/v1.0/iot-03/devices/${climate}/logs`, method: "GET", query });
           if (!res.success) return `stopped: ${String(res.code)} after ${got} of ${entries} entries`;
@@ -125,7 +125,6 @@ async function atRate(qps: number): Promise<Line[]> {
   return lines;
 }
 
-export async function tuyaLines(): Promise<{ lines: Line[]; flood: string }> {
-  const lines = [...(await atRate(10)), ...(await atRate(40))];
-  return { lines, flood: await commandFlood() };
+export async function tuyaLines(): Promise<Line[]> {
+  return [...(await atRate(10)), ...(await atRate(40)), await commandFlood()];
 }
