@@ -23,7 +23,8 @@ export async function commandFlood(): Promise<Line> {
   const plug = emu.devices[0].id;
   const body = (i: number) => ({ commands: [{ code: "switch_1", value: i % 2 === 0 }] });
   try {
-    const api = new TuyaOpenApi({ endpoint: emu.url, accessId: emu.accessId, accessSecret: emu.accessSecret });
+    // A flood queues its commands behind the pace: no total time bound cuts the ones waiting longest.
+    const api = new TuyaOpenApi({ endpoint: emu.url, accessId: emu.accessId, accessSecret: emu.accessSecret, retry: { maxTotalMs: 3_600_000 } });
     await api.connect();
     const rawFlood = (n: number) => Promise.all(Array.from({ length: n }, (_, i) => api.post(`/v1.0/iot-03/devices/${plug}/commands`, body(i))));
     await rawFlood(WARM_UP);
@@ -35,7 +36,7 @@ export async function commandFlood(): Promise<Line> {
     await new Promise<void>((resolve) => helper.startServer(resolve));
     const flow = [
       { id: "t1", type: "tab" },
-      { id: "cfg", type: "tuya-config", endpointMode: "custom", endpoint: emu.url },
+      { id: "cfg", type: "tuya-config", endpointMode: "custom", endpoint: emu.url, totalTime: 3600 },
       { id: "n1", z: "t1", type: "tuya-command", tuya: "cfg", devices: plug, devicesType: "str", commands: "payload", commandsType: "msg", validate: false, wires: [["h1"]] },
       { id: "h1", z: "t1", type: "helper" },
     ];
