@@ -3,7 +3,6 @@
 // Pipeline: proxy prefix (redirect when missing) → fault / latency → auth → privileges → route.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
 import { FaultPlan, type HoboFault } from "../hobo/faults";
 import { AuthModel, REALM, type EgaugeEmulatorUser } from "./auth";
 import { Meter, parseQuery, type MeterClockState } from "./meter";
@@ -12,6 +11,7 @@ import { DEFAULT_LEVELS, Store, type DbLevel } from "./store";
 import { instantXml, showXml } from "./xml";
 import { checkZone } from "./zone";
 import { readTextBody } from "../http-body";
+import { closeServer, listen } from "../listen";
 
 export type EgaugeFault = HoboFault;
 
@@ -190,15 +190,8 @@ export class EgaugeEmulator {
     };
     const server = this.options.tls ? createHttpsServer({ key: this.options.tls.key, cert: this.options.tls.cert }, handler) : createHttpServer(handler);
     server.keepAliveTimeout = 5000;
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(this.options.port ?? 0, this.options.host ?? "127.0.0.1", () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
+    const addr = await listen(server, this.options.port ?? 0, this.options.host ?? "127.0.0.1");
     this.server = server;
-    const addr = server.address() as AddressInfo;
     this.baseUrl = `${this.options.tls ? "https" : "http"}://${addr.address}:${addr.port}`;
     return this.baseUrl;
   }
@@ -207,9 +200,7 @@ export class EgaugeEmulator {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await closeServer(server);
     this.baseUrl = "";
   }
 

@@ -1,7 +1,6 @@
 // The HOBOlink emulator object: builds the model (stations, tokens, limits, faults, stats) from
 // its options, starts and stops the HTTP server, and answers the questions tests ask of it.
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { HoboEmulatorFaults } from "./admin";
 import { HoboArchive } from "./archive";
 import { TokenStore, type LegacyCredentials } from "./auth";
@@ -12,6 +11,7 @@ import { Replier } from "./reply";
 import { HoboRoutes } from "./routes";
 import { HoboGateway } from "./server";
 import { createStats, type HoboEmulatorStats } from "./stats";
+import { closeServer, listen } from "../listen";
 
 export class HoboEmulator {
   readonly legacy: LegacyCredentials;
@@ -106,15 +106,8 @@ export class HoboEmulator {
     if (this.server) return this.baseUrl;
     const server = createServer(this.gateway.listener);
     server.keepAliveTimeout = 5000;
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(this.port, this.host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
+    const addr = await listen(server, this.port, this.host);
     this.server = server;
-    const addr = server.address() as AddressInfo;
     const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
     this.baseUrl = `http://${host}:${addr.port}`;
     return this.baseUrl;
@@ -125,9 +118,7 @@ export class HoboEmulator {
     if (!server) return;
     this.server = undefined;
     this.gateway.releaseAll();
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await closeServer(server);
     this.baseUrl = "";
   }
 

@@ -2,7 +2,6 @@
 // signatures, token lifecycle, both path families, paged deterministic logs, throttling, quota
 // and fault injection. Used by tests, the demo and benchmarks. Imports nothing from the clients.
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { FaultQueue, type TuyaFault } from "./faults";
 import { Gateway } from "./server";
 import { Project } from "./project";
@@ -12,6 +11,7 @@ import { EmulatorStats } from "./stats";
 import { Quota, Throttle, throttleLimits } from "./throttle";
 import { MessageService, type MessageServiceOptions } from "./mq/service";
 import { EventSources } from "./mq/sources";
+import { closeServer, listen } from "../listen";
 
 export type { TuyaFault } from "./faults";
 export { EmulatorStats } from "./stats";
@@ -217,14 +217,7 @@ export class TuyaEmulator {
       if (!this.mq.handleUpgrade(req, socket, head)) socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
     });
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(this.port, this.host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-    const { port } = server.address() as AddressInfo;
+    const { port } = await listen(server, this.port, this.host);
     const host = this.host.includes(":") ? `[${this.host}]` : this.host;
     this.baseUrl = `http://${host}:${port}`;
     this.events.startSensorReports(this.sensorReportMs);
@@ -238,10 +231,7 @@ export class TuyaEmulator {
     this.gateway.releaseAll();
     this.events.stopSensorReports();
     this.mq.stop();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeServer(server);
   }
 
   /** The message service's base URL, e.g. "ws://127.0.0.1:40123/" ("" before start()). */
