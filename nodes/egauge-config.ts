@@ -12,6 +12,7 @@ import { ConfigUsers } from "./shared/config-users";
 import { translator } from "./shared/i18n";
 import { hasCredentials } from "./shared/not-configured";
 import { clientOptions, CREDENTIAL_FIELDS, EgaugeConnection, egaugeTarget, SECRET_FIELDS, type EgaugeCredentials, type EgaugeSettings } from "./egauge-common";
+import { migrate } from "./shared/migrate";
 
 type EgaugeConfigDef = NodeDef & EgaugeSettings;
 
@@ -37,6 +38,7 @@ async function withDialogClient<T>(RED: NodeAPI, req: Request, run: (client: Ega
 export = function (RED: NodeAPI): void {
   function EgaugeConfig(this: EgaugeConfigNode, def: EgaugeConfigDef): void {
     RED.nodes.createNode(this, def);
+    def = migrate("egauge-config", def);
     const users = new ConfigUsers(hasCredentials(() => clientOptions(def, this.credentials ?? {})), translator(RED));
     const meterName = (typeof def.name === "string" && def.name.trim()) || egaugeTarget(def).replace(/^https?:\/\//, "") || "egauge";
     const create = () => new EgaugeClient(clientOptions(def, this.credentials ?? {}));

@@ -5,60 +5,28 @@
  * (today, this week, this month) in the meter's own time zone. Output as the other data nodes:
  * raw, records, InfluxDB batch points or one message per reading; all at once or page by page.
  */
-import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
+import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
 import { isOutputFormat, type OutputFormat } from "../src/core/records";
 import type { Marks } from "../src/core/marks";
-import { egaugeRecords, harvestEgauge, PERIODS, RESOLUTIONS, type EgaugeReading, type Period, type Resolution } from "../src/egauge";
+import { egaugeRecords, harvestEgauge, PERIODS, type EgaugeReading, type Period } from "../src/egauge";
 import { contextGet, contextSet } from "./shared/context";
 import { evaluate, handleInput, type InputContext } from "./shared/input";
 import { oneAtATime } from "./shared/one-at-a-time";
 import { formatMessages, timeSetting } from "./shared/output";
-import { inputError, translator } from "./shared/i18n";
+import { translator } from "./shared/i18n";
 import { Status } from "./shared/status";
 import { Streamer } from "./shared/streamer";
-import { marksStore, readWindow, windowMode, type WindowDef } from "./shared/window";
+import { marksStore, readWindow, windowMode } from "./shared/window";
 import { attachConfig } from "./egauge-common";
-
-interface EgaugeDataDef extends NodeDef, WindowDef {
-  egauge?: string;
-  /** Register names picked in the dialog (empty: all). */
-  registers?: string[];
-  /** Typed input overriding the list ("msg" + "registers"); "list" or empty: the dialog's. */
-  registersFrom?: string;
-  registersFromType?: string;
-  virtual?: boolean;
-  mode?: string;
-  resolution?: string;
-  /** History: "rate" (mean over each row) or "energy" (kWh for power registers). */
-  quantity?: string;
-  periods?: string[];
-  format?: string;
-  measurement?: string;
-  timeAs?: string;
-  /** "all" (one message) or "page" (one per page, msg.parts). */
-  output?: string;
-}
+import { namesOf, resolutionOf, type EgaugeDataDef } from "./egauge-data-inputs";
+import { migrate } from "./shared/migrate";
 
 const MARKS_KEY = "egaugeMarks";
-
-function resolutionOf(value: unknown): Resolution {
-  // Only text and numbers name a resolution: Number() or String() of another value may throw (an object without a prototype).
-  const plain = typeof value === "string" || typeof value === "number";
-  const r = value === "auto" || value === undefined || value === "" ? "auto" : plain ? Number(value) : NaN;
-  if (!(RESOLUTIONS as readonly unknown[]).includes(r)) throw inputError("egauge-data.errors.badResolution", { value: plain ? String(value) : typeof value });
-  return r as Resolution;
-}
-
-function namesOf(value: unknown): string[] {
-  if (value === undefined || value === null || value === "") return [];
-  const list = Array.isArray(value) ? value : typeof value === "string" ? value.split(",") : undefined;
-  if (!list || list.some((n) => typeof n !== "string")) throw inputError("egauge-data.errors.badRegisters");
-  return (list as string[]).map((n) => n.trim()).filter((n) => n !== "");
-}
 
 export = function (RED: NodeAPI): void {
   function EgaugeData(this: Node, def: EgaugeDataDef): void {
     RED.nodes.createNode(this, def);
+    def = migrate("egauge-data", def);
     const t = translator(RED);
     const status = new Status(this, t);
     const attached = attachConfig(RED, this, def.egauge, status);

@@ -13,6 +13,7 @@ import { hasCredentials } from "./shared/not-configured";
 import { translator } from "./shared/i18n";
 import { registerAdminRoutes } from "./hobo-config-admin";
 import { clientOptions, flavourOf, HoboConnection, hoboTarget, type HoboCredentials, type HoboSettings } from "./hobo-common";
+import { migrate } from "./shared/migrate";
 
 type HoboConfigDef = NodeDef & HoboSettings;
 
@@ -25,6 +26,7 @@ interface HoboConfigNode extends Node<HoboCredentials> {
 export = function (RED: NodeAPI): void {
   function HoboConfig(this: HoboConfigNode, def: HoboConfigDef): void {
     RED.nodes.createNode(this, def);
+    def = migrate("hobo-config", def);
     const users = new ConfigUsers(hasCredentials(() => clientOptions(def, this.credentials ?? {})), translator(RED));
     const create = (logger: HoboConnection["logger"]) => createHoboClient(clientOptions(def, this.credentials ?? {}, logger));
     this.connection = new HoboConnection(this, { configType: "hobo-config", platform: "HOBOlink", users, create }, flavourOf(def.flavour));

@@ -1,13 +1,35 @@
 /**
- * hobo-data's settings read once at deploy: the dialog's logger list, unit system, the type and
- * sensor filters, and bestlab's raw answer shape for a set of rows.
+ * hobo-data's settings (the node's config) and what is read from them once at deploy: the
+ * dialog's logger list, unit system, the type and sensor filters, and bestlab's raw answer shape
+ * for a set of rows.
  */
+import type { NodeDef } from "node-red";
 import { inputError } from "./shared/i18n";
+import type { WindowDef } from "./shared/window";
 import { normalizeLoggers, type HoboFlavour, type HoboRow, type HoboUnitSystem } from "../src/hobo";
 
 export interface LoggerEntry {
   serial?: unknown;
   name?: unknown;
+}
+
+export interface HoboDataDef extends NodeDef, WindowDef {
+  timeAs?: string;
+  hobo?: string;
+  /** The dialog's list of loggers (serial, optional friendly name). */
+  loggers?: LoggerEntry[];
+  /** Where the loggers come from: "list" (the dialog) or a typed input (msg, flow, ...). */
+  loggersFrom?: string;
+  loggersFromType?: string;
+  units?: string;
+  /** Optional comma lists: keep only these measurement types / sensor serials. */
+  types?: string;
+  sensors?: string;
+  format?: string;
+  measurement?: string;
+  /** "all" (one message when everything arrived) or "window" (one message per window). */
+  output?: string;
+  warnEmpty?: boolean;
 }
 
 export function commaSet(text: unknown): Set<string> | undefined {

@@ -5,7 +5,7 @@
  * records, InfluxDB batch points or one message per reading; all at once, or one message per
  * window (msg.parts) for long backfills.
  */
-import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
+import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
 import { isOutputFormat, type OutputFormat } from "../src/core/records";
 import { compareRows, harvestHobo, readHoboMarks, rowsToRecords, type HoboRow, type HoboWindow } from "../src/hobo";
 import { contextGet, contextSet } from "./shared/context";
@@ -15,28 +15,10 @@ import { formatMessages, timeSetting } from "./shared/output";
 import { translator } from "./shared/i18n";
 import { Status } from "./shared/status";
 import { Streamer } from "./shared/streamer";
-import { marksStore, readWindow, windowMode, type WindowDef } from "./shared/window";
+import { marksStore, readWindow, windowMode } from "./shared/window";
 import { attachConfig } from "./hobo-common";
-import { commaSet, dialogLoggers, loggersOf, rawShape, rowFilter, unitSystemOf, type LoggerEntry } from "./hobo-data-inputs";
-
-interface HoboDataDef extends NodeDef, WindowDef {
-  timeAs?: string;
-  hobo?: string;
-  /** The dialog's list of loggers (serial, optional friendly name). */
-  loggers?: LoggerEntry[];
-  /** Where the loggers come from: "list" (the dialog) or a typed input (msg, flow, ...). */
-  loggersFrom?: string;
-  loggersFromType?: string;
-  units?: string;
-  /** Optional comma lists: keep only these measurement types / sensor serials. */
-  types?: string;
-  sensors?: string;
-  format?: string;
-  measurement?: string;
-  /** "all" (one message when everything arrived) or "window" (one message per window). */
-  output?: string;
-  warnEmpty?: boolean;
-}
+import { commaSet, dialogLoggers, loggersOf, rawShape, rowFilter, unitSystemOf, type HoboDataDef } from "./hobo-data-inputs";
+import { migrate } from "./shared/migrate";
 
 const MARKS_KEY = "hoboMarks";
 /** Relative span and first incremental look-back when the dialog leaves them empty. */
@@ -45,6 +27,7 @@ const DEFAULT_SPAN = "-1h";
 export = function (RED: NodeAPI): void {
   function HoboData(this: Node, def: HoboDataDef): void {
     RED.nodes.createNode(this, def);
+    def = migrate("hobo-data", def);
     const t = translator(RED);
     const status = new Status(this, t);
     const attached = attachConfig(RED, this, def.hobo, status);

@@ -14,6 +14,7 @@ import { errorDetails, evaluate, handleInput } from "./shared/input";
 import { inputError, localized, translator, type Translate } from "./shared/i18n";
 import { Status } from "./shared/status";
 import { attachConfig, deviceLabel, readDevices, type DeviceRef } from "./tuya-common";
+import { migrate } from "./shared/migrate";
 
 interface TuyaCommandDef extends NodeDef {
   tuya?: string;
@@ -52,15 +53,11 @@ function named(ref: DeviceRef): string {
 export = function (RED: NodeAPI): void {
   function TuyaCommand(this: Node, def: TuyaCommandDef): void {
     RED.nodes.createNode(this, def);
+    def = migrate("tuya-command", def);
     const t = translator(RED);
     const status = new Status(this, t);
     const attached = attachConfig(RED, this, def.tuya, status);
-    // The editor's defaults, for nodes imported without these properties.
-    const devicesType = def.devicesType ?? "msg";
-    const devicesValue = def.devices ?? "devices";
-    const commandsType = def.commandsType ?? "msg";
-    const commandsValue = def.commands ?? "payload";
-    const validate = def.validate ?? true;
+    const { commandsType, commands: commandsValue } = def;
     const source = commandsType === "rows" ? t("tuya-command.source.rows") : commandsType === "json" ? t("tuya-command.source.json") : `${commandsType}.${commandsValue}`;
 
     const readCommands = async (msg: NodeMessageInFlow): Promise<TuyaCommand[]> => {
@@ -113,11 +110,11 @@ export = function (RED: NodeAPI): void {
 
     handleInput(this, status, async ({ msg, send, signal }) => {
       const devices = attached.require().devices;
-      const refs = await readDevices(RED, this, msg, devicesType, devicesValue);
+      const refs = await readDevices(RED, this, msg, def.devicesType, def.devices);
       const commands = await readCommands(msg);
       const target = refs.length === 1 ? deviceLabel(refs[0]) : t("common.count.device", { count: refs.length });
       if (refs.length === 1) msg.topic = target;
-      if (validate) {
+      if (def.validate !== false) {
         status.progress(t("tuya-command.status.checking", { commands: summary(commands, t) }));
         await validateAll(devices, refs, commands, signal);
       }

@@ -9,13 +9,15 @@ import type { Request } from "express";
 import { specValues, TuyaDevices, TuyaOpenApi, tuyaRegionList, type TuyaFunctionSet } from "../src/tuya";
 import { adminRoute, dialogCredentials, dialogSecrets } from "./shared/admin";
 import { getConnection } from "./shared/config";
+import { migrate } from "./shared/migrate";
 import { inputError, keyedError } from "./shared/i18n";
 import type { TuyaConnection } from "./tuya-common";
 import { clientOptions, CREDENTIAL_FIELDS, SECRET_FIELDS, tuyaTarget, type TuyaConfigDef } from "./tuya-settings";
 
 /** Runs fn with a short-lived client built from the dialog's values; the client is always closed. */
 async function withDialogClient<T>(RED: NodeAPI, req: Request, fn: (devices: TuyaDevices) => Promise<T>): Promise<T> {
-  const body = (req.body ?? {}) as Record<string, unknown>;
+  // The dialog posts a config node's values, an old one's (no endpoint mode) included.
+  const body = migrate("tuya-config", (req.body ?? {}) as Record<string, unknown>);
   const creds = dialogCredentials(RED, body, CREDENTIAL_FIELDS, SECRET_FIELDS, tuyaTarget(body));
   const api = new TuyaOpenApi(clientOptions(body as unknown as TuyaConfigDef, creds));
   try {

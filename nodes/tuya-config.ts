@@ -15,6 +15,7 @@ import { registerAdminRoutes } from "./tuya-config-admin";
 import { TuyaConnection } from "./tuya-common";
 import { eventOptions } from "./tuya-events-common";
 import { clientOptions, tuyaTarget, type TuyaConfigDef, type TuyaCredentials } from "./tuya-settings";
+import { migrate } from "./shared/migrate";
 
 interface TuyaConfigNode extends Node<TuyaCredentials> {
   connection: TuyaConnection;
@@ -25,6 +26,7 @@ interface TuyaConfigNode extends Node<TuyaCredentials> {
 export = function (RED: NodeAPI): void {
   function TuyaConfig(this: TuyaConfigNode, def: TuyaConfigDef): void {
     RED.nodes.createNode(this, def);
+    def = migrate("tuya-config", def);
     const t = translator(RED);
     // Warns once when the monthly budget is near and once when it is spent (counts only, no secrets).
     const checkBudget = () => {

@@ -27,7 +27,7 @@ export function mqEndpointOf(s: EventSettings): string {
     return resolveMqEndpoint(url);
   }
   const custom = typeof s.endpoint === "string" ? s.endpoint.trim().replace(/\/+$/, "") : "";
-  if ((s.endpointMode ?? (custom ? "custom" : "region")) !== "custom") return resolveMqEndpoint(s.region || "us");
+  if (s.endpointMode !== "custom") return resolveMqEndpoint(s.region || "us");
   const region = Object.entries(TUYA_REGIONS).find(([, r]) => r.url === custom)?.[0];
   if (region) return resolveMqEndpoint(region);
   // The consumer applies the transport rule (wss, or ws only on this machine).

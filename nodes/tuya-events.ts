@@ -13,6 +13,7 @@ import { translator } from "./shared/i18n";
 import { Status } from "./shared/status";
 import { attachConfig, resolveDevices, type DeviceRef, type TuyaConnection } from "./tuya-common";
 import { deviceNames } from "./tuya-events-common";
+import { migrate } from "./shared/migrate";
 
 interface TuyaEventsDef extends NodeDef {
   tuya?: string;
@@ -44,6 +45,7 @@ function summary(e: TuyaEvent): string {
 export = function (RED: NodeAPI): void {
   function TuyaEvents(this: Node, def: TuyaEventsDef): void {
     RED.nodes.createNode(this, def);
+    def = migrate("tuya-events", def);
     const t = translator(RED);
     const status = new Status(this, t);
     const attached = attachConfig(RED, this, def.tuya, status);
@@ -73,7 +75,7 @@ export = function (RED: NodeAPI): void {
       if (e.type === "name" && e.deviceName) names.set(e.deviceId, e.deviceName);
       const deviceName = names.get(e.deviceId) ?? (await deviceNames(config, () => config.devices.list())).get(e.deviceId);
       let spec;
-      if ((def.applySpec ?? true) && e.status.length && format !== "raw") {
+      if (def.applySpec !== false && e.status.length && format !== "raw") {
         try {
           spec = (await config.devices.specifications([e.deviceId])).specs.get(e.deviceId);
         } catch (err) {

@@ -9,6 +9,7 @@ import { evaluate, handleInput } from "./shared/input";
 import { inputError, translator } from "./shared/i18n";
 import { Status } from "./shared/status";
 import { attachConfig, deviceLabel, readDevices, type DeviceRef } from "./tuya-common";
+import { migrate } from "./shared/migrate";
 
 const WHAT = ["details", "functions", "specification", "factory", "category", "list"] as const;
 type What = (typeof WHAT)[number];
@@ -22,8 +23,8 @@ interface TuyaInfoDef extends NodeDef {
   categoryType?: string;
 }
 
-function readWhat(value: unknown, fallback: string | undefined): What {
-  const what = value ?? fallback ?? "details";
+function readWhat(value: unknown, setting: string | undefined): What {
+  const what = value ?? setting;
   if (typeof what !== "string" || !(WHAT as readonly string[]).includes(what)) {
     throw inputError("tuya-info.errors.badWhat", { what: JSON.stringify(what), choices: WHAT.join(", ") });
   }
@@ -52,6 +53,7 @@ async function perDevice(refs: DeviceRef[], what: What, devices: TuyaDevices, si
 export = function (RED: NodeAPI): void {
   function TuyaInfo(this: Node, def: TuyaInfoDef): void {
     RED.nodes.createNode(this, def);
+    def = migrate("tuya-info", def);
     const t = translator(RED);
     const status = new Status(this, t);
     const attached = attachConfig(RED, this, def.tuya, status);
@@ -73,8 +75,7 @@ export = function (RED: NodeAPI): void {
         msg.topic = category;
         status.success(category);
       } else {
-        // The editor's default (msg.devices) when the flow leaves the property out.
-        const refs = await readDevices(RED, this, msg, def.devicesType ?? "msg", def.devices ?? "devices");
+        const refs = await readDevices(RED, this, msg, def.devicesType, def.devices);
         status.requesting(t("tuya-info.status.whatOf", { what, count: refs.length }));
         const byId = await perDevice(refs, what, devices, signal);
         if (refs.length === 1) {

@@ -19,6 +19,7 @@ import { Status } from "./shared/status";
 import { marksStore, readWindow, windowMode, type WindowDef } from "./shared/window";
 import { attachConfig, deviceLabel, readDevices } from "./tuya-common";
 import { LogOutput } from "./tuya-log-output";
+import { migrate } from "./shared/migrate";
 
 interface TuyaLogDef extends NodeDef, WindowDef {
   timeAs?: string;
@@ -54,6 +55,7 @@ function wholeNumber(value: unknown, name: "pageSize" | "maxPages", max: number,
 export = function (RED: NodeAPI): void {
   function TuyaLog(this: Node, def: TuyaLogDef): void {
     RED.nodes.createNode(this, def);
+    def = migrate("tuya-log", def);
     const t = translator(RED);
     const status = new Status(this, t);
     const attached = attachConfig(RED, this, def.tuya, status);
@@ -65,8 +67,7 @@ export = function (RED: NodeAPI): void {
 
     const fetchLogs = async ({ msg, send, signal }: InputContext): Promise<void> => {
       const config = attached.require();
-      // The editor's default (msg.devices) when the flow leaves the property out.
-      const refs = await readDevices(RED, this, msg, def.devicesType ?? "msg", def.devices ?? "devices");
+      const refs = await readDevices(RED, this, msg, def.devicesType, def.devices);
       const window = await readWindow(RED, this, msg, def, mode, DEFAULT_SPAN);
       const eventTypes = parseEventTypes(await read(msg, def.eventTypesType === "types" ? "str" : def.eventTypesType, def.eventTypes)); // "types": the dialog's named choices, stored as "1,2,7"
       const codes = parseLogCodes(await read(msg, def.codesType, def.codes));

@@ -9,6 +9,7 @@ import { handleInput } from "./shared/input";
 import { inputError, translator } from "./shared/i18n";
 import { Status } from "./shared/status";
 import { attachConfig } from "./tuya-common";
+import { migrate } from "./shared/migrate";
 
 const METHODS = ["GET", "POST", "PUT", "DELETE"] as const;
 type Method = (typeof METHODS)[number];
@@ -71,6 +72,7 @@ function readBody(text: string | undefined): unknown {
 export = function (RED: NodeAPI): void {
   function TuyaRequest(this: Node, def: TuyaRequestDef): void {
     RED.nodes.createNode(this, def);
+    def = migrate("tuya-request", def);
     const t = translator(RED);
     const status = new Status(this, t);
     const attached = attachConfig(RED, this, def.tuya, status);
@@ -78,7 +80,7 @@ export = function (RED: NodeAPI): void {
     handleInput(this, status, async ({ msg, send, signal }) => {
       const client = attached.require().client;
       const m = msg as RequestMsg;
-      const method = readMethod(m.method ?? def.method ?? "GET");
+      const method = readMethod(m.method ?? def.method);
       const { path, query: pathQuery } = readPath(m.path ?? def.path);
       const query = { ...(readObject(def.query, "query") ?? {}), ...pathQuery, ...(readObject(m.query, "msg.query") ?? {}) };
       // A POST/PUT body: an object or array payload, else (an inject timestamp) the dialog's body.

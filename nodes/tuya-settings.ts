@@ -42,8 +42,7 @@ export const SECRET_FIELDS = ["accessSecret"] as const;
 /** The endpoint the settings name: the custom URL in custom mode, else the region code. */
 function endpointOf(settings: { endpointMode?: unknown; region?: unknown; endpoint?: unknown }): string {
   const custom = typeof settings.endpoint === "string" ? settings.endpoint.trim() : "";
-  const mode = settings.endpointMode ?? (custom ? "custom" : "region");
-  if (mode === "custom") {
+  if (settings.endpointMode === "custom") {
     if (!/^https?:\/\/[^\s/]+/i.test(custom)) throw inputError("tuya-config.errors.badEndpoint", { endpoint: custom });
     requireSecureTransport(custom, "The tuya-config's endpoint");
     return custom;
@@ -54,8 +53,7 @@ function endpointOf(settings: { endpointMode?: unknown; region?: unknown; endpoi
 /** Where the settings send credentials (region, or custom endpoint), compared before stored secrets are used for a dialog's request. */
 export function tuyaTarget(settings: { endpointMode?: unknown; region?: unknown; endpoint?: unknown }): string {
   const custom = typeof settings.endpoint === "string" ? settings.endpoint.trim().replace(/\/+$/, "") : "";
-  const mode = settings.endpointMode ?? (custom ? "custom" : "region");
-  return mode === "custom" ? `custom ${custom}` : `region ${typeof settings.region === "string" && settings.region ? settings.region : "us"}`;
+  return settings.endpointMode === "custom" ? `custom ${custom}` : `region ${typeof settings.region === "string" && settings.region ? settings.region : "us"}`;
 }
 
 /** Client options from the config's (or the dialog's) settings and credentials. */

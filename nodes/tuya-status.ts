@@ -12,6 +12,7 @@ import { formatMessages, withParts, timeSetting } from "./shared/output";
 import { translator } from "./shared/i18n";
 import { Status } from "./shared/status";
 import { attachConfig, deviceLabel, readDevices, type DeviceRef, type TuyaConnection } from "./tuya-common";
+import { migrate } from "./shared/migrate";
 
 interface TuyaStatusDef extends NodeDef {
   timeAs?: string;
@@ -39,14 +40,12 @@ interface DeviceStatus {
 export = function (RED: NodeAPI): void {
   function TuyaStatus(this: Node, def: TuyaStatusDef): void {
     RED.nodes.createNode(this, def);
+    def = migrate("tuya-status", def);
     const t = translator(RED);
     const status = new Status(this, t);
     const attached = attachConfig(RED, this, def.tuya, status);
-    // The editor's defaults (tuya-status.html), for nodes imported or written without these properties.
     const format: OutputFormat = isOutputFormat(def.format) ? def.format : "records";
-    const applySpec = def.applySpec ?? true;
-    const devicesType = def.devicesType ?? "msg";
-    const devicesValue = def.devices ?? "devices";
+    const applySpec = def.applySpec !== false;
     const LAST_VALUES_KEY = "lastValues";
 
     const records = async (config: TuyaConnection, results: DeviceStatus[], warnings: string[], signal: AbortSignal): Promise<Map<string, ReadingRecord[]>> => {
@@ -96,7 +95,7 @@ export = function (RED: NodeAPI): void {
 
     handleInput(this, status, async ({ msg, send, signal }) => {
       const config = attached.require();
-      const refs = await readDevices(RED, this, msg, devicesType, devicesValue);
+      const refs = await readDevices(RED, this, msg, def.devicesType, def.devices);
       status.requesting(t("tuya-status.status.statusOf", { count: refs.length }));
       const fetched = await fetchStatus(refs, signal);
       let results = fetched.results;
