@@ -16,7 +16,7 @@ function egaugeDataV0(config: Config): Config {
 export const egaugeMigrations = {
   "egauge-config": {
     version: 1,
-    defaults: { name: "", meter: "", tls: "verify", ca: "", allowHttp: false, timeout: 30 },
+    defaults: { name: "", meter: "", tls: "verify", ca: "", allowHttp: false, totalTime: 60, timeout: 30 },
     steps: [unchanged],
   },
   "egauge-data": {

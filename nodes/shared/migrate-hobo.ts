@@ -26,7 +26,7 @@ function hoboDataV0(config: Config): Config {
 export const hoboMigrations = {
   "hobo-config": {
     version: 1,
-    defaults: { name: "", flavour: "licor", endpoint: "", rpm: "", concurrency: "", timeout: 30 },
+    defaults: { name: "", flavour: "licor", endpoint: "", rpm: "", concurrency: "", totalTime: 60, timeout: 30 },
     steps: [hoboConfigV0],
   },
   "hobo-data": {

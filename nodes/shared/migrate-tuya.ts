@@ -13,8 +13,8 @@
  *   one message per reading and status events); an empty JSON device list (the first default,
  *   shown invalid in the editor) becomes empty text: all devices either way.
  * - tuya-status, tuya-info, tuya-request: an absent property meant the editor's default.
- * Everything absent otherwise (time as, specification, validation, message-service settings)
- * meant the editor's default too, which the runner fills.
+ * Everything absent otherwise (time as, specification, validation, message-service settings,
+ * total time per call) meant the editor's default too, which the runner fills.
  */
 import { parseEventTypes } from "../../src/tuya";
 import { fill, OUTPUT, unchanged, windowDefaults, type Config, type Migration } from "./migration";
@@ -58,6 +58,7 @@ export const tuyaMigrations = {
       endpoint: "",
       family: "iot-03",
       lang: "en",
+      totalTime: 60,
       timeout: 10,
       rps: 10,
       concurrency: 4,
