@@ -1,14 +1,16 @@
 /**
- * What the migrate specs compare: one run of a deployed node under test ("n1", fed by a message,
- * its end heard by a Complete node) as what it sent, what a Catch node got, how it ended on its
- * status and what the emulator was asked; the values that differ between two equal runs (message
- * ids, the node's own clock) taken out.
+ * What the migrate specs compare: one run of a deployed node under test ("n1" with probe.ts's
+ * probe nodes) as what it sent, what a Catch node got, how it ended on its status and what the
+ * emulator was asked; the values that differ between two equal runs (message ids, the node's own
+ * clock) taken out.
  */
+import assert from "node:assert/strict";
 import type { NodeStatus } from "node-red";
-import type sinon from "sinon";
-import { recordEmissions } from "../support/emissions";
+import { migrate, type MigratedType } from "../../nodes/shared/migrate";
 import { helper } from "../support/node-red";
-import { runNode } from "../support/node-runs";
+import { probe } from "../support/probe";
+
+type Config = Record<string, unknown>;
 
 export interface Behaviour {
   out: unknown[];
@@ -29,15 +31,6 @@ export function without(value: unknown, keys: readonly string[]): unknown {
   );
 }
 
-/** n1's statuses so far (the helper spies on every node's status). */
-export function statusesOfN1(): NodeStatus[] {
-  const n1 = helper.getNode("n1");
-  return (n1.status as unknown as sinon.SinonSpy)
-    .getCalls()
-    .filter((c) => c.thisValue === n1)
-    .map((c) => c.args[0] as NodeStatus);
-}
-
 /** Counts per request kind, after minus before (kinds not asked meanwhile are left out). */
 export function countsSince(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(after).flatMap(([k, n]) => (n - (before[k] ?? 0) > 0 ? [[k, n - (before[k] ?? 0)]] : [])));
@@ -52,7 +45,7 @@ export interface RequestLog {
 /**
  * Loads a flow, sends n1 msg and describes the run: output and caught error without the volatile
  * keys, n1's last status, and what the emulator was asked meanwhile. The flow is unloaded
- * afterwards (its emissions recorded for the secret scan first).
+ * afterwards.
  */
 export async function behaviour(
   load: () => Promise<void>,
@@ -61,17 +54,52 @@ export async function behaviour(
   volatile: readonly string[] = [],
 ): Promise<Behaviour> {
   await load();
+  const n1 = probe("n1");
   const before = requests.snapshot();
-  const run = await runNode<Record<string, unknown>>({ _msgid: "m1", ...msg });
-  const last = statusesOfN1().at(-1);
+  const run = await n1.run(msg);
+  const last = n1.lastStatus();
   const result: Behaviour = {
     out: run.out.map((m) => without(m, ["_msgid", ...volatile])),
-    caught: run.caught ? String((run.caught.error as { message?: string } | undefined)?.message) : undefined,
+    caught: run.caught?.error.message,
     // The status text ends with the time of day the run ended.
     status: last && { fill: last.fill, shape: last.shape, text: String(last.text ?? "").replace(/\b\d{1,2}:\d{2}(:\d{2})?\b/g, "<time>") },
     requests: requests.since(before),
   };
-  recordEmissions(helper);
   await helper.unload();
   return result;
+}
+
+/**
+ * The old config migrates to the current one, and deployed (by `load`, as n1 or as the config
+ * node n1 uses) the two ask, send and end alike. Returns the current config's run.
+ */
+export async function assertSameBehaviour(
+  type: MigratedType,
+  configs: { old: Config; current: Config },
+  load: (config: Config) => Promise<void>,
+  msg: Config,
+  requests: RequestLog,
+  volatile: readonly string[] = [],
+): Promise<Behaviour> {
+  assert.deepEqual(migrate(type, configs.old), configs.current, "the old config migrates to the current one");
+  const was = await behaviour(() => load(configs.old), msg, requests, volatile);
+  const now = await behaviour(() => load(configs.current), msg, requests, volatile);
+  assert.deepEqual(was, now);
+  return now;
+}
+
+/** A run that did its job: something sent, nothing caught, a green status, the emulator asked. */
+export function assertDone(run: Behaviour): void {
+  assert.equal(run.caught, undefined);
+  assert.ok(run.out.length > 0, "something was sent");
+  assert.equal(run.status?.fill, "green");
+  assert.ok(Object.keys(run.requests as object).length > 0, "the emulator was asked");
+}
+
+/** n1's status right after the flow `load` deploys (the flow is unloaded afterwards). */
+export async function statusAfterLoad(load: () => Promise<void>): Promise<NodeStatus | undefined> {
+  await load();
+  const last = probe("n1").lastStatus();
+  await helper.unload();
+  return last;
 }

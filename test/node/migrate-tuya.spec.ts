@@ -6,10 +6,9 @@
  * status as that current config.
  */
 import assert from "node:assert/strict";
-import type { EventEmitter } from "node:events";
 import { migrate, type MigratedType } from "../../nodes/shared/migrate";
 import { helper } from "../support/node-red";
-import { runProbes } from "../support/node-runs";
+import { probeNodes, watchOutput } from "../support/probe";
 import { useTuyaEmulator } from "../support/tuya-suite";
 import tuyaConfig from "../../nodes/tuya-config";
 import tuyaStatus from "../../nodes/tuya-status";
@@ -18,18 +17,17 @@ import tuyaCommand from "../../nodes/tuya-command";
 import tuyaInfo from "../../nodes/tuya-info";
 import tuyaRequest from "../../nodes/tuya-request";
 import tuyaEvents from "../../nodes/tuya-events";
-import { behaviour, countsSince, statusesOfN1, without, type Behaviour, type RequestLog } from "./migrate-flows";
+import { assertDone, assertSameBehaviour, countsSince, statusAfterLoad, without, type RequestLog } from "./migrate-flows";
 import { newNode } from "./migrate-editor";
 
 type Config = Record<string, unknown>;
-const MIN = 60_000;
 const MODULES = [tuyaConfig, tuyaStatus, tuyaLog, tuyaCommand, tuyaInfo, tuyaRequest, tuyaEvents];
 
 describe("old Tuya configs deploy and mean the same (version 0 -> 1)", function () {
   this.timeout(60_000);
-  // The emulator's clock stands still, so two runs read the same values and histories.
-  const frozen = Math.floor(Date.now() / MIN) * MIN;
-  const emulator = useTuyaEmulator({ now: () => frozen, qps: 0, logIntervalSec: 60 });
+  // The suite's emulator clock stands still, so two runs read the same values and histories.
+  const emulator = useTuyaEmulator({ qps: 0, logIntervalSec: 60 });
+  const frozen = () => emulator().now();
   const id = (n: 0 | 1 | 2 | 3) => emulator().devices[n].id;
   const [plug, climate] = [() => id(0), () => id(2)];
   const requests: RequestLog = {
@@ -46,52 +44,32 @@ describe("old Tuya configs deploy and mean the same (version 0 -> 1)", function 
       { id: "t1", type: "tab" },
       { id: "cfg", type: "tuya-config", ...cfg },
       { id: "n1", z: "t1", tuya: "cfg", ...n1, wires: [["h1"]] },
-      ...runProbes(),
+      ...probeNodes(),
     ];
     await helper.load(MODULES, flow as never, withCredentials ? { cfg: { accessId: emu.accessId, accessSecret: emu.accessSecret } } : {});
   }
 
-  /** Runs the old and the current config alike and asserts they behave the same; returns the current one's run. */
-  async function sameAs(type: MigratedType, old: Config, current: Config, msg: Config, volatile: string[] = []): Promise<Behaviour> {
-    assert.deepEqual(migrate(type, old), current, "the old config migrates to the current one");
-    const was = await behaviour(() => load({ type, ...old }), msg, requests, volatile);
-    const now = await behaviour(() => load({ type, ...current }), msg, requests, volatile);
-    assert.deepEqual(was, now);
-    return now;
-  }
-
-  /** A run that did its job: something sent, nothing caught, a green status, the emulator asked. */
-  function assertDone(run: Behaviour): void {
-    assert.equal(run.caught, undefined);
-    assert.ok(run.out.length > 0, "something was sent");
-    assert.equal(run.status?.fill, "green");
-    assert.ok(Object.keys(run.requests as object).length > 0, "the emulator was asked");
-  }
+  /** The old config and the current one (n1 of the type) ask, send and end alike; returns the current one's run. */
+  const sameAs = (type: MigratedType, old: Config, current: Config, msg: Config, volatile: string[] = []) =>
+    assertSameBehaviour(type, { old, current }, (n1) => load({ type, ...n1 }), msg, requests, volatile);
 
   describe("tuya-config", () => {
     // Hand-written in the first wave's terms: an endpoint URL without a mode, no rate, concurrency or message-service settings.
     const old = (): Config => ({ endpoint: emulator().url, timeout: 10 });
     const current = (): Config => ({ ...currentConfig(), timeout: 10, rps: "", concurrency: "" });
 
+    const user = { type: "tuya-status" as const, ...newNode("tuya-status"), tuya: "cfg" };
+
     it("an endpoint without a mode still reaches that endpoint; its users ask and send the same", async () => {
-      assert.deepEqual(migrate("tuya-config", old()), current());
-      const user = { type: "tuya-status" as const, ...newNode("tuya-status"), tuya: "cfg" };
-      const was = await behaviour(() => load(user, old()), { devices: plug() }, requests, ["time"]);
-      const now = await behaviour(() => load(user, current()), { devices: plug() }, requests, ["time"]);
-      assert.deepEqual(was, now);
-      assertDone(now);
+      const run = await assertSameBehaviour("tuya-config", { old: old(), current: current() }, (cfg) => load(user, cfg), { devices: plug() }, requests, [
+        "time",
+      ]);
+      assertDone(run);
     });
 
     it("without credentials its users show the same grey 'not configured' ring", async () => {
-      const user = { type: "tuya-status" as const, ...newNode("tuya-status"), tuya: "cfg" };
-      const ring = async (cfg: Config) => {
-        await load(user, cfg, false);
-        const last = statusesOfN1().at(-1);
-        await helper.unload();
-        return last;
-      };
-      const was = await ring(old());
-      assert.deepEqual(was, await ring(current()));
+      const was = await statusAfterLoad(() => load(user, old(), false));
+      assert.deepEqual(was, await statusAfterLoad(() => load(user, current(), false)));
       assert.deepEqual([was?.fill, was?.shape], ["grey", "ring"]);
     });
   });
@@ -124,7 +102,7 @@ describe("old Tuya configs deploy and mean the same (version 0 -> 1)", function 
   });
 
   describe("tuya-log", () => {
-    const end = () => new Date(frozen).toISOString();
+    const end = () => new Date(frozen()).toISOString();
     // The first wave's dialog: event types as text ("7"), no "time as" yet; here over the last hour.
     const firstDialog = () => ({
       ...{
@@ -213,23 +191,16 @@ describe("old Tuya configs deploy and mean the same (version 0 -> 1)", function 
         { id: "h2", z: "t1", type: "helper" },
       ];
       await helper.load(MODULES, flow as never, { cfg: { accessId: emu.accessId, accessSecret: emu.accessSecret } });
-      const got: [unknown[], unknown[]] = [[], []];
-      (helper.getNode("h1") as unknown as EventEmitter).on("input", (m: unknown) => got[0].push(without(m, ["_msgid"])));
-      (helper.getNode("h2") as unknown as EventEmitter).on("input", (m: unknown) => got[1].push(without(m, ["_msgid"])));
-      await until(() => emu.mq.consumerCount() === 1);
-      emu.mq.publish({ deviceId: climate(), protocol: 4, data: { devId: climate(), status: [{ code: "va_temperature", value: 234, t: frozen }] } });
+      const got = [watchOutput("h1"), watchOutput("h2")];
+      await emu.mq.whenConsumers(1);
+      emu.mq.publish({ deviceId: climate(), protocol: 4, data: { devId: climate(), status: [{ code: "va_temperature", value: 234, t: frozen() }] } });
       emu.events.setOnline(plug(), false);
       emu.events.setOnline(plug(), true);
       // A last event both nodes take, so everything before it has arrived.
-      emu.mq.publish({ deviceId: climate(), protocol: 4, data: { devId: climate(), status: [{ code: "va_humidity", value: 41, t: frozen }] } });
+      emu.mq.publish({ deviceId: climate(), protocol: 4, data: { devId: climate(), status: [{ code: "va_humidity", value: 41, t: frozen() }] } });
       const last = (msgs: unknown[]) => JSON.stringify(msgs).includes("va_humidity");
-      await until(() => last(got[0]) && last(got[1]));
-      return got;
-    }
-
-    async function until(cond: () => boolean): Promise<void> {
-      for (let i = 0; i < 1000 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
-      assert.ok(cond(), "the events arrived");
+      await Promise.all(got.map((g) => g.until(last)));
+      return [got[0].messages.map((m) => without(m, ["_msgid"])), got[1].messages.map((m) => without(m, ["_msgid"]))];
     }
 
     it("written by hand with a device only: records of every event type, as today's node with those choices", async () => {
