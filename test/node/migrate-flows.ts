@@ -96,10 +96,15 @@ export function assertDone(run: Behaviour): void {
   assert.ok(Object.keys(run.requests as object).length > 0, "the emulator was asked");
 }
 
-/** n1's status right after the flow `load` deploys (the flow is unloaded afterwards). */
-export async function statusAfterLoad(load: () => Promise<void>): Promise<NodeStatus | undefined> {
-  await load();
-  const last = probe("n1").lastStatus();
-  await helper.unload();
-  return last;
+/** Deployed without credentials (by `load`), the old config's users show the same grey "not configured" ring as the current one's. */
+export async function assertSameNotConfigured(configs: { old: Config; current: Config }, load: (config: Config) => Promise<void>): Promise<void> {
+  const ringOf = async (config: Config): Promise<NodeStatus | undefined> => {
+    await load(config);
+    const last = probe("n1").lastStatus();
+    await helper.unload();
+    return last;
+  };
+  const was = await ringOf(configs.old);
+  assert.deepEqual(was, await ringOf(configs.current));
+  assert.deepEqual([was?.fill, was?.shape], ["grey", "ring"]);
 }
