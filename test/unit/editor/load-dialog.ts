@@ -32,7 +32,7 @@ export function editorContext(options: DialogOptions = {}): vm.Context {
   const RED = {
     _: options.translate ?? ((key: string, params?: Record<string, string | number>) => englishText(key.slice(key.indexOf(":") + 1), params)),
     i18n: { lang: () => options.lang ?? "en-US" },
-    validators: { typedInput: () => () => true },
+    validators: { typedInput: () => () => true, number: () => () => true },
     nodes: { registerType: () => undefined },
   };
   const context = vm.createContext({ RED, $: () => ({}) });
