@@ -41,11 +41,12 @@ export async function loadContextStores(): Promise<void> {
 
 /**
  * Sends n1 a message, unloads the flow (a redeploy) as soon as its first message reached h1, and
- * asserts that the node then stops: at most one request already on its way still arrives
- * (`requests` counts what the emulator received), none after that, and no rejection goes
- * unhandled. `settleMs` is how long each look waits (a few of the emulator's latencies).
+ * asserts that the node then stops: at most the requests already on their way still arrive (one
+ * per request the config lets run at once: `inFlight`; `requests` counts what the emulator
+ * received, so on a loaded machine a request sent before the close may arrive after it), none
+ * after that, and no rejection goes unhandled. `settleMs` is how long each look waits.
  */
-export async function assertCloseStopsRequests(requests: () => number, settleMs: number): Promise<void> {
+export async function assertCloseStopsRequests(requests: () => number, settleMs: number, inFlight = 1): Promise<void> {
   const rejections: unknown[] = [];
   const onRejection = (reason: unknown) => rejections.push(reason);
   process.on("unhandledRejection", onRejection);
@@ -56,7 +57,7 @@ export async function assertCloseStopsRequests(requests: () => number, settleMs:
     await helper.unload();
     const after = requests();
     await new Promise((resolve) => setTimeout(resolve, settleMs));
-    assert.ok(requests() <= after + 1, "at most a request already on its way");
+    assert.ok(requests() <= after + inFlight, "at most the requests already on their way");
     const settled = requests();
     await new Promise((resolve) => setTimeout(resolve, settleMs));
     assert.equal(requests(), settled, "no further requests");
