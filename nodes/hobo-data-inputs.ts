@@ -3,10 +3,12 @@
  * dialog's logger list, unit system, the type and sensor filters, and bestlab's raw answer shape
  * for a set of rows.
  */
-import type { NodeDef } from "node-red";
+import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
 import { inputError } from "./shared/i18n";
 import type { WindowDef } from "./shared/window";
+import { evaluate } from "./shared/input";
 import { normalizeLoggers, type HoboFlavour, type HoboRow, type HoboUnitSystem } from "../src/hobo";
+import { rowCapFrom, type RowCap } from "../src/core/row-cap";
 
 export interface LoggerEntry {
   serial?: unknown;
@@ -29,6 +31,8 @@ export interface HoboDataDef extends NodeDef, WindowDef {
   measurement?: string;
   /** "all" (one message when everything arrived) or "window" (one message per window). */
   output?: string;
+  /** Rows one "all at once" message may hold (empty: 100,000). */
+  maxRows?: string | number;
   warnEmpty?: boolean;
 }
 
@@ -79,4 +83,16 @@ export function loggersOf(input: unknown, where: string | undefined): string[] {
     throw where === undefined ? inputError("hobo-data.errors.noLoggersInList") : inputError("hobo-data.errors.noLoggersIn", { property: where });
   }
   return normalizeLoggers(input);
+}
+
+/** The cap of rows one "all at once" message holds (the "max rows per message" setting, empty: 100,000). */
+export function rowCapOf(value: unknown): RowCap {
+  return rowCapFrom(value, { bad: (v, limit) => inputError("hobo-data.errors.badMaxRows", { value: v, limit }), tooMany: (max) => inputError("hobo-data.errors.tooManyRows", { max }) });
+}
+
+/** A message's loggers: the dialog's list, or the typed input (msg, flow, ...) the node names. */
+export async function readLoggers(RED: NodeAPI, node: Node, msg: NodeMessage, def: { loggersFrom?: string; loggersFromType?: string }, dialog: string[]): Promise<string[]> {
+  const fromList = !def.loggersFromType || def.loggersFromType === "list";
+  const input = fromList ? dialog : await evaluate(RED, node, msg, def.loggersFromType, def.loggersFrom);
+  return loggersOf(input, fromList ? undefined : `${def.loggersFromType}.${def.loggersFrom ?? ""}`);
 }

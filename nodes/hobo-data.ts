@@ -9,7 +9,7 @@ import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
 import { isOutputFormat, type OutputFormat } from "../src/core/records";
 import { compareRows, harvestHobo, readHoboMarks, rowsToRecords, type HoboRow, type HoboWindow } from "../src/hobo";
 import { contextGet, contextSet } from "./shared/context";
-import { evaluate, handleInput, type InputContext } from "./shared/input";
+import { handleInput, type InputContext } from "./shared/input";
 import { oneAtATime } from "./shared/one-at-a-time";
 import { formatMessages, timeSetting } from "./shared/output";
 import { translator } from "./shared/i18n";
@@ -17,7 +17,7 @@ import { Status } from "./shared/status";
 import { Streamer } from "./shared/streamer";
 import { marksStore, readWindow, windowMode } from "./shared/window";
 import { attachConfig } from "./hobo-common";
-import { commaSet, dialogLoggers, loggersOf, rawShape, rowFilter, unitSystemOf, type HoboDataDef } from "./hobo-data-inputs";
+import { commaSet, dialogLoggers, rawShape, readLoggers, rowCapOf, rowFilter, unitSystemOf, type HoboDataDef } from "./hobo-data-inputs";
 import { migrate } from "./shared/migrate";
 
 const MARKS_KEY = "hoboMarks";
@@ -39,12 +39,6 @@ export = function (RED: NodeAPI): void {
     const store = marksStore(def);
     const keep = rowFilter(commaSet(def.types), commaSet(def.sensors));
 
-    const readLoggers = async (msg: NodeMessage): Promise<string[]> => {
-      const fromList = !def.loggersFromType || def.loggersFromType === "list";
-      const input = fromList ? dialog.serials : await evaluate(RED, this, msg, def.loggersFromType, def.loggersFrom);
-      return loggersOf(input, fromList ? undefined : `${def.loggersFromType}.${def.loggersFrom ?? ""}`);
-    };
-
     // bestlab's warn_on_empty_data as an optional log line (only serials and times, never credentials).
     const warnEmpty = (w: HoboWindow) => {
       if (def.warnEmpty) this.warn(t("hobo-data.warnings.empty", { loggers: w.loggers.join(","), start: w.start.toISOString(), end: w.end.toISOString() }));
@@ -52,7 +46,8 @@ export = function (RED: NodeAPI): void {
 
     const poll = async ({ msg, send, signal }: InputContext): Promise<void> => {
       const config = attached.require();
-      const serials = await readLoggers(msg);
+      const cap = rowCapOf(def.maxRows);
+      const serials = await readLoggers(RED, this, msg, def, dialog.serials);
       const window = await readWindow(RED, this, msg, def, mode, DEFAULT_SPAN);
       const client = config.client;
       const ctx = this.context();
@@ -90,6 +85,7 @@ export = function (RED: NodeAPI): void {
             warnEmpty(w);
           } else status.progress(done);
           if (!perWindow) {
+            cap.add(rows.length); // the whole run is one message: bounded, failing before the next window is asked
             // A loop, not push(...rows): a window can hold 100,000 rows, too many for call arguments.
             for (const r of rows) kept.push(r);
             batches.push(batch);

@@ -6,6 +6,7 @@
 import type { NodeMessage, NodeMessageInFlow } from "node-red";
 import type { HarvestBatch, HarvestQueryState } from "../src/core/harvest";
 import type { OutputFormat, ReadingRecord, TimeFormat } from "../src/core/records";
+import type { RowCap } from "../src/core/row-cap";
 import { logsToRecords, type TuyaLogEntry, type TuyaLogPage, type TuyaSpec } from "../src/tuya";
 import { formatMessages } from "./shared/output";
 import type { SendFn } from "./shared/input";
@@ -24,6 +25,8 @@ export interface LogOutputOptions {
   timeAs: TimeFormat;
   specs?: Map<string, TuyaSpec>;
   incremental: boolean;
+  /** Entries one message may hold (all and device output). */
+  cap: RowCap;
   status: Status;
   t: Translate;
 }
@@ -69,6 +72,7 @@ export class LogOutput {
       return this.streamer.push(this.messages(ref, batch.readings, [[ref, batch.readings]], info), () => batch.commit());
     }
     if (this.o.output === "device" && this.held.length > 0 && this.held[0].source.deviceId !== ref.id) await this.sendDevice();
+    this.o.cap.add(batch.readings.length); // fails before the next page is asked
     this.held.push(batch);
   }
 
@@ -114,6 +118,7 @@ export class LogOutput {
   private async sendDevice(): Promise<void> {
     const batches = this.held;
     this.held = [];
+    this.o.cap.reset();
     if (batches.length === 0) return;
     const ref = this.ref(batches[0].source.deviceId);
     const logs = this.entriesOf(batches);

@@ -9,6 +9,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from "node-red";
 import type { Marks } from "../src/core/marks";
 import { isOutputFormat, type OutputFormat } from "../src/core/records";
+import { rowCapFrom } from "../src/core/row-cap";
 import { harvestTuyaLogs, MAX_LOG_PAGE_SIZE, parseEventTypes, parseLogCodes } from "../src/tuya";
 import { contextGet, contextSet } from "./shared/context";
 import { evaluate, handleInput, type InputContext } from "./shared/input";
@@ -38,6 +39,8 @@ interface TuyaLogDef extends NodeDef, WindowDef {
   applySpec?: boolean;
   /** "all" (one message), "device" (one per device) or "page" (one per page), the last two with msg.parts. */
   output?: string;
+  /** Entries one message may hold (all and device output); empty: 100,000. */
+  maxRows?: string | number;
 }
 
 /** Context key of the marks (the stored shape is src/core/marks.ts's, as it always was). */
@@ -73,6 +76,7 @@ export = function (RED: NodeAPI): void {
       const codes = parseLogCodes(await read(msg, def.codesType, def.codes));
       const pageSize = wholeNumber(def.pageSize, "pageSize", MAX_LOG_PAGE_SIZE, MAX_LOG_PAGE_SIZE);
       const maxPages = wholeNumber(def.maxPages, "maxPages", 1_000_000, undefined);
+      const cap = rowCapFrom(def.maxRows, { bad: (value, limit) => inputError("tuya-log.errors.badMaxRows", { value, limit }), tooMany: (max) => inputError("tuya-log.errors.tooManyRows", { max }) });
       const ctx = this.context();
       const marks = mode === "incremental" ? ((await contextGet<Marks>(ctx, MARKS_KEY, store)) ?? {}) : undefined;
       status.requesting(t("tuya-log.status.logsOf", { count: refs.length }));
@@ -89,7 +93,7 @@ export = function (RED: NodeAPI): void {
         // A gap walk starts with the entries already sent at its end; a cap they fill would never get past them.
         stuck: (q) => inputError("tuya-log.errors.capUsedUp", { device: labels.get(q.series[0]) ?? q.series[0], count: maxPages ?? 0, size: pageSize ?? MAX_LOG_PAGE_SIZE }),
       });
-      const out = new LogOutput({ msg: msg as NodeMessageInFlow, send, refs, output, format, measurement: def.measurement || undefined, timeAs: timeSetting(def.timeAs), specs: lookup?.specs, incremental: !!marks, status, t });
+      const out = new LogOutput({ msg: msg as NodeMessageInFlow, send, refs, output, format, measurement: def.measurement || undefined, timeAs: timeSetting(def.timeAs), specs: lookup?.specs, incremental: !!marks, cap, status, t });
       // A device Tuya gives no specification for still has its log: its values go out unscaled.
       const noSpec = refs.filter((r) => lookup?.failed.has(r.id));
       for (const r of noSpec) out.warnings.add(t("tuya-status.warnings.noSpec", { device: deviceLabel(r), reason: lookup?.failed.get(r.id) ?? "" }));

@@ -39,7 +39,8 @@ export function tuyaLogSource(devices: TuyaDevices, o: Pick<TuyaHarvestOptions, 
   return {
     order: "newest-first",
     // A gap can be one instant; Tuya wants end > start, and entries past the walk are filtered out.
-    read: (q) => devices.logs(q.series[0], { start: q.start, end: Math.max(q.end, q.start + 1), eventTypes: o.eventTypes, codes: o.codes, pageSize: o.pageSize, maxPages: o.maxPages, signal: q.signal }),
+    // Dates, not epoch numbers: a number before 2001 has 12 digits, which parseTime does not read as milliseconds.
+    read: (q) => devices.logs(q.series[0], { start: new Date(q.start), end: new Date(Math.max(q.end, q.start + 1)), eventTypes: o.eventTypes, codes: o.codes, pageSize: o.pageSize, maxPages: o.maxPages, signal: q.signal }),
     readings: (page) => page.logs,
     truncated: (page) => page.truncated,
     series: (_entry, page) => page.deviceId,

@@ -94,6 +94,8 @@ function positiveInt(value: unknown, name: string, max = Number.MAX_SAFE_INTEGER
   return n;
 }
 
+const FIRST_13_DIGIT_MS = 1e12;
+
 function plan(deviceId: string, q: TuyaLogQuery): Plan {
   if (typeof deviceId !== "string" || deviceId.trim() === "") throw new InputError("A device id is required for device logs");
   if (!isRecord(q)) throw new InputError("A log query with at least a start time is required");
@@ -118,16 +120,18 @@ function plan(deviceId: string, q: TuyaLogQuery): Plan {
         `nothing before ${new Date(retainedFrom).toISOString()} can be returned`,
     );
   }
+  // Tuya reads 13-digit milliseconds only (1109 otherwise) and holds nothing from before the first of them (2001-09-09).
+  const from = Math.max(toTuyaMs(start), Math.min(FIRST_13_DIGIT_MS, toTuyaMs(end) - 1));
   return {
     deviceId,
-    start: toTuyaMs(start),
+    start: from,
     end: toTuyaMs(end),
     types: types.join(","),
     codes: codeList?.length ? codeList.join(",") : undefined,
     pageSize: positiveInt(q.pageSize, "pageSize", MAX_LOG_PAGE_SIZE) ?? MAX_LOG_PAGE_SIZE,
     maxPages: positiveInt(q.maxPages, "maxPages"),
     cursor: q.cursor || undefined,
-    slices: Math.min(slices, toTuyaMs(end) - toTuyaMs(start) + 1),
+    slices: Math.min(slices, toTuyaMs(end) - from + 1),
     lookahead: positiveInt(q.lookahead, "lookahead") ?? SLICE_LOOKAHEAD_ENTRIES,
     signal: q.signal,
     warnings,
