@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { recordEmissions, registerSecrets } from "../support/emissions";
 import { helper } from "../support/node-red";
-import { runNode, runProbes } from "../support/node-runs";
+import { probe, probeNodes } from "../support/probe";
 import hoboConfig from "../../nodes/hobo-config";
 import hoboData from "../../nodes/hobo-data";
 import tuyaConfig from "../../nodes/tuya-config";
@@ -85,7 +85,7 @@ describe("bounded footprint: a 50-year window (hobo-data, tuya-log)", function (
         { id: "n1", type: "hobo-data", z: "t1", hobo: "cfg", loggers, loggersFromType: "list", window: "relative", span: FIFTY_YEARS, format: "records", ...n1, wires: [["h1"]] },
         { id: "n2", type: "hobo-data", z: "t1", hobo: "cfg", loggers: [loggers[0]], loggersFromType: "list", window: "relative", span: "-1h", format: "records", output: "all", wires: [["h4"]] },
         { id: "h4", type: "helper", z: "t1" },
-        ...runProbes(),
+        ...probeNodes("n1"),
       ] as unknown as Flow;
     }
 
@@ -107,7 +107,7 @@ describe("bounded footprint: a 50-year window (hobo-data, tuya-log)", function (
         // Rows are held after each window with rows (a dot; empty windows show a ring).
         if (status.shape === "dot") peak = Math.max(peak, liveHeap());
       });
-      const { out, caught } = await runNode<Msg>();
+      const { out, caught } = await probe("n1", { quietMs: 120_000 }).run();
       n1Done = true;
       assert.ok(caught, "the Catch node gets the error");
       assert.match(String((caught.error as { message: string }).message), /More than 100000 rows for one message: the window is too long for "all at once" output/);
@@ -129,7 +129,7 @@ describe("bounded footprint: a 50-year window (hobo-data, tuya-log)", function (
         { id: "n1", type: "tuya-log", z: "t1", tuya: "cfg", devices: climate, devicesType: "str", window: "relative", span: FIFTY_YEARS, output: "all", format: "records", wires: [["h1"]] },
         { id: "n2", type: "tuya-status", z: "t1", tuya: "cfg", devices: climate, devicesType: "str", format: "raw", output: "single", wires: [["h4"]] },
         { id: "h4", type: "helper", z: "t1" },
-        ...runProbes(),
+        ...probeNodes("n1"),
       ] as unknown as Flow;
       await helper.load([tuyaConfig, tuyaLog, tuyaStatus], flow, { cfg: { accessId: emu.tuya.accessId, accessSecret: emu.tuya.accessSecret } });
       const base = liveHeap();
@@ -143,7 +143,7 @@ describe("bounded footprint: a 50-year window (hobo-data, tuya-log)", function (
         if (pages === 5) helper.getNode("n2").receive({ payload: "poll" } as never);
         if (pages % 100 === 0) peak = Math.max(peak, liveHeap());
       });
-      const { out, caught } = await runNode<Msg>();
+      const { out, caught } = await probe("n1", { quietMs: 120_000 }).run();
       n1Done = true;
       peak = Math.max(peak, liveHeap());
       assert.ok(caught, "the Catch node gets the error");
