@@ -9,6 +9,7 @@ import { withoutDeviceSecrets } from "../../src/core/device-secrets";
 import { errorDetails } from "../../src/core/error-details";
 import { isAbortError, serialisationInputError } from "../../src/core/errors";
 import { asOwner } from "../../src/core/fair";
+import { sharedController } from "../../src/core/signals";
 import { localized } from "./i18n";
 import { Status } from "./status";
 
@@ -68,7 +69,8 @@ export interface InputOptions {
  * Closing the node aborts handlers still running; a handler cut short by close ends quietly.
  */
 export function handleInput(node: Node, status: Status, handler: (ctx: InputContext) => Promise<void>, options: InputOptions = {}): void {
-  const closing = new AbortController();
+  // Every message in flight listens to it (through its requests): no leak warning past ten.
+  const closing = sharedController();
   const skip = new Set(options.rawPayload ? ["payload"] : []);
   node.on("close", () => closing.abort());
   node.on("input", (msg: NodeMessageInFlow, send: SendFn, nodeDone: (err?: Error) => void) => {

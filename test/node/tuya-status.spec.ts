@@ -211,6 +211,24 @@ describe("tuya-status node", () => {
       assert.deepEqual(entries.map((e) => e.id), emu.devices.map((d) => d.id));
       assert.equal((emu.stats.byPath[batchPath] ?? 0) - before, 10);
     });
+    it("twelve messages in flight at once on one node: each answered, no listener-leak warning from Node", async () => {
+      await load({ devices: "devices", devicesType: "msg" });
+      const warnings: string[] = [];
+      const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+      process.on("warning", onWarning);
+      emu.faults.setLatency(30);
+      try {
+        const { out, ended } = await n1.runAll(Array.from({ length: 12 }, (_, i) => ({ payload: i, devices: id("plug") })));
+        assert.equal(ended, 12);
+        assert.equal(out.length, 12);
+        // Node reports the warning on the next tick of the event loop.
+        await new Promise((resolve) => setImmediate(resolve));
+      } finally {
+        emu.faults.setLatency(0);
+        process.off("warning", onWarning);
+      }
+      assert.deepEqual(warnings.filter((w) => w.startsWith("MaxListenersExceededWarning")), []);
+    });
   });
 
   describe("only what changed since the last poll", () => {
