@@ -15,6 +15,7 @@
  * take turns instead of one backlog holding up everyone else.
  */
 import { AbortError } from "./errors";
+import { holdBound } from "./bound-clock";
 import { currentOwner, FairTurns } from "./fair";
 
 /** The pace of one key: how long until another start is allowed, and what answers teach it. */
@@ -137,8 +138,11 @@ export class RateLimiter {
   schedule<T>(fn: () => Promise<T>, signal?: AbortSignal, key = "", owner = currentOwner()): Promise<T> {
     if (this.stopped) return Promise.reject(new AbortError(CLOSED));
     if (signal?.aborted) return Promise.reject(new AbortError());
+    // The wait for a turn does not count against the caller's total time bound (bound-clock.ts).
+    const release = holdBound();
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => {
+        release();
         // Leaves the queue if still there; a running job is ended by the caller's own signal,
         // and the caller hears of its cancellation at once either way.
         this.remove(entry);
@@ -149,6 +153,7 @@ export class RateLimiter {
         key,
         owner,
         run: async (gate) => {
+          release();
           const ticket = gate.started(Date.now());
           let error: unknown;
           try {
@@ -162,6 +167,7 @@ export class RateLimiter {
           }
         },
         cancel: (err) => {
+          release();
           signal?.removeEventListener("abort", onAbort);
           reject(err);
         },

@@ -5,10 +5,12 @@
  * Whether an error may be retried at all is the caller's policy (see retryPolicy below).
  *
  * The total time bound (maxTotalMs, a user's setting) covers the whole call: every attempt (its
- * waits for a token and the rate limit, its request), and the pauses between them. A pause that
- * would pass it is not taken, and the attempt under way when it passes is cut there (its signal
- * fires and the call stops waiting), so timeout x attempts never adds up to more than the bound.
+ * token fetch, its request) and the pauses between them, but not the waits for its turn at the
+ * client's rate limiter (bound-clock.ts says why). A pause that would pass it is not taken, and the
+ * attempt under way when it passes is cut there (its signal fires and the call stops waiting), so
+ * timeout x attempts never adds up to more than the bound.
  */
+import { BoundClock, MAX_TIMER_MS } from "./bound-clock";
 import { abortable, linkSignals } from "./signals";
 import { AbortError, ApiError, throwIfAborted, type Platform } from "./errors";
 
@@ -50,8 +52,6 @@ export function parseRetryAfter(value: string | undefined | null, now: number = 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** The longest delay a timer takes; a longer one would fire after 1 ms instead. */
-const MAX_TIMER_MS = 2_147_483_647;
 
 /** Waits, rejecting with AbortError as soon as the signal fires. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -98,20 +98,21 @@ export async function withRetry<T>(fn: (attempt: number, signal: AbortSignal) =>
   const base = finite(options.baseDelayMs, 500);
   const max = finite(options.maxDelayMs, 15_000);
   const bound = Math.max(0, finite(options.maxTotalMs, 60_000));
-  const now = options.now ?? Date.now;
-  const started = now();
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), Math.min(bound, MAX_TIMER_MS));
+  const clock = new BoundClock(bound, () => deadline.abort(), options.now);
   const linked = linkSignals(options.signal, deadline.signal);
   let last: unknown;
-  const gaveUp = (attempt: number) => gaveUpText(attempt, now() - started, bound);
+  const gaveUp = (attempt: number) => gaveUpText(attempt, clock.elapsed(), bound);
   try {
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(options.signal);
       let pause: number;
       try {
         // Raced against the bound as well, so a call that ignores its signal still ends there.
-        return await abortable(fn(attempt, linked.signal), linked.signal);
+        return await abortable(
+          clock.within(() => fn(attempt, linked.signal)),
+          linked.signal,
+        );
       } catch (err) {
         if (options.signal?.aborted) throw err;
         if (deadline.signal.aborted) throw boundPassed(last, gaveUp(attempt), options.platform);
@@ -119,7 +120,7 @@ export async function withRetry<T>(fn: (attempt: number, signal: AbortSignal) =>
         if (attempt >= attempts || !options.shouldRetry(err, attempt)) throw err;
         const advised = err instanceof ApiError ? err.retryAfterMs : undefined;
         const delay = Math.min(max, Math.max(advised ?? 0, backoffDelay(attempt, base, max, options.random)));
-        if (now() - started + delay >= bound) throw noted(err, gaveUp(attempt));
+        if (clock.elapsed() + delay >= bound) throw noted(err, gaveUp(attempt));
         last = err;
         pause = delay;
         options.onRetry?.(err, attempt, delay);
@@ -132,7 +133,7 @@ export async function withRetry<T>(fn: (attempt: number, signal: AbortSignal) =>
       }
     }
   } finally {
-    clearTimeout(timer);
+    clock.stop();
     linked.dispose();
   }
 }

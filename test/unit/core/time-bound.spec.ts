@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import sinon from "sinon";
 import { AbortError, ApiError } from "../../../src/core/errors";
+import { RateLimiter } from "../../../src/core/rate-limit";
 import { gaveUpText, withRetry } from "../../../src/core/retry";
 import { clientOptions as tuyaOptions } from "../../../nodes/tuya-settings";
 import { clientOptions as hoboOptions } from "../../../nodes/hobo-common";
@@ -112,6 +113,48 @@ describe("core/retry total time bound", () => {
     assert.equal(error.code, "ECONNABORTED");
     assert.equal(error.retryable, true);
     assert.match(error.message, /^HOBOlink ECONNABORTED the request timed out; gave up after 4 attempts in 7 s \(total time bound 7 s\)$/);
+  });
+
+  it("does not count the wait for a turn at the rate limit: the 31st window of a backfill at 30 a minute still goes out", async () => {
+    const clock = sinon.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setImmediate", "Date"] });
+    try {
+      // HOBOlink's legacy pace: 30 requests a minute per URL; each request answers after 1 s.
+      const limiter = new RateLimiter({ requestsPerWindow: 30, windowMs: 60_000, maxConcurrent: 75 });
+      const sentAt: number[] = [];
+      const call = () =>
+        withRetry((_attempt, signal) => limiter.schedule(() => { sentAt.push(Date.now()); return new Promise<string>((resolve) => setTimeout(() => resolve("rows"), 1000)); }, signal, "/data"), {
+          maxTotalMs: 10_000,
+          shouldRetry: () => true,
+        });
+      const started = Date.now();
+      const results = Promise.allSettled(Array.from({ length: 45 }, call));
+      await clock.runAllAsync();
+      const outcomes = await results;
+      assert.deepEqual(outcomes.filter((o) => o.status === "rejected"), [], "no call failed at the 10 s bound while it waited its turn");
+      assert.equal(sentAt.filter((t) => t - started < 60_000).length, 30, "the first 30 at once, the rest a minute later");
+    } finally {
+      clock.restore();
+    }
+  });
+
+  it("still cuts a request that takes longer than the bound once it has its turn, and counts only that time", async () => {
+    const clock = sinon.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setImmediate", "Date"] });
+    try {
+      const limiter = new RateLimiter({ requestsPerWindow: 1, windowMs: 60_000 });
+      const hang = (signal: AbortSignal) => limiter.schedule(() => unanswered(120_000, signal, []), signal, "/data");
+      const first = withRetry((_a, signal) => hang(signal), { maxTotalMs: 5000, attempts: 1, shouldRetry: () => false, platform: "hobolink" });
+      const second = withRetry((_a, signal) => hang(signal), { maxTotalMs: 5000, attempts: 1, shouldRetry: () => false, platform: "hobolink" });
+      const settled = Promise.allSettled([first, second]);
+      await clock.runAllAsync();
+      const [a, b] = await settled;
+      for (const o of [a, b]) {
+        assert.equal(o.status, "rejected");
+        // The second waited a minute for its turn, then 5 s: its note counts the 5 s only.
+        assert.match(String((o as PromiseRejectedResult).reason.message), /no answer within the total time bound: gave up after 1 attempt in 5 s \(total time bound 5 s\)/);
+      }
+    } finally {
+      clock.restore();
+    }
   });
 
   it("leaves a caller's own cancellation an AbortError", async () => {
