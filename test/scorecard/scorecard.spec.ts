@@ -67,6 +67,9 @@ describe("scorecard (offline re-implementation of node-red-dev validate)", () =>
 
 describe("scorecard (the real node-red-dev validate, catalogue stubbed)", function () {
   this.timeout(240_000);
+  // D03 asks the registry for each dependency's latest version (npm-check); a lookup that fails
+  // under load reads as "not at latest", so one failed run gets a second look before it counts.
+  this.retries(1);
   it("reports no failed check", function () {
     const out = join(root, ".test-output", "scorecard.json");
     const res = spawnSync(
@@ -81,6 +84,6 @@ describe("scorecard (the real node-red-dev validate, catalogue stubbed)", functi
     assert.equal(res.status, 0, `node-red-dev exited ${res.status}:\n${res.stdout}\n${res.stderr}`);
     const card = JSON.parse(readFileSync(out, "utf8")) as Record<string, { test?: boolean }>;
     const failed = Object.entries(card).filter(([, v]) => v && typeof v === "object" && v.test === false).map(([k]) => k);
-    assert.deepEqual(failed, [], `node-red-dev reports failed checks: ${failed.join(", ")}\n${res.stdout}`);
+    assert.deepEqual(failed, [], `node-red-dev reports failed checks: ${failed.join(", ")}\n${res.stdout}\n${res.stderr}`);
   });
 });
