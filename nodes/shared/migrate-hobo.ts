@@ -44,6 +44,7 @@ export const hoboMigrations = {
       ...OUTPUT,
       output: "all",
       warnEmpty: false,
+      maxRows: "",
     },
     steps: [hoboDataV0],
   },

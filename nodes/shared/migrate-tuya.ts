@@ -91,6 +91,7 @@ export const tuyaMigrations = {
       ...OUTPUT,
       applySpec: true,
       output: "all",
+      maxRows: "",
     },
     steps: [tuyaLogV0],
   },

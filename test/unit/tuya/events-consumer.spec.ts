@@ -41,7 +41,8 @@ describe("tuya events consumer against the emulated message service", function (
 
   it("a wrong secret is refused (401), reported once with a hint, and retried slowly, never connecting", async () => {
     const x = w({ accessKey: "wrongwrongwrongwrongwrongwrong00" });
-    await until(() => (emu.mq.stats.refused["401"] ?? 0) >= 3, "three refusals");
+    // The emulator counts a refusal before the consumer has read it: wait for both sides.
+    await until(() => (emu.mq.stats.refused["401"] ?? 0) >= 3 && x.states.filter((s) => s.state === "refused").length >= 3, "three refusals");
     assert.equal(x.problems.length, 1);
     assert.equal(x.problems[0].kind, "credentials");
     assert.match(x.problems[0].message, /HTTP 401.*access id\/secret/);
