@@ -34,8 +34,8 @@ async function main(): Promise<void> {
     RED.nodes.registerType("bench-file", function (this: Node, def: NodeDef) {
       RED.nodes.createNode(this, def);
       this.on("input", (input: object, _send: unknown, nodeDone: () => void) => {
-        const msg = input as { payload?: { data?: unknown[] }; parts?: { index: number; count?: number } };
-        const data = msg.payload?.data ?? [];
+        const msg = input as { payload?: { data?: unknown[]; observation_list?: unknown[] }; parts?: { index: number; count?: number } };
+        const data = msg.payload?.data ?? msg.payload?.observation_list ?? [];
         rows += data.length;
         let text = "";
         for (const r of data) text += `${JSON.stringify(r)}\n`;

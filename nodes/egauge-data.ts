@@ -9,7 +9,7 @@ import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
 import { isOutputFormat, type OutputFormat } from "../src/core/records";
 import type { Marks } from "../src/core/marks";
 import { egaugeRecords, harvestEgauge, PERIODS, type EgaugeReading, type Period } from "../src/egauge";
-import { contextGet, contextSet } from "./shared/context";
+import { contextGet, contextSet, saveMarksAfterFailure } from "./shared/context";
 import { evaluate, handleInput, type InputContext } from "./shared/input";
 import { oneAtATime } from "./shared/one-at-a-time";
 import { formatMessages, timeSetting } from "./shared/output";
@@ -95,6 +95,8 @@ export = function (RED: NodeAPI): void {
       } catch (err) {
         // Pages sent before the failure keep their marks; all-at-once mode sends nothing and keeps the old marks.
         if (perPage && !signal.aborted) await sender.flush(false);
+        // The marks keep what was sent, and a first run's start (the next run begins there, not at its own window's start).
+        if (!signal.aborted) await saveMarksAfterFailure(this, save, (error) => t("common.warnings.marksNotSaved", { error }));
         throw err;
       }
       if (perPage) await sender.flush(true);

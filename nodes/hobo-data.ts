@@ -8,7 +8,7 @@
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
 import { isOutputFormat, type OutputFormat } from "../src/core/records";
 import { compareRows, harvestHobo, readHoboMarks, rowsToRecords, type HoboRow, type HoboWindow } from "../src/hobo";
-import { contextGet, contextSet } from "./shared/context";
+import { contextGet, contextSet, saveMarksAfterFailure } from "./shared/context";
 import { handleInput, type InputContext } from "./shared/input";
 import { oneAtATime } from "./shared/one-at-a-time";
 import { formatMessages, timeSetting } from "./shared/output";
@@ -98,6 +98,8 @@ export = function (RED: NodeAPI): void {
         // Window mode: windows that arrived before the failure are sent (the last without count) and
         // marked, later queries are not asked; all-at-once mode sends nothing and leaves the marks where they were.
         if (perWindow && !signal.aborted) await sender.flush(false);
+        // The marks keep what was sent, and a first run's start (the next run begins there, not at its own window's start).
+        if (!signal.aborted) await saveMarksAfterFailure(this, save, (error) => t("common.warnings.marksNotSaved", { error }));
         throw err;
       }
 

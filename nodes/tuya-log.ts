@@ -11,7 +11,7 @@ import type { Marks } from "../src/core/marks";
 import { isOutputFormat, type OutputFormat } from "../src/core/records";
 import { rowCapFrom } from "../src/core/row-cap";
 import { harvestTuyaLogs, MAX_LOG_PAGE_SIZE, parseEventTypes, parseLogCodes } from "../src/tuya";
-import { contextGet, contextSet } from "./shared/context";
+import { contextGet, contextSet, saveMarksAfterFailure } from "./shared/context";
 import { evaluate, handleInput, type InputContext } from "./shared/input";
 import { timeSetting } from "./shared/output";
 import { oneAtATime } from "./shared/one-at-a-time";
@@ -104,7 +104,7 @@ export = function (RED: NodeAPI): void {
       } catch (err) {
         // Batches that arrived before the failure are sent (the last without count) and marked.
         if (!signal.aborted) await out.abort();
-        await save().catch((e: unknown) => this.warn(t("tuya-log.warnings.marksNotSaved", { error: e instanceof Error ? e.message : String(e) })));
+        await saveMarksAfterFailure(this, save, (error) => t("common.warnings.marksNotSaved", { error }));
         throw err;
       }
       await out.finish(run.queries, window);

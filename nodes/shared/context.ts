@@ -21,3 +21,15 @@ export function contextSet(ctx: ContextStore, key: string, value: unknown, store
     else ctx.set(key, value, cb);
   });
 }
+
+/**
+ * Saves a failed run's marks (what was sent, and where a first run started) without letting a
+ * store that fails hide the run's own error: that one only warns.
+ */
+export async function saveMarksAfterFailure(node: Node, save: () => Promise<unknown>, warning: (error: string) => string): Promise<void> {
+  try {
+    await save();
+  } catch (e) {
+    node.warn(warning(e instanceof Error ? e.message : String(e)));
+  }
+}

@@ -16,7 +16,7 @@
  *   for await (const batch of run) { await store(batch.readings); batch.commit(); }
  *   await saveMarks(run.marks());
  */
-import { Emitted, readingId, settleMark, walksFor, type Marks, type Walk } from "./marks";
+import { Emitted, idTime, readingId, settleMark, walksFor, type Marks, type Walk } from "./marks";
 
 export interface HarvestQuery {
   /** Series asked together (one for gap walks and ungrouped sources). */
@@ -38,7 +38,11 @@ export interface HarvestSource<R, B> {
   time(reading: R): number;
   /** Tells readings of one series and instant apart. */
   key(reading: R): string;
-  /** "newest-first" (Tuya's logs): a walk cut short leaves a gap; "oldest-first" (windows): it does not. */
+  /**
+   * "newest-first" (Tuya's logs): a walk cut short leaves a gap; "oldest-first" (windows): it does not.
+   * Either way one series' readings come in time order across a query's batches (one instant may
+   * repeat, at a page or window edge): the run forgets the ids of instants it has passed.
+   */
   order: "newest-first" | "oldest-first";
 }
 
@@ -87,13 +91,24 @@ interface WalkRun {
   emitted: Emitted;
   fresh: number;
   query: HarvestQueryState;
+  /** The first and the latest instant the walk has read (the direction it reads in follows from them). */
+  first?: number;
+  latest?: number;
 }
 
 export class Harvest<R, B> implements AsyncIterable<HarvestBatch<R, B>> {
   private readonly runs: WalkRun[] = [];
-  private readonly taken = new Map<string, Set<string>>();
-  /** Ids committed in this run per series (newest-first sources only): a gap left behind must not owe them again. */
+  /**
+   * Ids handed out in this run per series, with their instants: where windows or pages touch, or
+   * a gap walk meets the new walk, none is handed out twice. Only instants a read can still
+   * list are kept (see forget), so a 50-year backfill holds one batch's ids, not every reading's.
+   */
+  private readonly taken = new Map<string, Map<string, number>>();
+  /** Ids committed in this run per series (newest-first sources only) inside another walk's span: a gap left behind must not owe them again. */
   private readonly committed = new Map<string, Set<string>>();
+  /** Every walk of this run per series (their spans say which ids another walk may still meet). */
+  private readonly walksOf = new Map<string, Walk[]>();
+  private started = false;
   private completed = false;
 
   constructor(
@@ -108,8 +123,10 @@ export class Harvest<R, B> implements AsyncIterable<HarvestBatch<R, B>> {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<HarvestBatch<R, B>> {
+    this.started = true;
     const marks = this.o.marks ?? {};
     const walks = new Map(this.seriesList.map((s) => [s, walksFor(s, marks[s], this.o.window, this.o.settleMs)]));
+    for (const [s, list] of walks) this.walksOf.set(s, list);
     if (this.o.shareMs === undefined) {
       // One series at a time: its gap first; a gap not closed comes first again next run, what is newer waits.
       for (const s of this.seriesList) {
@@ -132,6 +149,13 @@ export class Harvest<R, B> implements AsyncIterable<HarvestBatch<R, B>> {
     this.completed = true;
   }
 
+  /** Ids held now to tell repeats apart (bounded by one batch and the instants where walks meet). */
+  get heldIds(): number {
+    let n = 0;
+    for (const m of this.taken.values()) n += m.size;
+    return n;
+  }
+
   /** The marks after what was committed. */
   marks(): Marks {
     const next: Marks = { ...(this.o.marks ?? {}) };
@@ -144,7 +168,10 @@ export class Harvest<R, B> implements AsyncIterable<HarvestBatch<R, B>> {
       const mark = settleMark(next[r.walk.series], walk, r.emitted, complete, options);
       if (mark) next[r.walk.series] = mark;
     }
-    if (this.o.markSilent && this.completed) {
+    // A run that did not finish: a series it gave no mark yet starts the next run where this one
+    // started, not at the next run's own window start (a relative window moves on: its first
+    // stretch would never be asked for).
+    if ((this.o.markSilent && this.completed) || (this.started && !this.completed)) {
       for (const s of this.seriesList) next[s] ??= { ts: this.o.window.start, keys: [] };
     }
     return next;
@@ -165,18 +192,23 @@ export class Harvest<R, B> implements AsyncIterable<HarvestBatch<R, B>> {
       if (this.source.truncated?.(batch)) query.truncated = true;
       const readings: R[] = [];
       const ids: [WalkRun, string][] = [];
+      const touched = new Set<WalkRun>();
       for (const r of this.source.readings(batch)) {
         const run = bySeries.get(this.source.series(r, batch));
         const t = this.source.time(r);
         if (!run || t < run.walk.start || t > run.walk.end) continue;
+        run.first ??= t;
+        run.latest = t;
+        touched.add(run);
         const id = readingId(t, this.source.key(r));
-        const taken = this.setOf(this.taken, run.walk.series);
+        const taken = this.takenOf(run.walk.series);
         if (run.walk.seen.has(id) || taken.has(id)) continue;
-        taken.add(id);
+        taken.set(id, t);
         readings.push(r);
         ids.push([run, id]);
         run.fresh += 1;
       }
+      for (const run of touched) this.forget(run);
       query.fresh += readings.length;
       let committed = false;
       yield {
@@ -188,7 +220,7 @@ export class Harvest<R, B> implements AsyncIterable<HarvestBatch<R, B>> {
           committed = true;
           for (const [run, id] of ids) {
             run.emitted.add([id]);
-            if (this.source.order === "newest-first") this.setOf(this.committed, run.walk.series).add(id);
+            if (this.source.order === "newest-first" && this.inOtherWalk(run.walk, idTime(id))) this.setOf(this.committed, run.walk.series).add(id);
           }
         },
       };
@@ -199,11 +231,34 @@ export class Harvest<R, B> implements AsyncIterable<HarvestBatch<R, B>> {
     return query;
   }
 
-  /** The series' set in a per-series map (taken: ids handed out in this run, so where a gap walk and the new walk meet none is taken twice). */
   private setOf(map: Map<string, Set<string>>, series: string): Set<string> {
     let set = map.get(series);
     if (!set) map.set(series, (set = new Set()));
     return set;
+  }
+
+  private takenOf(series: string): Map<string, number> {
+    let map = this.taken.get(series);
+    if (!map) this.taken.set(series, (map = new Map()));
+    return map;
+  }
+
+  /** True when another walk of the series in this run spans the instant t. */
+  private inOtherWalk(walk: Walk, t: number): boolean {
+    return (this.walksOf.get(walk.series) ?? []).some((w) => w !== walk && t >= w.start && t <= w.end);
+  }
+
+  /**
+   * Forgets the ids of instants this walk has passed (readings come in time order, whichever way
+   * the source lists), except where another walk of the run spans them. Until the walk has read
+   * two instants its direction is unknown, and nothing is forgotten.
+   */
+  private forget(run: WalkRun): void {
+    const { first, latest } = run;
+    if (first === undefined || latest === undefined || first === latest) return;
+    const passed = latest > first ? (t: number) => t < latest : (t: number) => t > latest;
+    const taken = this.takenOf(run.walk.series);
+    for (const [id, t] of taken) if (passed(t) && !this.inOtherWalk(run.walk, t)) taken.delete(id);
   }
 }
 

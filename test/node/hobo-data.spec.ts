@@ -431,6 +431,23 @@ describe("hobo-data node", function () {
       assert.equal(rows.length, emu.expectedRows(GREENHOUSE, utc(t0 - 60 * MIN), utc(t0 + 30 * MIN)));
     });
 
+    it("a first poll that fails before anything is sent: the next poll starts where the first one started, not at its own look-back", async () => {
+      const t0 = Math.floor(Date.now() / (10 * MIN)) * 10 * MIN - 86_400_000;
+      frozen = t0 + 30 * MIN;
+      await start({ format: "raw" });
+      emu.faults.failNext(1, { status: 400, error: "VAL-034", path: "/ws/data" });
+      const first = await run({ end: t0 });
+      assert.ok(first.caught, "the first poll fails");
+      assert.equal(first.out.length, 0);
+      const second = await run({ end: t0 + 30 * MIN });
+      assert.equal(second.caught, undefined);
+      const rows = second.out.flatMap((m) => (m.payload as { observation_list: Row[] }).observation_list);
+      const times = rows.map((r) => Date.parse(`${r.timestamp.replace(" ", "T").replace(/Z?$/, "Z")}`));
+      // Its own look-back would start at t0 - 30 min: the first poll's first half hour would never be asked for.
+      assert.equal(Math.min(...times), t0 - 60 * MIN, "from the first poll's start");
+      assert.equal(rows.length, emu.expectedRows(GREENHOUSE, utc(t0 - 60 * MIN), utc(t0 + 30 * MIN)));
+    });
+
     describe("a logger gone silent for a week", () => {
       const LIVE = "24000001";
       const SILENT = "24000002";

@@ -25,7 +25,8 @@ interface Page {
 }
 
 /** A cloud in miniature: lists what has arrived by `now`, in pages, newest or oldest first, with a page cap and a failure. */
-function source(all: Reading[], order: "newest-first" | "oldest-first", pageSize: number, maxPages: number | undefined, state: { now: number; failAfter?: number }): HarvestSource<Reading, Page> {
+/** repeatEdge: each page repeats the previous page's last reading first (as windows or pages that touch at one instant may). */
+function source(all: Reading[], order: "newest-first" | "oldest-first", pageSize: number, maxPages: number | undefined, state: { now: number; failAfter?: number }, repeatEdge = false): HarvestSource<Reading, Page> {
   return {
     order,
     async *read(q: HarvestQuery) {
@@ -35,7 +36,7 @@ function source(all: Reading[], order: "newest-first" | "oldest-first", pageSize
       for (let i = 0, page = 0; i < list.length || page === 0; i += pageSize, page += 1) {
         if (state.failAfter !== undefined && state.failAfter-- <= 0) throw new Error("source failure");
         const truncated = maxPages !== undefined && page + 1 >= maxPages && i + pageSize < list.length;
-        yield { readings: list.slice(i, i + pageSize), truncated };
+        yield { readings: [...(repeatEdge && i > 0 ? [list[i - 1]] : []), ...list.slice(i, i + pageSize)], truncated };
         if (truncated) return;
       }
     },
@@ -67,10 +68,10 @@ interface RunPlan {
 
 const planArb = fc.array(fc.record({ at: fc.integer({ min: 0, max: 46 }), failAfter: fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }), streaming: fc.boolean() }), { minLength: 2, maxLength: 14 });
 
-async function harvestAll(all: Reading[], plans: RunPlan[], o: { order: "newest-first" | "oldest-first"; shareMs?: number; settle: number; pageSize: number; maxPages?: number }): Promise<Map<string, number>> {
+async function harvestAll(all: Reading[], plans: RunPlan[], o: { order: "newest-first" | "oldest-first"; shareMs?: number; settle: number; pageSize: number; maxPages?: number; repeatEdge?: boolean }): Promise<Map<string, number>> {
   const emitted = new Map<string, number>();
   const state: { now: number; failAfter?: number } = { now: 0 };
-  const src = source(all, o.order, o.pageSize, o.maxPages, state);
+  const src = source(all, o.order, o.pageSize, o.maxPages, state, o.repeatEdge);
   let marks: Marks = {};
   const runOnce = async (plan: RunPlan) => {
     state.now = plan.at;
@@ -122,12 +123,13 @@ describe("incremental harvest (src/core/harvest.ts, marks.ts): every reading exa
           planArb,
           fc.integer({ min: 2, max: 4 }),
           fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
-          async ([settle, all], plans, pageSize, extraPages) => {
+          fc.boolean(),
+          async ([settle, all], plans, pageSize, extraPages, repeatEdge) => {
             // A page cap must hold more than what a walk re-reads before getting anywhere new: up to
             // 3 readings an instant over the settle span and the instant it stops at, per series asked together.
             const together = shape.shareMs === undefined ? 1 : SERIES.length;
             const maxPages = extraPages === undefined ? undefined : Math.ceil((3 * together * (settle + 2) + 1) / pageSize) + extraPages;
-            expectExactlyOnce(all, await harvestAll(all, plans, { ...shape, settle, pageSize, maxPages }));
+            expectExactlyOnce(all, await harvestAll(all, plans, { ...shape, settle, pageSize, maxPages, repeatEdge }));
           },
         ),
         { numRuns: 200 },
@@ -145,6 +147,30 @@ describe("incremental harvest (src/core/harvest.ts, marks.ts): every reading exa
     assert.equal(lost.has("a|8|k1"), false);
     expectExactlyOnce(all, await harvestAll(all, plans, { order: "newest-first", settle: 4, pageSize: 5 }));
   });
+
+  for (const order of ["oldest-first", "newest-first"] as const) {
+    it(`a long walk (${order}) holds the ids of one page, not of every reading, and still drops the repeats where pages touch`, async () => {
+      // 400 pages of 50 readings (10 instants of 5 readings), each page repeating the last reading before it.
+      const all: Reading[] = [];
+      for (let t = 0; t < 4000; t++) for (const key of ["k1", "k2", "k3", "k4", "k5"]) all.push({ series: "a", time: t, key, arrival: t });
+      const run = new Harvest(source(all, order, 50, undefined, { now: 4000 }, true), ["a"], { window: { start: 0, end: 4000 } });
+      const emitted = new Set<string>();
+      let most = 0;
+      for await (const b of run) {
+        for (const r of b.readings) {
+          const id = `${r.time}|${r.key}`;
+          assert.equal(emitted.has(id), false, `${id} twice`);
+          emitted.add(id);
+        }
+        b.commit();
+        most = Math.max(most, run.heldIds);
+      }
+      assert.equal(emitted.size, all.length);
+      // A page's readings at most, plus the instant it stops at: never the 20,000 readings of the walk.
+      assert.ok(most <= 55, `held ${most} ids at most`);
+      assert.deepEqual(run.marks(), { a: { ts: 3999, keys: ["3999|k1", "3999|k2", "3999|k3", "3999|k4", "3999|k5"] } });
+    });
+  }
 
   it("marks stored by earlier hobo-data versions (keys without their time) read as ids at the mark", () => {
     assert.deepEqual(readHoboMarks({ "21092695": { ts: 1000, keys: ["21092695-1|1"] }, bad: "x" }), { "21092695": { ts: 1000, keys: ["1000|21092695-1|1"] } });
