@@ -133,6 +133,23 @@ describe("egauge-data node", function () {
         assert.equal(times[0], T0 - 59 * MIN);
       }
     });
+
+    it("a first run that fails before anything is sent: the next run starts where the first one started, not at its own look-back", async () => {
+      await start();
+      emulator().failNext(3, { status: 500, path: "/api/register" });
+      const first = await run({ end: T0 });
+      assert.ok(first.caught, "the first run fails");
+      assert.equal(first.out.length, 0);
+      // Its own look-back would start at T0 - 30 min: the first run's first half hour would never be asked for.
+      frozen = T0 + 30 * MIN;
+      const second = await run({ end: frozen });
+      assert.equal(second.caught, undefined);
+      for (const reg of ["Grid", "Solar"]) {
+        const times = second.out.flatMap((m) => (m.payload as { register: string; time: Date }[]).filter((r) => r.register === reg).map((r) => new Date(r.time).getTime()));
+        assert.equal(Math.min(...times), T0 - 59 * MIN, `${reg} from the first run's start`);
+        assert.equal(new Set(times).size, 60 + 30, `every minute of ${reg} once`);
+      }
+    });
   });
 
   describe("egauge-config admin routes", () => {

@@ -416,6 +416,19 @@ describe("tuya-log node", function () {
       assert.deepEqual(all.map(key).sort(), (await history(id("plug"), T0 - 10 * MIN, T0)).map(key).sort(), "nothing lost");
     });
 
+    it("a first run that fails before anything is sent: the next run starts where the first one started, not at its own look-back", async () => {
+      await start({ devices: id("climate") });
+      emu.faults.failNext(1, { code: 1106, path: `/devices/${id("climate")}/logs` });
+      const first = await run({ end: T0 });
+      assert.ok(first.caught, "the first run fails");
+      assert.equal(first.out.length, 0);
+      // Its own look-back would start at T0 - 30 min: the first run's first half hour would never be asked for.
+      const second = await run({ end: T0 + 30 * MIN });
+      assert.equal(second.caught, undefined);
+      const all = entriesOf(second.out);
+      assert.deepEqual(all.map(key).sort(), (await history(id("climate"), T0 - HOUR, T0 + 30 * MIN)).map(key).sort(), "from the first run's start");
+    });
+
     it("a page cap too small to get past the entries already sent is an error that says so", async () => {
       await start({ devices: id("plug"), pageSize: 2, maxPages: 1, lookback: "-10m" });
       const first = await run({ end: T0 });
