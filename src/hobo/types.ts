@@ -29,7 +29,7 @@ export interface HoboClientOptions {
   windowMs?: number;
   /** Requests in flight at once (default and most 75, the service's limit; the rate window keeps it to N a minute anyway). */
   maxConcurrent?: number;
-  /** Rows a streamed query may hold ahead of its reader, a full answer counted per request in flight (default 1,200,000). */
+  /** Rows a streamed query may hold ahead of its reader, a full answer counted per request in flight (default 300,000: about 265 MB peak resident for a long backfill; more reads further ahead at more memory). */
   lookaheadRows?: number;
   /** Renew a legacy token this long before it expires (default 60 s, as bestlab). */
   tokenMarginMs?: number;
