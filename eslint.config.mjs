@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "coverage/**", "node_modules/**", ".demo/**", ".test-output/**"] },
+  { ignores: ["dist/**", "coverage/**", "node_modules/**", ".demo/**", ".test-output/**", "bench/.build/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

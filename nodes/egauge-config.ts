@@ -13,6 +13,7 @@ import { translator } from "./shared/i18n";
 import { hasCredentials } from "./shared/not-configured";
 import { clientOptions, CREDENTIAL_FIELDS, EgaugeConnection, egaugeTarget, SECRET_FIELDS, type EgaugeCredentials, type EgaugeSettings } from "./egauge-common";
 import { migrate } from "./shared/migrate";
+import { debugLogging } from "./shared/connection";
 
 type EgaugeConfigDef = NodeDef & EgaugeSettings;
 
@@ -42,7 +43,7 @@ export = function (RED: NodeAPI): void {
     const users = new ConfigUsers(hasCredentials(() => clientOptions(def, this.credentials ?? {})), translator(RED));
     const meterName = (typeof def.name === "string" && def.name.trim()) || egaugeTarget(def).replace(/^https?:\/\//, "") || "egauge";
     const create = () => new EgaugeClient(clientOptions(def, this.credentials ?? {}));
-    this.connection = new EgaugeConnection(this, { configType: "egauge-config", platform: "eGauge", users, create }, meterName);
+    this.connection = new EgaugeConnection(this, { configType: "egauge-config", platform: "eGauge", users, create, debug: debugLogging(RED) }, meterName);
     this[CREDENTIAL_TARGET] = egaugeTarget(def);
   }
 

@@ -14,6 +14,7 @@ import { translator } from "./shared/i18n";
 import { registerAdminRoutes } from "./hobo-config-admin";
 import { clientOptions, flavourOf, HoboConnection, hoboTarget, type HoboCredentials, type HoboSettings } from "./hobo-common";
 import { migrate } from "./shared/migrate";
+import { debugLogging } from "./shared/connection";
 
 type HoboConfigDef = NodeDef & HoboSettings;
 
@@ -29,7 +30,7 @@ export = function (RED: NodeAPI): void {
     def = migrate("hobo-config", def);
     const users = new ConfigUsers(hasCredentials(() => clientOptions(def, this.credentials ?? {})), translator(RED));
     const create = (logger: HoboConnection["logger"]) => createHoboClient(clientOptions(def, this.credentials ?? {}, logger));
-    this.connection = new HoboConnection(this, { configType: "hobo-config", platform: "HOBOlink", users, create }, flavourOf(def.flavour));
+    this.connection = new HoboConnection(this, { configType: "hobo-config", platform: "HOBOlink", users, create, debug: debugLogging(RED) }, flavourOf(def.flavour));
     this[CREDENTIAL_TARGET] = hoboTarget(def);
   }
 

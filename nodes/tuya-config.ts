@@ -16,6 +16,7 @@ import { TuyaConnection } from "./tuya-common";
 import { eventOptions } from "./tuya-events-common";
 import { clientOptions, tuyaTarget, type TuyaConfigDef, type TuyaCredentials } from "./tuya-settings";
 import { migrate } from "./shared/migrate";
+import { debugLogging } from "./shared/connection";
 
 interface TuyaConfigNode extends Node<TuyaCredentials> {
   connection: TuyaConnection;
@@ -44,7 +45,7 @@ export = function (RED: NodeAPI): void {
     };
     // Realtime events: one message-service consumer for all tuya-events nodes on this config.
     const consumer = () => new TuyaEventConsumer(eventOptions(def, this.credentials ?? {}));
-    this.connection = new TuyaConnection(this, { configType: "tuya-config", platform: "Tuya", users, create, onState: checkBudget }, consumer, positiveSetting(def.concurrency));
+    this.connection = new TuyaConnection(this, { configType: "tuya-config", platform: "Tuya", users, create, onState: checkBudget, debug: debugLogging(RED) }, consumer, positiveSetting(def.concurrency));
     this[CREDENTIAL_TARGET] = tuyaTarget(def);
   }
 

@@ -6,7 +6,7 @@
  * under the same closed guard; and close, wired to the node's close. Config nodes assign one to
  * `connection` and flow nodes reach everything through it (shared/config.ts attachConfig).
  */
-import type { Node } from "node-red";
+import type { Node, NodeAPI } from "node-red";
 import type { ClientLogger, ClientState } from "../../src/core/client";
 import { AbortError } from "../../src/core/errors";
 import { closeClientOnClose } from "./config";
@@ -29,6 +29,18 @@ export interface ConnectionOptions<C> {
   create: (logger: ClientLogger) => C;
   /** Called with every state the client emits, after the users got it. */
   onState?: (state: ClientState) => void;
+  /** Pass the client's debug lines to the node (see debugLogging; default true). */
+  debug?: boolean;
+}
+
+/**
+ * True when a logger in settings.js writes debug lines. Node-RED makes a log record of every
+ * node.debug() call before its loggers drop it, and the client has a line for every request: at
+ * the default level they would cost a command flood a tenth of its time for nothing.
+ */
+export function debugLogging(RED: NodeAPI): boolean {
+  const logging = (RED.settings as { logging?: Record<string, { level?: string } | undefined> }).logging;
+  return Object.values(logging ?? {}).some((logger) => logger?.level === "debug" || logger?.level === "trace");
 }
 
 export class Connection<C extends ConnectionClient> {
@@ -45,7 +57,7 @@ export class Connection<C extends ConnectionClient> {
     private readonly o: ConnectionOptions<C>,
   ) {
     this.users = o.users;
-    this.logger = { debug: (text) => node.debug(text), warn: (text) => this.warnOnce(text, text) };
+    this.logger = { debug: o.debug === false ? () => undefined : (text) => node.debug(text), warn: (text) => this.warnOnce(text, text) };
     closeClientOnClose(node, () => this.release());
     node.on("close", (_removed: boolean, done: () => void) => void Promise.allSettled(this.owned.map((r) => r.close())).then(() => done()));
   }

@@ -19,6 +19,13 @@ export interface LinkedSignal {
   dispose(): void;
 }
 
+/**
+ * The reason a disposed link aborts with: one shared value, because abort() without a reason
+ * builds a DOMException with its stack trace, and every request disposes a link or two (a
+ * tenth of a command flood's time went to that).
+ */
+const RELEASED = new AbortError("The operation is over");
+
 export function linkSignals(...signals: (AbortSignal | undefined)[]): LinkedSignal {
   const controller = sharedController();
   const sources = signals.filter((s): s is AbortSignal => s !== undefined);
@@ -31,7 +38,7 @@ export function linkSignals(...signals: (AbortSignal | undefined)[]): LinkedSign
     signal: controller.signal,
     dispose: () => {
       for (const s of sources) s.removeEventListener("abort", onAbort);
-      controller.abort();
+      controller.abort(RELEASED);
     },
   };
 }
@@ -47,6 +54,12 @@ export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(new AbortError());
     signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    // The listener goes before the caller resumes: a caller that then releases the signal (every
+    // request does) would otherwise build an AbortError, stack and all, for a promise long settled.
+    const settle = <V>(fn: (v: V) => void) => (v: V) => {
+      signal.removeEventListener("abort", onAbort);
+      fn(v);
+    };
+    promise.then(settle(resolve), settle(reject));
   });
 }

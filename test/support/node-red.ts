@@ -12,6 +12,12 @@ import { recordAdminAnswers, recordEmissions } from "./emissions";
 export const runtimeName = process.env.NODE_RED_RUNTIME || "node-red";
 helper.init(require.resolve(runtimeName));
 
+// Settings as a user who logs at debug level has them: the config nodes then pass the clients'
+// debug lines to their node (debugLogging), so those lines join the secret scan too.
+const settings = helper.settings.bind(helper);
+helper.settings = (userSettings: Record<string, unknown>) => settings({ logging: { console: { level: "debug", metrics: false, audit: false } }, ...userSettings });
+helper.settings({});
+
 // The admin routes' answers (test connection, device lists) join the transcript the secret scans read.
 const request = helper.request.bind(helper);
 helper.request = () => {
