@@ -40,7 +40,10 @@ export = function (RED: NodeAPI): void {
   function EgaugeConfig(this: EgaugeConfigNode, def: EgaugeConfigDef): void {
     RED.nodes.createNode(this, def);
     def = migrate("egauge-config", def);
-    const users = new ConfigUsers(hasCredentials(() => clientOptions(def, this.credentials ?? {})), translator(RED));
+    const users = new ConfigUsers(
+      hasCredentials(() => clientOptions(def, this.credentials ?? {})),
+      translator(RED),
+    );
     const meterName = (typeof def.name === "string" && def.name.trim()) || egaugeTarget(def).replace(/^https?:\/\//, "") || "egauge";
     const create = () => new EgaugeClient(clientOptions(def, this.credentials ?? {}));
     this.connection = new EgaugeConnection(this, { configType: "egauge-config", platform: "eGauge", users, create, debug: debugLogging(RED) }, meterName);
@@ -51,6 +54,20 @@ export = function (RED: NodeAPI): void {
     credentials: { user: { type: "text" }, password: { type: "password" } },
   });
   const secrets = (req: Request) => dialogSecrets(RED, (req.body ?? {}) as Record<string, unknown>, SECRET_FIELDS);
-  adminRoute(RED, "post", "/egauge-config/test", "egauge-config.write", (req) => withDialogClient(RED, req, async (client, signal) => ({ ok: true, ...(await client.info(signal)) })), secrets);
-  adminRoute(RED, "post", "/egauge-config/registers", "egauge-config.read", (req) => withDialogClient(RED, req, (client, signal) => client.registers({ virtual: true, signal })), secrets);
+  adminRoute(
+    RED,
+    "post",
+    "/egauge-config/test",
+    "egauge-config.write",
+    (req) => withDialogClient(RED, req, async (client, signal) => ({ ok: true, ...(await client.info(signal)) })),
+    secrets,
+  );
+  adminRoute(
+    RED,
+    "post",
+    "/egauge-config/registers",
+    "egauge-config.read",
+    (req) => withDialogClient(RED, req, (client, signal) => client.registers({ virtual: true, signal })),
+    secrets,
+  );
 };

@@ -48,11 +48,19 @@ export = function (RED: NodeAPI): void {
         const shown = energy ? readings.map((r) => (r.energy !== undefined ? { ...r, value: r.energy, unit: r.energyUnit ?? r.unit } : r)) : readings;
         const records = egaugeRecords(shown, config.meterName);
         const raw = readings.map((r) => ({ ...r, counter: r.counter?.toString() }));
-        return formatMessages({ ...msg, egauge: info } as NodeMessageInFlow, raw, records, { format, measurement: def.measurement || undefined, topic: msg.topic ?? config.meterName, timeAs: timeSetting(def.timeAs) });
+        return formatMessages({ ...msg, egauge: info } as NodeMessageInFlow, raw, records, {
+          format,
+          measurement: def.measurement || undefined,
+          topic: msg.topic ?? config.meterName,
+          timeAs: timeSetting(def.timeAs),
+        });
       };
       status.requesting(mode);
       if (mode === "rates" || mode === "totals") {
-        const readings = mode === "rates" ? await client.rates(names, { virtual: def.virtual, signal }) : await client.totals(names, periods, { virtual: def.virtual, signal });
+        const readings =
+          mode === "rates"
+            ? await client.rates(names, { virtual: def.virtual, signal })
+            : await client.totals(names, periods, { virtual: def.virtual, signal });
         send([toMessages(readings, { mode })]);
         status.success(t("egauge-data.status.readings", { count: readings.length }));
         return;
@@ -66,7 +74,12 @@ export = function (RED: NodeAPI): void {
         // Each register is a series with its own mark (the pack's incremental machinery, src/core/harvest.ts).
         const registers = names.length > 0 ? names : (await client.registers({ virtual: def.virtual, signal })).map((r) => r.name);
         const marks = (await contextGet<Marks>(ctx, MARKS_KEY, store)) ?? {};
-        harvest = harvestEgauge(client, registers, { window: { start: span.start.getTime(), end: span.end.getTime() }, marks, signal }, { resolution, virtual: def.virtual });
+        harvest = harvestEgauge(
+          client,
+          registers,
+          { window: { start: span.start.getTime(), end: span.end.getTime() }, marks, signal },
+          { resolution, virtual: def.virtual },
+        );
         pages = (async function* () {
           for await (const b of harvest!) yield { readings: b.readings, from: b.source.from, to: b.source.to, commit: b.commit };
         })();

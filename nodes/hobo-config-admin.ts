@@ -24,5 +24,12 @@ async function testDialogValues(RED: NodeAPI, req: Request): Promise<{ ok: true;
 }
 
 export function registerAdminRoutes(RED: NodeAPI): void {
-  adminRoute(RED, "post", "/hobo-config/test", "hobo-config.write", (req) => testDialogValues(RED, req), (req) => dialogSecrets(RED, (req.body ?? {}) as Record<string, unknown>, SECRET_FIELDS));
+  adminRoute(
+    RED,
+    "post",
+    "/hobo-config/test",
+    "hobo-config.write",
+    (req) => testDialogValues(RED, req),
+    (req) => dialogSecrets(RED, (req.body ?? {}) as Record<string, unknown>, SECRET_FIELDS),
+  );
 }

@@ -28,9 +28,16 @@ export = function (RED: NodeAPI): void {
   function HoboConfig(this: HoboConfigNode, def: HoboConfigDef): void {
     RED.nodes.createNode(this, def);
     def = migrate("hobo-config", def);
-    const users = new ConfigUsers(hasCredentials(() => clientOptions(def, this.credentials ?? {})), translator(RED));
+    const users = new ConfigUsers(
+      hasCredentials(() => clientOptions(def, this.credentials ?? {})),
+      translator(RED),
+    );
     const create = (logger: HoboConnection["logger"]) => createHoboClient(clientOptions(def, this.credentials ?? {}, logger));
-    this.connection = new HoboConnection(this, { configType: "hobo-config", platform: "HOBOlink", users, create, debug: debugLogging(RED) }, flavourOf(def.flavour));
+    this.connection = new HoboConnection(
+      this,
+      { configType: "hobo-config", platform: "HOBOlink", users, create, debug: debugLogging(RED) },
+      flavourOf(def.flavour),
+    );
     this[CREDENTIAL_TARGET] = hoboTarget(def);
   }
 

@@ -38,7 +38,10 @@ export interface HoboDataDef extends NodeDef, WindowDef {
 
 export function commaSet(text: unknown): Set<string> | undefined {
   if (typeof text !== "string") return undefined;
-  const items = text.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "");
+  const items = text
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== "");
   return items.length > 0 ? new Set(items) : undefined;
 }
 
@@ -87,11 +90,20 @@ export function loggersOf(input: unknown, where: string | undefined): string[] {
 
 /** The cap of rows one "all at once" message holds (the "max rows per message" setting, empty: 100,000). */
 export function rowCapOf(value: unknown): RowCap {
-  return rowCapFrom(value, { bad: (v, limit) => inputError("hobo-data.errors.badMaxRows", { value: v, limit }), tooMany: (max) => inputError("hobo-data.errors.tooManyRows", { max }) });
+  return rowCapFrom(value, {
+    bad: (v, limit) => inputError("hobo-data.errors.badMaxRows", { value: v, limit }),
+    tooMany: (max) => inputError("hobo-data.errors.tooManyRows", { max }),
+  });
 }
 
 /** A message's loggers: the dialog's list, or the typed input (msg, flow, ...) the node names. */
-export async function readLoggers(RED: NodeAPI, node: Node, msg: NodeMessage, def: { loggersFrom?: string; loggersFromType?: string }, dialog: string[]): Promise<string[]> {
+export async function readLoggers(
+  RED: NodeAPI,
+  node: Node,
+  msg: NodeMessage,
+  def: { loggersFrom?: string; loggersFromType?: string },
+  dialog: string[],
+): Promise<string[]> {
   const fromList = !def.loggersFromType || def.loggersFromType === "list";
   const input = fromList ? dialog : await evaluate(RED, node, msg, def.loggersFromType, def.loggersFrom);
   return loggersOf(input, fromList ? undefined : `${def.loggersFromType}.${def.loggersFrom ?? ""}`);

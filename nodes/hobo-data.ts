@@ -60,7 +60,12 @@ export = function (RED: NodeAPI): void {
       const toMessages = (rows: HoboRow[], info: Record<string, unknown>): NodeMessage[] => {
         const records = format === "raw" ? [] : rowsToRecords(rows, { unitSystem: units, loggerNames: dialog.names });
         const base = { ...msg, topic, hobo: info } as NodeMessageInFlow;
-        return formatMessages(base, rawShape(client.flavour, rows), records, { format, measurement: def.measurement || undefined, topic, timeAs: timeSetting(def.timeAs) });
+        return formatMessages(base, rawShape(client.flavour, rows), records, {
+          format,
+          measurement: def.measurement || undefined,
+          topic,
+          timeAs: timeSetting(def.timeAs),
+        });
       };
 
       let windows = 0;

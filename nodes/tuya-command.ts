@@ -58,7 +58,8 @@ export = function (RED: NodeAPI): void {
     const status = new Status(this, t);
     const attached = attachConfig(RED, this, def.tuya, status);
     const { commandsType, commands: commandsValue } = def;
-    const source = commandsType === "rows" ? t("tuya-command.source.rows") : commandsType === "json" ? t("tuya-command.source.json") : `${commandsType}.${commandsValue}`;
+    const source =
+      commandsType === "rows" ? t("tuya-command.source.rows") : commandsType === "json" ? t("tuya-command.source.json") : `${commandsType}.${commandsValue}`;
 
     const readCommands = async (msg: NodeMessageInFlow): Promise<TuyaCommand[]> => {
       let raw = commandsType === "rows" ? def.rows : await evaluate(RED, this, msg, commandsType, commandsValue);
@@ -79,7 +80,10 @@ export = function (RED: NodeAPI): void {
 
     /** Checks the commands against every device before any is sent: one error lists each device's problems. */
     const validateAll = async (devices: TuyaDevices, refs: DeviceRef[], commands: TuyaCommand[], signal: AbortSignal): Promise<void> => {
-      const { specs: byId, failed } = await devices.specifications(refs.map((r) => r.id), { signal });
+      const { specs: byId, failed } = await devices.specifications(
+        refs.map((r) => r.id),
+        { signal },
+      );
       const problems = refs.flatMap((ref) => {
         // Without a specification there is nothing to check against: say so rather than "unknown code".
         const reason = failed.get(ref.id);
@@ -94,7 +98,12 @@ export = function (RED: NodeAPI): void {
       if (problems.length) throw new InputError(t("tuya-command.errors.nothingSent", { problems: problems.join("; ") }));
     };
 
-    const sendOne = async (devices: TuyaDevices, ref: DeviceRef, commands: TuyaCommand[], signal: AbortSignal): Promise<{ result: DeviceResult; err?: Error }> => {
+    const sendOne = async (
+      devices: TuyaDevices,
+      ref: DeviceRef,
+      commands: TuyaCommand[],
+      signal: AbortSignal,
+    ): Promise<{ result: DeviceResult; err?: Error }> => {
       const base = ref.name ? { id: ref.id, name: ref.name } : { id: ref.id };
       try {
         // Validated above against the specification (or unchecked by choice); validate:false spares the client a functions lookup.
@@ -132,7 +141,10 @@ export = function (RED: NodeAPI): void {
       // One device: its own error (code, hint, request id reach msg.errorDetails). Several: one typed error with each device's result.
       if (refs.length === 1) throw failed[0].err;
       const list = failed.map((f) => `${named(f.ref)}: ${f.err.message}`).join("; ");
-      throw CommandPartlyFailedError.fromPayload(t("tuya-command.errors.someFailed", { failed: failed.length, count: refs.length, ok: refs.length - failed.length, list }), results);
+      throw CommandPartlyFailedError.fromPayload(
+        t("tuya-command.errors.someFailed", { failed: failed.length, count: refs.length, ok: refs.length - failed.length, list }),
+        results,
+      );
     });
   }
 

@@ -37,7 +37,8 @@ export class TuyaConnection extends Connection<TuyaOpenApi> {
   /** Device calls over the shared client. */
   get devices(): TuyaDevices {
     const client = this.client;
-    if (this.devicesOf?.client !== client) this.devicesOf = { client, devices: new TuyaDevices(client, { family: client.family, concurrency: this.concurrency }) };
+    if (this.devicesOf?.client !== client)
+      this.devicesOf = { client, devices: new TuyaDevices(client, { family: client.family, concurrency: this.concurrency }) };
     return this.devicesOf.devices;
   }
 
@@ -92,7 +93,12 @@ function parseText(text: string): unknown {
       throw inputError("common.devices.badJson", { text: t.slice(0, 40) });
     }
   }
-  return t === "" ? [] : t.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  return t === ""
+    ? []
+    : t
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "");
 }
 
 /**

@@ -33,7 +33,10 @@ function pickerEntries(list: Record<string, unknown>[]): { id: string; name: str
 }
 
 /** A device's commandable functions for the tuya-command dialog's rows, with values parsed (range, min, max, unit). */
-function editorFunctions(set: TuyaFunctionSet): { category: string; functions: { code: string; type: string; name: string; values: Record<string, unknown> }[] } {
+function editorFunctions(set: TuyaFunctionSet): {
+  category: string;
+  functions: { code: string; type: string; name: string; values: Record<string, unknown> }[];
+} {
   return { category: set.category, functions: set.functions.map((f) => ({ code: f.code, type: f.type, name: f.name || f.code, values: specValues(f) })) };
 }
 
@@ -47,12 +50,33 @@ export function registerAdminRoutes(RED: NodeAPI): void {
   const permission = "tuya-config.write";
   const secrets = (req: Request) => dialogSecrets(RED, (req.body ?? {}) as Record<string, unknown>, SECRET_FIELDS);
   adminRoute(RED, "get", "/tuya-config/regions", permission, async () => tuyaRegionList());
-  adminRoute(RED, "post", "/tuya-config/test", permission, (req) => withDialogClient(RED, req, async (d) => ({ ok: true, devices: (await d.list()).length })), secrets);
-  adminRoute(RED, "post", "/tuya-config/devices", permission, (req) => withDialogClient(RED, req, async (d) => ({ devices: pickerEntries(await d.list()) })), secrets);
-  adminRoute(RED, "post", "/tuya-config/functions", permission, async (req) => {
-    const device = requestedDevice(req);
-    return withDialogClient(RED, req, async (d) => editorFunctions(await d.functions(device)));
-  }, secrets);
+  adminRoute(
+    RED,
+    "post",
+    "/tuya-config/test",
+    permission,
+    (req) => withDialogClient(RED, req, async (d) => ({ ok: true, devices: (await d.list()).length })),
+    secrets,
+  );
+  adminRoute(
+    RED,
+    "post",
+    "/tuya-config/devices",
+    permission,
+    (req) => withDialogClient(RED, req, async (d) => ({ devices: pickerEntries(await d.list()) })),
+    secrets,
+  );
+  adminRoute(
+    RED,
+    "post",
+    "/tuya-config/functions",
+    permission,
+    async (req) => {
+      const device = requestedDevice(req);
+      return withDialogClient(RED, req, async (d) => editorFunctions(await d.functions(device)));
+    },
+    secrets,
+  );
   adminRoute(RED, "get", "/tuya-config/:id/devices", permission, async (req) => {
     const connection = getConnection<TuyaConnection>(RED, String(req.params.id), { noConfig: () => undefined });
     if (!connection) throw keyedError("tuya-config.errors.notDeployed");

@@ -37,7 +37,10 @@ export = function (RED: NodeAPI): void {
       if (s.overBudget) this.connection.warnOnce("over", t("tuya-config.warnings.overBudget", counts));
       else if (s.nearBudget) this.connection.warnOnce("near", t("tuya-config.warnings.nearBudget", counts));
     };
-    const users = new ConfigUsers(hasCredentials(() => clientOptions(def, this.credentials ?? {})), t);
+    const users = new ConfigUsers(
+      hasCredentials(() => clientOptions(def, this.credentials ?? {})),
+      t,
+    );
     const create = (logger: TuyaConnection["logger"]) => {
       const client = new TuyaOpenApi(clientOptions(def, this.credentials ?? {}, logger));
       client.on("call", checkBudget);
@@ -45,7 +48,12 @@ export = function (RED: NodeAPI): void {
     };
     // Realtime events: one message-service consumer for all tuya-events nodes on this config.
     const consumer = () => new TuyaEventConsumer(eventOptions(def, this.credentials ?? {}));
-    this.connection = new TuyaConnection(this, { configType: "tuya-config", platform: "Tuya", users, create, onState: checkBudget, debug: debugLogging(RED) }, consumer, positiveSetting(def.concurrency));
+    this.connection = new TuyaConnection(
+      this,
+      { configType: "tuya-config", platform: "Tuya", users, create, onState: checkBudget, debug: debugLogging(RED) },
+      consumer,
+      positiveSetting(def.concurrency),
+    );
     this[CREDENTIAL_TARGET] = tuyaTarget(def);
   }
 

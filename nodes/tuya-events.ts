@@ -86,7 +86,12 @@ export = function (RED: NodeAPI): void {
       const topic = e.status.length === 1 ? `${label}/${e.status[0].code}` : e.status.length ? label : `${label}/${e.type}`;
       const { raw: _raw, ...event } = { ...e, ...(deviceName && e.type !== "name" ? { deviceName } : {}) };
       const base = { _msgid: RED.util.generateId(), event } as unknown as NodeMessageInFlow;
-      const msgs = formatMessages(base, e, format === "raw" ? [] : eventToRecords(e, { deviceName, spec }), { format, measurement: def.measurement || undefined, topic, timeAs: timeSetting(def.timeAs) });
+      const msgs = formatMessages(base, e, format === "raw" ? [] : eventToRecords(e, { deviceName, spec }), {
+        format,
+        measurement: def.measurement || undefined,
+        topic,
+        timeAs: timeSetting(def.timeAs),
+      });
       if (msgs.length) this.send([msgs]);
       lastEvent = `${label}: ${summary(e)}`;
       status.set({ fill: "green", shape: "dot", text: `${lastEvent} · ${clock()}`.slice(0, 60) });
@@ -107,10 +112,18 @@ export = function (RED: NodeAPI): void {
     const onState = (s: ConsumerState) => {
       if (s.state === "connecting") status.connecting();
       else if (s.state === "connected") {
-        status.set(lastEvent ? { fill: "green", shape: "dot", text: `${lastEvent}`.slice(0, 60) } : { fill: "green", shape: "ring", text: t("tuya-events.status.noEventsYet") });
-        if (def.statusOnStart) pollOnStart().catch((err: unknown) => this.warn(t("tuya-events.warnings.statusOnStart", { error: err instanceof Error ? err.message : String(err) })));
+        status.set(
+          lastEvent
+            ? { fill: "green", shape: "dot", text: `${lastEvent}`.slice(0, 60) }
+            : { fill: "green", shape: "ring", text: t("tuya-events.status.noEventsYet") },
+        );
+        if (def.statusOnStart)
+          pollOnStart().catch((err: unknown) =>
+            this.warn(t("tuya-events.warnings.statusOnStart", { error: err instanceof Error ? err.message : String(err) })),
+          );
       } else if (s.state === "reconnecting") status.warning(t("tuya-events.status.reconnecting", { seconds: Math.ceil(s.delayMs / 1000), reason: s.reason }));
-      else if (s.state === "refused") status.set({ fill: "red", shape: "ring", text: t("tuya-events.status.refused", { status: s.status, seconds: Math.ceil(s.delayMs / 1000) }) });
+      else if (s.state === "refused")
+        status.set({ fill: "red", shape: "ring", text: t("tuya-events.status.refused", { status: s.status, seconds: Math.ceil(s.delayMs / 1000) }) });
     };
     const onProblem = (p: { message: string }) => this.warn(p.message);
     const onUndecodable = (u: Undecodable) => warnOnce(`u:${u.reason}`, t("tuya-events.warnings.undecodable", { reason: u.reason }));

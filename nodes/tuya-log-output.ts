@@ -63,12 +63,24 @@ export class LogOutput {
     for (const w of page.warnings) this.warnings.add(`${deviceLabel(ref)}: ${w}`);
     if (page.truncated) {
       if (page.cursor) this.cursors.set(ref.id, page.cursor);
-      this.warnings.add(this.o.t(this.o.incremental ? "tuya-log.warnings.cappedIncremental" : "tuya-log.warnings.capped", { device: deviceLabel(ref), count: batch.query.batches }));
+      this.warnings.add(
+        this.o.t(this.o.incremental ? "tuya-log.warnings.cappedIncremental" : "tuya-log.warnings.capped", {
+          device: deviceLabel(ref),
+          count: batch.query.batches,
+        }),
+      );
     }
     this.o.status.progress(`${this.o.t("common.count.page", { count: this.pages })} · ${this.o.t("common.count.entry", { count: this.total })}`);
     if (this.o.output === "page") {
       if (batch.readings.length === 0) return;
-      const info = { device: ref.id, ...(ref.name ? { name: ref.name } : {}), page: batch.query.batches, entries: batch.readings.length, truncated: page.truncated, more: page.hasMore };
+      const info = {
+        device: ref.id,
+        ...(ref.name ? { name: ref.name } : {}),
+        page: batch.query.batches,
+        entries: batch.readings.length,
+        truncated: page.truncated,
+        more: page.hasMore,
+      };
       return this.streamer.push(this.messages(ref, batch.readings, [[ref, batch.readings]], info), () => batch.commit());
     }
     if (this.o.output === "device" && this.held.length > 0 && this.held[0].source.deviceId !== ref.id) await this.sendDevice();
@@ -84,7 +96,15 @@ export class LogOutput {
     const keys = rawKeys(this.o.refs);
     const raw = this.o.refs.length === 1 ? byDevice[0][1] : Object.fromEntries(byDevice.map(([ref, logs]) => [keys.get(ref.id) ?? ref.id, logs]));
     const devices = this.o.refs.map((ref) => this.summary(ref, queries)).filter((s) => s !== undefined);
-    const info = { start: window.start.toISOString(), end: window.end.toISOString(), devices, entries: this.total, pages: this.pages, truncated: queries.some((q) => q.truncated), warnings: [...this.warnings] };
+    const info = {
+      start: window.start.toISOString(),
+      end: window.end.toISOString(),
+      devices,
+      entries: this.total,
+      pages: this.pages,
+      truncated: queries.some((q) => q.truncated),
+      warnings: [...this.warnings],
+    };
     const out = this.total > 0 || this.o.format === "raw" ? this.messages(this.o.refs.length === 1 ? this.o.refs[0] : undefined, raw, byDevice, info) : [];
     if (out.length > 0) this.o.send([out]);
     for (const b of this.held) b.commit();
@@ -143,6 +163,11 @@ export class LogOutput {
       for (const [r, logs] of entries) for (const rec of logsToRecords(r.id, logs, { deviceName: r.name, spec: this.o.specs?.get(r.id) })) records.push(rec);
     }
     const topic = ref ? deviceLabel(ref) : this.o.msg.topic;
-    return formatMessages({ ...this.o.msg, tuyaLog: info } as NodeMessageInFlow, raw, records, { format: this.o.format, measurement: this.o.measurement, topic, timeAs: this.o.timeAs });
+    return formatMessages({ ...this.o.msg, tuyaLog: info } as NodeMessageInFlow, raw, records, {
+      format: this.o.format,
+      measurement: this.o.measurement,
+      topic,
+      timeAs: this.o.timeAs,
+    });
   }
 }

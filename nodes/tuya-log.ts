@@ -51,7 +51,8 @@ const DEFAULT_SPAN = "-24h";
 function wholeNumber(value: unknown, name: "pageSize" | "maxPages", max: number, fallback: number | undefined): number | undefined {
   if (value === undefined || value === null || String(value).trim() === "") return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw inputError(name === "pageSize" ? "tuya-log.errors.badPageSize" : "tuya-log.errors.badMaxPages", { max, value: JSON.stringify(value) ?? "undefined" });
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw inputError(name === "pageSize" ? "tuya-log.errors.badPageSize" : "tuya-log.errors.badMaxPages", { max, value: JSON.stringify(value) ?? "undefined" });
   return n;
 }
 
@@ -76,24 +77,55 @@ export = function (RED: NodeAPI): void {
       const codes = parseLogCodes(await read(msg, def.codesType, def.codes));
       const pageSize = wholeNumber(def.pageSize, "pageSize", MAX_LOG_PAGE_SIZE, MAX_LOG_PAGE_SIZE);
       const maxPages = wholeNumber(def.maxPages, "maxPages", 1_000_000, undefined);
-      const cap = rowCapFrom(def.maxRows, { bad: (value, limit) => inputError("tuya-log.errors.badMaxRows", { value, limit }), tooMany: (max) => inputError("tuya-log.errors.tooManyRows", { max }) });
+      const cap = rowCapFrom(def.maxRows, {
+        bad: (value, limit) => inputError("tuya-log.errors.badMaxRows", { value, limit }),
+        tooMany: (max) => inputError("tuya-log.errors.tooManyRows", { max }),
+      });
       const ctx = this.context();
       const marks = mode === "incremental" ? ((await contextGet<Marks>(ctx, MARKS_KEY, store)) ?? {}) : undefined;
       status.requesting(t("tuya-log.status.logsOf", { count: refs.length }));
-      const lookup = def.applySpec !== false && format !== "raw" ? await config.devices.specifications(refs.map((r) => r.id), { signal }) : undefined;
+      const lookup =
+        def.applySpec !== false && format !== "raw"
+          ? await config.devices.specifications(
+              refs.map((r) => r.id),
+              { signal },
+            )
+          : undefined;
       const labels = new Map(refs.map((r) => [r.id, deviceLabel(r)]));
-      const run = harvestTuyaLogs(config.devices, refs.map((r) => r.id), {
-        window: { start: window.start.getTime(), end: window.end.getTime() },
-        marks,
-        eventTypes,
-        codes,
-        pageSize,
-        maxPages,
-        signal,
-        // A gap walk starts with the entries already sent at its end; a cap they fill would never get past them.
-        stuck: (q) => inputError("tuya-log.errors.capUsedUp", { device: labels.get(q.series[0]) ?? q.series[0], count: maxPages ?? 0, size: pageSize ?? MAX_LOG_PAGE_SIZE }),
+      const run = harvestTuyaLogs(
+        config.devices,
+        refs.map((r) => r.id),
+        {
+          window: { start: window.start.getTime(), end: window.end.getTime() },
+          marks,
+          eventTypes,
+          codes,
+          pageSize,
+          maxPages,
+          signal,
+          // A gap walk starts with the entries already sent at its end; a cap they fill would never get past them.
+          stuck: (q) =>
+            inputError("tuya-log.errors.capUsedUp", {
+              device: labels.get(q.series[0]) ?? q.series[0],
+              count: maxPages ?? 0,
+              size: pageSize ?? MAX_LOG_PAGE_SIZE,
+            }),
+        },
+      );
+      const out = new LogOutput({
+        msg: msg as NodeMessageInFlow,
+        send,
+        refs,
+        output,
+        format,
+        measurement: def.measurement || undefined,
+        timeAs: timeSetting(def.timeAs),
+        specs: lookup?.specs,
+        incremental: !!marks,
+        cap,
+        status,
+        t,
       });
-      const out = new LogOutput({ msg: msg as NodeMessageInFlow, send, refs, output, format, measurement: def.measurement || undefined, timeAs: timeSetting(def.timeAs), specs: lookup?.specs, incremental: !!marks, cap, status, t });
       // A device Tuya gives no specification for still has its log: its values go out unscaled.
       const noSpec = refs.filter((r) => lookup?.failed.has(r.id));
       for (const r of noSpec) out.warnings.add(t("tuya-status.warnings.noSpec", { device: deviceLabel(r), reason: lookup?.failed.get(r.id) ?? "" }));

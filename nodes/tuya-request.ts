@@ -31,7 +31,8 @@ interface RequestMsg {
 
 function readMethod(value: unknown): Method {
   const method = typeof value === "string" ? value.toUpperCase() : value;
-  if (!(METHODS as readonly unknown[]).includes(method)) throw inputError("tuya-request.errors.badMethod", { method: JSON.stringify(value) ?? "undefined", choices: METHODS.join(", ") });
+  if (!(METHODS as readonly unknown[]).includes(method))
+    throw inputError("tuya-request.errors.badMethod", { method: JSON.stringify(value) ?? "undefined", choices: METHODS.join(", ") });
   return method as Method;
 }
 
@@ -77,22 +78,27 @@ export = function (RED: NodeAPI): void {
     const status = new Status(this, t);
     const attached = attachConfig(RED, this, def.tuya, status);
 
-    handleInput(this, status, async ({ msg, send, signal }) => {
-      const client = attached.require().client;
-      const m = msg as RequestMsg;
-      const method = readMethod(m.method ?? def.method);
-      const { path, query: pathQuery } = readPath(m.path ?? def.path);
-      const query = { ...(readObject(def.query, "query") ?? {}), ...pathQuery, ...(readObject(m.query, "msg.query") ?? {}) };
-      // A POST/PUT body: an object or array payload, else (an inject timestamp) the dialog's body.
-      const body = method === "GET" || method === "DELETE" ? undefined : m.payload !== null && typeof m.payload === "object" ? m.payload : readBody(def.body);
-      status.requesting(`${method} ${path}`);
-      const res = await client.request({ method, path, query: Object.keys(query).length ? query : undefined, body, signal, idempotent: method === "GET" });
-      msg.payload = res.result;
-      (msg as Record<string, unknown>).tuya = { t: res.t, tid: res.tid };
-      status.success(method);
-      send(msg);
-      // The raw answer as Tuya gave it, device secrets (local_key) included: the help says so.
-    }, { rawPayload: true });
+    handleInput(
+      this,
+      status,
+      async ({ msg, send, signal }) => {
+        const client = attached.require().client;
+        const m = msg as RequestMsg;
+        const method = readMethod(m.method ?? def.method);
+        const { path, query: pathQuery } = readPath(m.path ?? def.path);
+        const query = { ...(readObject(def.query, "query") ?? {}), ...pathQuery, ...(readObject(m.query, "msg.query") ?? {}) };
+        // A POST/PUT body: an object or array payload, else (an inject timestamp) the dialog's body.
+        const body = method === "GET" || method === "DELETE" ? undefined : m.payload !== null && typeof m.payload === "object" ? m.payload : readBody(def.body);
+        status.requesting(`${method} ${path}`);
+        const res = await client.request({ method, path, query: Object.keys(query).length ? query : undefined, body, signal, idempotent: method === "GET" });
+        msg.payload = res.result;
+        (msg as Record<string, unknown>).tuya = { t: res.t, tid: res.tid };
+        status.success(method);
+        send(msg);
+        // The raw answer as Tuya gave it, device secrets (local_key) included: the help says so.
+      },
+      { rawPayload: true },
+    );
   }
 
   RED.nodes.registerType("tuya-request", TuyaRequest);

@@ -49,7 +49,12 @@ export = function (RED: NodeAPI): void {
     const LAST_VALUES_KEY = "lastValues";
 
     const records = async (config: TuyaConnection, results: DeviceStatus[], warnings: string[], signal: AbortSignal): Promise<Map<string, ReadingRecord[]>> => {
-      const lookup = applySpec ? await config.devices.specifications(results.map((r) => r.id), { signal }) : undefined;
+      const lookup = applySpec
+        ? await config.devices.specifications(
+            results.map((r) => r.id),
+            { signal },
+          )
+        : undefined;
       // A device Tuya gives no specification for (2009 ...) still has a status: unscaled, with a warning.
       for (const r of results) {
         const reason = lookup?.failed.get(r.id);
@@ -127,7 +132,8 @@ export = function (RED: NodeAPI): void {
       if (out.length > 0) send([out]);
       for (const w of warnings) this.warn(w);
       if (missing.length) status.warning(t("tuya-status.status.missing", { missing: missing.length, count: refs.length }));
-      else if (warnings.length) status.warning(`${t("common.count.device", { count: results.length })} · ${t("common.status.withoutSpec", { n: warnings.length })}`);
+      else if (warnings.length)
+        status.warning(`${t("common.count.device", { count: results.length })} · ${t("common.status.withoutSpec", { n: warnings.length })}`);
       else if (def.changesOnly && results.length === 0) status.success(t("tuya-status.status.noChange"));
       else status.success(t(def.changesOnly ? "tuya-status.status.changed" : "common.count.device", { count: results.length }));
     });

@@ -15,7 +15,10 @@
   if (typeof module === "object" && module.exports) module.exports = factory(require("./rules.js"));
   // Node-RED loads a node set's script files in no set order (before its inline scripts), so
   // rules.js may come after this file: its rules are looked up when first used.
-  else if (!root.BestlabEditor) root.BestlabEditor = factory(null, function () { return root.BestlabRules; });
+  else if (!root.BestlabEditor)
+    root.BestlabEditor = factory(null, function () {
+      return root.BestlabRules;
+    });
 })(this, function (loaded, later) {
   "use strict";
   /** The shared rules (resources/rules.js). */
@@ -45,7 +48,12 @@
     if (lang === undefined) lang = typeof RED !== "undefined" && RED.i18n && RED.i18n.lang ? RED.i18n.lang() : "en-US";
     if (problem.message && /^en\b/i.test(lang || "en")) return problem.message;
     var full = qualified(problem.key);
-    var out = (translate || function (k, p) { return RED._(k, p); })(full, problem.params);
+    var out = (
+      translate ||
+      function (k, p) {
+        return RED._(k, p);
+      }
+    )(full, problem.params);
     return out && out !== full ? out : problem.message || problem.key;
   }
 
@@ -71,13 +79,29 @@
    * {window, span, lookback, start, startType, end, endType}; defaultSpan: the node's default.
    */
   function windowProblem(node, field, value, defaultSpan, now) {
-    var values = { window: node.window, span: node.span, lookback: node.lookback, start: node.start, startType: node.startType, end: node.end, endType: node.endType };
+    var values = {
+      window: node.window,
+      span: node.span,
+      lookback: node.lookback,
+      start: node.start,
+      startType: node.startType,
+      end: node.end,
+      endType: node.endType,
+    };
     values[field] = value;
     var mode = values.window === "absolute" || values.window === "incremental" ? values.window : "relative";
     var start = typedValue(values.startType, values.start);
     var end = typedValue(values.endType, values.end);
     var read = R().readWindow(
-      { mode: mode, span: values.span, lookback: values.lookback, defaultSpan: defaultSpan, start: start.value, end: end.value, later: { start: start.later, end: end.later } },
+      {
+        mode: mode,
+        span: values.span,
+        lookback: values.lookback,
+        defaultSpan: defaultSpan,
+        start: start.value,
+        end: end.value,
+        later: { start: start.later, end: end.later },
+      },
       now === undefined ? Date.now() : now,
     );
     return read.problem && read.problem.field === field ? read.problem : null;
@@ -129,13 +153,22 @@
   /** A device-id list typed as text ("id", "id1, id2"): each must be a device id. JSON shapes are left to the runtime. */
   function devicesProblem(type, value) {
     if (type !== "str" || typeof value !== "string" || /^\s*[[{]/.test(value)) return null;
-    var bad = value.split(",").map(function (s) { return s.trim(); }).filter(function (s) { return s !== "" && !R().isTuyaDeviceId(s); })[0];
+    var bad = value
+      .split(",")
+      .map(function (s) {
+        return s.trim();
+      })
+      .filter(function (s) {
+        return s !== "" && !R().isTuyaDeviceId(s);
+      })[0];
     return bad === undefined ? null : { key: "common.devices.badId", params: { label: "devices", value: '"' + bad.slice(0, 40) + '"' } };
   }
 
   /** The validator of a Tuya devices typed input: text-typed ids by the shared rule, other types as Node-RED checks them. */
   function devicesValidator(typeField) {
-    var check = validator(function (v) { return devicesProblem(this[typeField], v); });
+    var check = validator(function (v) {
+      return devicesProblem(this[typeField], v);
+    });
     return function (v, opt) {
       var verdict = check.call(this, v, opt);
       return verdict !== true ? verdict : RED.validators.typedInput(typeField).call(this, v, opt);
@@ -146,8 +179,12 @@
 
   function post(url, body, cb) {
     $.ajax({ url: url, type: "POST", contentType: "application/json", data: JSON.stringify(body), dataType: "json" })
-      .done(function (res) { cb(null, res); })
-      .fail(function (xhr) { cb((xhr.responseJSON && xhr.responseJSON.error) || text("common.editor.failed", { status: xhr.status })); });
+      .done(function (res) {
+        cb(null, res);
+      })
+      .fail(function (xhr) {
+        cb((xhr.responseJSON && xhr.responseJSON.error) || text("common.editor.failed", { status: xhr.status }));
+      });
   }
 
   var styled = false;
@@ -187,7 +224,10 @@
   /** Shows a request's state ("running", "ok", "fail") in a result element: Node-RED's icon and colour, and the text. */
   function showResult(el, state, message) {
     addStyles();
-    var out = $(el).addClass("bestlab-test-result").removeClass("bestlab-test-ok bestlab-test-fail bestlab-test-running").addClass("bestlab-test-" + state);
+    var out = $(el)
+      .addClass("bestlab-test-result")
+      .removeClass("bestlab-test-ok bestlab-test-fail bestlab-test-running")
+      .addClass("bestlab-test-" + state);
     out.empty().append($("<i>").addClass("fa " + ICONS[state]), $("<span>").text(message));
   }
 
@@ -206,7 +246,9 @@
   function isRegion(value) {
     if (typeof value !== "string" || value === "") return false;
     if (!regions) return /^[a-z-]+$/i.test(value);
-    return regions.some(function (r) { return r.code === value || r.aliases.indexOf(value) >= 0; });
+    return regions.some(function (r) {
+      return r.code === value || r.aliases.indexOf(value) >= 0;
+    });
   }
 
   /** Fills the data-center select from the runtime's table (GET tuya-config/regions), keeping the node's value. */
@@ -222,9 +264,18 @@
       list.forEach(function (r) {
         var label = RED._(qualified("tuya-config.regions." + r.code));
         if (!label || label.indexOf("tuya-config.regions.") >= 0) label = r.label;
-        $("<option>").val(r.code).text(label + " (" + r.code + ")").appendTo(select);
+        $("<option>")
+          .val(r.code)
+          .text(label + " (" + r.code + ")")
+          .appendTo(select);
       });
-      if (chosen && !list.some(function (r) { return r.code === chosen; })) $("<option>").val(chosen).text(chosen).appendTo(select);
+      if (
+        chosen &&
+        !list.some(function (r) {
+          return r.code === chosen;
+        })
+      )
+        $("<option>").val(chosen).text(chosen).appendTo(select);
       select.val(chosen || "us").trigger("change");
     });
   }
@@ -253,7 +304,15 @@
     var c = RED.nodes.node(configId);
     if (!c) return null;
     var creds = c.credentials || {};
-    return { id: c.id, endpointMode: c.endpointMode, region: c.region, endpoint: c.endpoint, family: c.family, accessId: creds.accessId || "", accessSecret: creds.accessSecret || "" };
+    return {
+      id: c.id,
+      endpointMode: c.endpointMode,
+      region: c.region,
+      endpoint: c.endpoint,
+      family: c.family,
+      accessId: creds.accessId || "",
+      accessSecret: creds.accessSecret || "",
+    };
   }
 
   function currentIds(input) {
@@ -262,11 +321,21 @@
     if (type !== "json" && type !== "str") return [];
     try {
       var v = JSON.parse(value);
-      if (Array.isArray(v)) return v.map(function (e) { return typeof e === "object" ? e.id : String(e); });
-      if (v && typeof v === "object") return Object.keys(v).map(function (k) { return v[k]; });
+      if (Array.isArray(v))
+        return v.map(function (e) {
+          return typeof e === "object" ? e.id : String(e);
+        });
+      if (v && typeof v === "object")
+        return Object.keys(v).map(function (k) {
+          return v[k];
+        });
       return [String(v)];
     } catch {
-      return String(value).split(",").map(function (s) { return s.trim(); });
+      return String(value)
+        .split(",")
+        .map(function (s) {
+          return s.trim();
+        });
     }
   }
 
@@ -278,7 +347,9 @@
     var list = $('<select id="node-input-tuya-picklist" multiple style="width: 70%; display: none"></select>').attr("size", size || 8);
     // The rows take the devices row's classes, so a dialog that hides that row hides them too.
     var devicesRow = input.closest(".form-row");
-    var row = function () { return $("<div><label>&nbsp;</label></div>").attr("class", devicesRow.attr("class")); };
+    var row = function () {
+      return $("<div><label>&nbsp;</label></div>").attr("class", devicesRow.attr("class"));
+    };
     devicesRow.after([row().append(button, status), row().append(list)]);
     return { button: button, status: status, list: list };
   }
@@ -291,15 +362,26 @@
     rows.button.on("click", function () {
       var body = configValues($(opts.config).val());
       var status = rows.status;
-      if (!body) { status.text(text("tuya-config.picker.noConfig")); return; }
+      if (!body) {
+        status.text(text("tuya-config.picker.noConfig"));
+        return;
+      }
       status.text("…");
       post("tuya-config/devices", body, function (err, res) {
-        if (err) { status.text(err); return; }
+        if (err) {
+          status.text(err);
+          return;
+        }
         var chosen = currentIds(input);
         list.empty().show();
         res.devices.forEach(function (d) {
           var entry = (d.name || d.id) + " (" + d.category + (d.online ? "" : ", " + text("tuya-config.picker.offline")) + ")";
-          $("<option>").val(d.id).attr("data-name", d.name).text(entry).prop("selected", chosen.indexOf(d.id) >= 0).appendTo(list);
+          $("<option>")
+            .val(d.id)
+            .attr("data-name", d.name)
+            .text(entry)
+            .prop("selected", chosen.indexOf(d.id) >= 0)
+            .appendTo(list);
         });
         status.text(text("tuya-config.picker.devices", { count: res.devices.length }));
       });
@@ -318,9 +400,15 @@
   /** The functions (code, type, name, parsed values) of the first device in a devices typedInput (POST tuya-config/functions). */
   function deviceFunctions(configId, input, cb) {
     var body = configValues(configId);
-    if (!body) { cb(text("tuya-config.picker.noConfig")); return; }
+    if (!body) {
+      cb(text("tuya-config.picker.noConfig"));
+      return;
+    }
     var device = currentIds($(input)).filter(Boolean)[0];
-    if (!device) { cb(text("tuya-config.picker.noDevice")); return; }
+    if (!device) {
+      cb(text("tuya-config.picker.noDevice"));
+      return;
+    }
     body.device = device;
     post("tuya-config/functions", body, cb);
   }

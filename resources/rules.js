@@ -46,7 +46,12 @@
 
   /** "yyyy-MM-dd[ HH:mm[:ss[.fff]]][zone]", impossible calendar values refused (no roll-over); NaN otherwise. */
   function fromText(m) {
-    var y = +m[1], mo = +m[2], d = +m[3], h = +(m[4] || 0), mi = +(m[5] || 0), s = +(m[6] || 0);
+    var y = +m[1],
+      mo = +m[2],
+      d = +m[3],
+      h = +(m[4] || 0),
+      mi = +(m[5] || 0),
+      s = +(m[6] || 0);
     var frac = Number(((m[7] || "0") + "00").slice(0, 3));
     // setUTCFullYear, not Date.UTC, so years 0-99 are not read as 1900-1999.
     var wall = new Date(0);
@@ -59,7 +64,8 @@
     if (zone && zone.toUpperCase() !== "Z") {
       var sign = zone.charAt(0) === "-" ? -1 : 1;
       var hhmm = zone.slice(1).replace(":", "");
-      var zh = Number(hhmm.slice(0, 2)), zm = Number(hhmm.slice(2));
+      var zh = Number(hhmm.slice(0, 2)),
+        zm = Number(hhmm.slice(2));
       if (zh > 23 || zm > 59) return NaN;
       ms -= sign * (zh * 60 + zm) * 60000;
     }
@@ -108,7 +114,12 @@
       key: "time.unreadable",
       params: { input: shown, name: name || "" },
       message:
-        "Cannot read " + shown + " as " + (/^[aeiou]/i.test(what) ? "an" : "a") + " " + what +
+        "Cannot read " +
+        shown +
+        " as " +
+        (/^[aeiou]/i.test(what) ? "an" : "a") +
+        " " +
+        what +
         ': use an ISO 8601 date, "yyyy-MM-dd HH:mm:ss" (UTC), a 10-digit (seconds) or 13-digit (milliseconds) timestamp, "now", ' +
         'or a relative span such as "-24h", "-7d" or "-30m"',
     };
@@ -117,7 +128,8 @@
   /** The refusal of a window whose end is not after its start (null when it is). */
   function reversedWindow(startMs, endMs) {
     if (endMs > startMs) return null;
-    var s = new Date(startMs).toISOString(), e = new Date(endMs).toISOString();
+    var s = new Date(startMs).toISOString(),
+      e = new Date(endMs).toISOString();
     return { key: "time.reversed", params: { start: s, end: e }, message: "The end time (" + e + ") must be after the start time (" + s + ")" };
   }
 
@@ -173,7 +185,14 @@
         // read as a comma list below, which then names the bad item
       }
     }
-    return text.split(",").map(function (s) { return s.trim(); }).filter(function (s) { return s !== ""; });
+    return text
+      .split(",")
+      .map(function (s) {
+        return s.trim();
+      })
+      .filter(function (s) {
+        return s !== "";
+      });
   }
 
   function isTuyaCode(value) {

@@ -95,10 +95,16 @@ step("building the pack");
 runOrExit("npm", ["run", "--silent", "build"]);
 
 step(`starting the emulators (Tuya on 127.0.0.1:${tuyaPort}, HOBOlink on 127.0.0.1:${hoboPort}, eGauge on 127.0.0.1:${egaugePort})`);
-const emulator = startChild("the emulators", [join(root, "dist/src/emulator/cli.js"), "--tuya-port", String(tuyaPort), "--hobo-port", String(hoboPort), "--egauge-port", String(egaugePort)], ["ignore", "pipe", "inherit"]);
+const emulator = startChild(
+  "the emulators",
+  [join(root, "dist/src/emulator/cli.js"), "--tuya-port", String(tuyaPort), "--hobo-port", String(hoboPort), "--egauge-port", String(egaugePort)],
+  ["ignore", "pipe", "inherit"],
+);
 const info = await new Promise((resolveInfo, reject) => {
   createInterface({ input: emulator.stdout }).once("line", (line) => resolveInfo(JSON.parse(line)));
-  emulator.once("exit", () => reject(new Error(`the emulators did not start: is port ${tuyaPort}, ${hoboPort} or ${egaugePort} in use? Set TUYA_PORT / HOBO_PORT / EGAUGE_PORT`)));
+  emulator.once("exit", () =>
+    reject(new Error(`the emulators did not start: is port ${tuyaPort}, ${hoboPort} or ${egaugePort} in use? Set TUYA_PORT / HOBO_PORT / EGAUGE_PORT`)),
+  );
 }).catch((err) => fail(err.message));
 if (!info) await new Promise(() => {});
 
@@ -108,7 +114,11 @@ mkdirSync(dataDir, { recursive: true });
 const link = join(userDir, "node_modules", "@bestlab", "node-red-platform");
 rmSync(link, { recursive: true, force: true });
 symlinkSync(root, link, "dir");
-writeFileSync(join(userDir, "package.json"), JSON.stringify({ name: "bestlab-demo", private: true, dependencies: { "@bestlab/node-red-platform": `file:${relative(userDir, root) || "."}` } }, null, 2) + "\n");
+writeFileSync(
+  join(userDir, "package.json"),
+  JSON.stringify({ name: "bestlab-demo", private: true, dependencies: { "@bestlab/node-red-platform": `file:${relative(userDir, root) || "."}` } }, null, 2) +
+    "\n",
+);
 writeFileSync(
   join(userDir, "settings.js"),
   `// Written by scripts/demo.mjs on every npm start.
@@ -138,11 +148,20 @@ rmSync(join(userDir, "flows_cred.json"), { force: true });
 step(`starting Node-RED on ${editorUrl}/`);
 startChild("Node-RED", [join(root, "node_modules/node-red/red.js"), "-u", userDir, "-s", join(userDir, "settings.js")], ["ignore", "inherit", "inherit"]);
 try {
-  await waitUntil(() => fetch(`${editorUrl}/settings`).then((r) => r.ok, () => false), `Node-RED on ${editorUrl} (is port ${port} in use? set PORT)`);
+  await waitUntil(
+    () =>
+      fetch(`${editorUrl}/settings`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    `Node-RED on ${editorUrl} (is port ${port} in use? set PORT)`,
+  );
   if (stopping) await new Promise(() => {});
   const sets = await (await fetch(`${editorUrl}/nodes`, { headers: { Accept: "application/json" } })).json();
   const knownTypes = new Set(sets.filter((s) => s.enabled).flatMap((s) => s.types));
-  const examples = readdirSync(join(root, "examples")).filter((f) => f.endsWith(".json")).sort();
+  const examples = readdirSync(join(root, "examples"))
+    .filter((f) => f.endsWith(".json"))
+    .sort();
   const { flows, credentials, skipped } = buildDemoFlows(
     examples.map((f) => ({ file: f, flow: JSON.parse(readFileSync(join(root, "examples", f), "utf8")) })),
     info,

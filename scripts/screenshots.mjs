@@ -15,7 +15,15 @@ const from = join(root, "screenshots");
 const to = join(root, "docs", "images");
 
 /** The screenshots the README shows, plus every node's edit dialog (dialog-<type>.png) and every example (example-<title>.png). */
-const CHOSEN = ["workspace", "tuya-config-test-ok", "tuya-config-test-failed", "device-picker", "deployed-tuya-status", "deployed-hobo-data", "dashboard-chart"];
+const CHOSEN = [
+  "workspace",
+  "tuya-config-test-ok",
+  "tuya-config-test-failed",
+  "device-picker",
+  "deployed-tuya-status",
+  "deployed-hobo-data",
+  "dashboard-chart",
+];
 
 function run(cmd, args) {
   const res = spawnSync(cmd, args, { cwd: root, stdio: "inherit" });
@@ -40,7 +48,11 @@ if (!existsSync(from)) {
   process.exit(1);
 }
 mkdirSync(to, { recursive: true });
-const available = new Set(readdirSync(from).filter((f) => f.endsWith(".png")).map((f) => f.slice(0, -4)));
+const available = new Set(
+  readdirSync(from)
+    .filter((f) => f.endsWith(".png"))
+    .map((f) => f.slice(0, -4)),
+);
 const names = [...CHOSEN, ...[...available].filter((n) => n.startsWith("dialog-") || n.startsWith("example-")).sort()];
 let copied = 0;
 for (const name of names) {

@@ -42,12 +42,16 @@ run("end to end (Node-RED CLI, demo, browser)", npx("mocha"), ["--timeout", "300
 finish();
 
 function finish() {
-  let passed = 0, failed = 0, skipped = 0;
+  let passed = 0,
+    failed = 0,
+    skipped = 0;
   const counted = new Map();
   if (existsSync(tally)) {
     for (const line of readFileSync(tally, "utf8").split("\n").filter(Boolean)) {
       const t = JSON.parse(line);
-      passed += t.passed; failed += t.failed; skipped += t.skipped;
+      passed += t.passed;
+      failed += t.failed;
+      skipped += t.skipped;
       counted.set(t.suite, (counted.get(t.suite) ?? 0) + t.failed);
     }
   }

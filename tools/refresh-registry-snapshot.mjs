@@ -8,7 +8,9 @@ const snap = JSON.parse(readFileSync(file, "utf8"));
 const tags = view("node-red", "dist-tags");
 snap.nodeRed = {
   latest: tags.latest,
-  maintenance: Object.entries(tags).filter(([k]) => k.includes("maintenance")).map(([, v]) => v),
+  maintenance: Object.entries(tags)
+    .filter(([k]) => k.includes("maintenance"))
+    .map(([, v]) => v),
   latestEnginesNode: view(`node-red@${tags.latest}`, "engines").node,
 };
 const pkg = JSON.parse(readFileSync("package.json", "utf8"));

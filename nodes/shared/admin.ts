@@ -14,7 +14,14 @@ const PASSWORD_PLACEHOLDER = "__PWRD__";
 
 export type AdminHandler = (req: Request) => Promise<unknown>;
 
-export function adminRoute(RED: NodeAPI, method: "get" | "post", path: string, permission: string, handler: AdminHandler, secrets: (req: Request) => string[] = () => []): void {
+export function adminRoute(
+  RED: NodeAPI,
+  method: "get" | "post",
+  path: string,
+  permission: string,
+  handler: AdminHandler,
+  secrets: (req: Request) => string[] = () => [],
+): void {
   const t = translator(RED);
   RED.httpAdmin[method](path, RED.auth.needsPermission(permission), (req: Request, res: Response) => {
     handler(req).then(
@@ -42,7 +49,13 @@ function typedValue(value: unknown): string | undefined {
  * secret never goes to an endpoint it was not deployed for. Otherwise an untouched secret
  * field is an InputError asking to type it again.
  */
-export function dialogCredentials(RED: NodeAPI, body: Record<string, unknown>, fields: readonly string[], secretFields: readonly string[], target: string): Record<string, string> {
+export function dialogCredentials(
+  RED: NodeAPI,
+  body: Record<string, unknown>,
+  fields: readonly string[],
+  secretFields: readonly string[],
+  target: string,
+): Record<string, string> {
   const id = typeof body.id === "string" && body.id ? body.id : undefined;
   const deployed = id ? (RED.nodes.getNode(id) as unknown as Record<string, unknown> | null) : null;
   const same = deployed !== null && deployed[CREDENTIAL_TARGET] === target;

@@ -5,7 +5,17 @@
  * reassemble them.
  */
 import type { NodeMessage, NodeMessageInFlow } from "node-red";
-import { formatTime, isTimeFormat, recordsWithTime, toInfluxPoints, toReadingMessages, DEFAULT_TIME_FORMAT, type OutputFormat, type ReadingRecord, type TimeFormat } from "../../src/core/records";
+import {
+  formatTime,
+  isTimeFormat,
+  recordsWithTime,
+  toInfluxPoints,
+  toReadingMessages,
+  DEFAULT_TIME_FORMAT,
+  type OutputFormat,
+  type ReadingRecord,
+  type TimeFormat,
+} from "../../src/core/records";
 
 export interface FormatOptions {
   format: OutputFormat;
@@ -33,7 +43,14 @@ export function formatMessages(base: NodeMessageInFlow, raw: unknown, records: R
     case "influx":
       return [{ ...base, topic, payload: toInfluxPoints(records, options.measurement) }];
     case "messages":
-      return toReadingMessages(records).map((m) => ({ ...base, topic: m.topic, payload: m.payload, timestamp: m.timestamp, params: m.params, record: { ...m.record, time: formatTime(m.record.time, options.timeAs ?? DEFAULT_TIME_FORMAT) } }));
+      return toReadingMessages(records).map((m) => ({
+        ...base,
+        topic: m.topic,
+        payload: m.payload,
+        timestamp: m.timestamp,
+        params: m.params,
+        record: { ...m.record, time: formatTime(m.record.time, options.timeAs ?? DEFAULT_TIME_FORMAT) },
+      }));
   }
 }
 

@@ -180,7 +180,16 @@ export class Harvest<R, B> implements AsyncIterable<HarvestBatch<R, B>> {
   private async *walk(group: Walk[]): AsyncGenerator<HarvestBatch<R, B>, HarvestQueryState> {
     const start = Math.min(...group.map((w) => w.start));
     const end = Math.max(...group.map((w) => w.end));
-    const query: HarvestQueryState = { kind: group[0].kind, series: group.map((w) => w.series), start, end, batches: 0, fresh: 0, truncated: false, finished: false };
+    const query: HarvestQueryState = {
+      kind: group[0].kind,
+      series: group.map((w) => w.series),
+      start,
+      end,
+      batches: 0,
+      fresh: 0,
+      truncated: false,
+      finished: false,
+    };
     const bySeries = new Map<string, WalkRun>();
     for (const walk of group) {
       const run: WalkRun = { walk, emitted: new Emitted(this.o.settleMs), fresh: 0, query };

@@ -66,7 +66,8 @@ export function createHttpClient(options: HttpClientOptions): AxiosInstance {
   instance.interceptors.request.use((config) => {
     const url = instance.getUri(config);
     rule(url, "The request URL");
-    if (new URL(url).origin !== origin) throw new InputError(`The request URL "${url.slice(0, 60)}" leaves the configured endpoint ${origin}: only paths on the endpoint are sent`);
+    if (new URL(url).origin !== origin)
+      throw new InputError(`The request URL "${url.slice(0, 60)}" leaves the configured endpoint ${origin}: only paths on the endpoint are sent`);
     return config;
   });
   return instance;
@@ -124,7 +125,7 @@ export function transportError(err: unknown, platform: Platform, method: string,
   return new ApiError({
     platform,
     code,
-    serviceMessage: timedOut ? "the request timed out" : (err instanceof Error ? err.message : String(err)),
+    serviceMessage: timedOut ? "the request timed out" : err instanceof Error ? err.message : String(err),
     hint: notSent
       ? "the service could not be reached: check the endpoint or region and the network"
       : "the connection failed while the request was under way; reads are retried, commands are not (they may have run)",

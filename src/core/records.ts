@@ -84,7 +84,13 @@ export function toInfluxPoints(records: readonly ReadingRecord[], measurement?: 
   for (const r of records) {
     if (!storable(r.value)) continue;
     const tags: Record<string, string> = {};
-    for (const [key, tag] of [["device", r.device], ["sensor", r.sensor], ["name", r.name], ["device_name", r.deviceName], ["unit", r.unit]] as const) {
+    for (const [key, tag] of [
+      ["device", r.device],
+      ["sensor", r.sensor],
+      ["name", r.name],
+      ["device_name", r.deviceName],
+      ["unit", r.unit],
+    ] as const) {
       if (tag) tags[key] = tag;
     }
     points.push({ measurement: measurement || r.source, tags, fields: { value: r.value }, timestamp: r.time });
@@ -126,7 +132,5 @@ export function toReadingMessages(records: readonly ReadingRecord[]): ReadingMes
 
 /** Sorts records by time, then device, then sensor (a stable order for merging pages). */
 export function sortRecords(records: ReadingRecord[]): ReadingRecord[] {
-  return records.sort(
-    (a, b) => a.time.getTime() - b.time.getTime() || a.device.localeCompare(b.device) || a.sensor.localeCompare(b.sensor),
-  );
+  return records.sort((a, b) => a.time.getTime() - b.time.getTime() || a.device.localeCompare(b.device) || a.sensor.localeCompare(b.sensor));
 }

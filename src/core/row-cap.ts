@@ -25,7 +25,8 @@ export class RowCap {
 
   constructor(
     readonly max: number,
-    private readonly tooMany: (max: number) => Error = (m) => new InputError(`More than ${m} rows for one message: ask a shorter window, raise the cap, or send one message per window or page`),
+    private readonly tooMany: (max: number) => Error = (m) =>
+      new InputError(`More than ${m} rows for one message: ask a shorter window, raise the cap, or send one message per window or page`),
   ) {}
 
   /** Rows held so far. */

@@ -56,10 +56,12 @@ export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise
     signal.addEventListener("abort", onAbort, { once: true });
     // The listener goes before the caller resumes: a caller that then releases the signal (every
     // request does) would otherwise build an AbortError, stack and all, for a promise long settled.
-    const settle = <V>(fn: (v: V) => void) => (v: V) => {
-      signal.removeEventListener("abort", onAbort);
-      fn(v);
-    };
+    const settle =
+      <V>(fn: (v: V) => void) =>
+      (v: V) => {
+        signal.removeEventListener("abort", onAbort);
+        fn(v);
+      };
     promise.then(settle(resolve), settle(reject));
   });
 }

@@ -108,7 +108,9 @@ export class EgaugeClient {
       const missing = names.filter((n) => !list.some((r) => r.name === n));
       if (missing.length > 0) {
         if (!refresh) return this.select(names, options, true);
-        throw new InputError(`eGauge: the meter has no register ${missing.map((m) => `"${m}"`).join(", ")} (it has ${list.map((r) => `"${r.name}"`).join(", ")})`);
+        throw new InputError(
+          `eGauge: the meter has no register ${missing.map((m) => `"${m}"`).join(", ")} (it has ${list.map((r) => `"${r.name}"`).join(", ")})`,
+        );
       }
       regs = list.filter((r) => names.includes(r.name));
     }
@@ -139,12 +141,26 @@ export class EgaugeClient {
     if ((await this.api(options.signal)) === "xml") {
       const instant = parseInstant(await this.transport.getText("/cgi-bin/egauge?inst&tot", options.signal));
       const wanted = instant.registers.filter((r) => (names && names.length > 0 ? names.includes(r.name) : options.virtual || !r.virtual));
-      return wanted.map((r) => ({ time: new Date(instant.t * 1000), register: r.name, type: r.type, unit: typeInfo(r.type).unit, value: r.rate ?? NaN, counter: r.value }));
+      return wanted.map((r) => ({
+        time: new Date(instant.t * 1000),
+        register: r.name,
+        type: r.type,
+        unit: typeInfo(r.type).unit,
+        value: r.rate ?? NaN,
+        counter: r.value,
+      }));
     }
     const { reply, regs } = await this.query(names, "&rate&time=now", options);
     const time = new Date(parseTs(reply.ts ?? "0") * 1000);
     const row = replyRows(reply)[0];
-    return regs.map((r, i) => ({ time, register: r.name, type: r.type, unit: typeInfo(r.type).unit, value: reply.registers?.[i]?.rate ?? NaN, ...(row ? { counter: row.values[i] } : {}) }));
+    return regs.map((r, i) => ({
+      time,
+      register: r.name,
+      type: r.type,
+      unit: typeInfo(r.type).unit,
+      value: reply.registers?.[i]?.rate ?? NaN,
+      ...(row ? { counter: row.values[i] } : {}),
+    }));
   }
 
   /** Retention levels (oldest time each still holds), from /sys/db or the documented defaults. */
@@ -181,13 +197,22 @@ export class EgaugeClient {
     yield* pageHistory(fetch, segments, pageRows, Boolean(options.delta) && !xml, options.signal);
   }
 
-  private async legacyRows(names: readonly string[] | undefined, time: string, maxRows: number, options: ReadOptions): Promise<{ reply: RegisterReply; regs: EgaugeRegister[] }> {
+  private async legacyRows(
+    names: readonly string[] | undefined,
+    time: string,
+    maxRows: number,
+    options: ReadOptions,
+  ): Promise<{ reply: RegisterReply; regs: EgaugeRegister[] }> {
     const [a, step, b] = time.split(":").map(Number);
     const unit = step === 1 ? "S" : step === 3600 ? "h" : step === 86400 ? "d" : "m";
     const per = unit === "S" ? 1 : unit === "h" ? 3600 : unit === "d" ? 86400 : 60;
     const n = Math.floor((b - a) / per) + 1;
-    const show = parseShow(await this.transport.getText(`/cgi-bin/egauge-show?${unit}&a&n=${Math.min(n, maxRows * (step / per))}&f=${b}&t=${a}`, options.signal));
-    const cols = show.registers.map((r, i) => ({ r, i })).filter(({ r }) => (names && names.length > 0 ? names.includes(r.name) : options.virtual || !r.virtual));
+    const show = parseShow(
+      await this.transport.getText(`/cgi-bin/egauge-show?${unit}&a&n=${Math.min(n, maxRows * (step / per))}&f=${b}&t=${a}`, options.signal),
+    );
+    const cols = show.registers
+      .map((r, i) => ({ r, i }))
+      .filter(({ r }) => (names && names.length > 0 ? names.includes(r.name) : options.virtual || !r.virtual));
     const rows = show.rows.filter((row) => row.t % step === 0 && row.t >= a && row.t <= b);
     return {
       regs: cols.map(({ r }) => r),
@@ -196,14 +221,28 @@ export class EgaugeClient {
   }
 
   /** Totals since the start of today / this week / month / year, by the meter's clock and time zone. */
-  async totals(names: readonly string[] | undefined, periods: readonly Period[] = ["today", "week", "month"], options: ReadOptions = {}): Promise<PeriodTotal[]> {
+  async totals(
+    names: readonly string[] | undefined,
+    periods: readonly Period[] = ["today", "week", "month"],
+    options: ReadOptions = {},
+  ): Promise<PeriodTotal[]> {
     if (periods.length === 0) return [];
     const { reply, regs } = await this.query(names, `&time=now,${periods.map((p) => PERIOD_TIME[p]).join(",")}`, options);
     const rows = replyRows(reply);
-    if (rows.length !== periods.length + 1) throw new ApiError({ platform: "egauge", code: "FORMAT", serviceMessage: `expected ${periods.length + 1} rows, got ${rows.length}`, hint: "the meter could not place a period start in its stored data" });
+    if (rows.length !== periods.length + 1)
+      throw new ApiError({
+        platform: "egauge",
+        code: "FORMAT",
+        serviceMessage: `expected ${periods.length + 1} rows, got ${rows.length}`,
+        hint: "the meter could not place a period start in its stored data",
+      });
     const [now, ...starts] = rows;
     return periods.flatMap((period, p) =>
-      regs.map((reg, k) => ({ ...meanReading(reg, { t: starts[p].t, value: starts[p].values[k] }, { t: now.t, value: now.values[k] }), period, from: new Date(starts[p].t * 1000) })),
+      regs.map((reg, k) => ({
+        ...meanReading(reg, { t: starts[p].t, value: starts[p].values[k] }, { t: now.t, value: now.values[k] }),
+        period,
+        from: new Date(starts[p].t * 1000),
+      })),
     );
   }
 

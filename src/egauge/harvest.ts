@@ -29,6 +29,11 @@ async function* pagesOf(client: EgaugeClient, names: string[], start: number, en
   yield* client.history(names, { start: new Date(start), end: new Date(end) }, options);
 }
 
-export function harvestEgauge(client: EgaugeClient, registers: readonly string[], o: Omit<HarvestOptions, "stuck">, history: Omit<HistoryOptions, "signal"> = {}): Harvest<EgaugeReading, HistoryPage> {
+export function harvestEgauge(
+  client: EgaugeClient,
+  registers: readonly string[],
+  o: Omit<HarvestOptions, "stuck">,
+  history: Omit<HistoryOptions, "signal"> = {},
+): Harvest<EgaugeReading, HistoryPage> {
   return new Harvest(egaugeSource(client, history), registers, { shareMs: SHARED_START_MS, ...o });
 }

@@ -6,13 +6,23 @@ import { ApiError } from "../core";
 import type { CounterRow } from "./rows";
 import type { EgaugeRegister } from "./types";
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", parseTagValue: false, isArray: (name) => ["r", "c", "cname", "data"].includes(name) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: "@",
+  parseTagValue: false,
+  isArray: (name) => ["r", "c", "cname", "data"].includes(name),
+});
 
 type Node = Record<string, unknown>;
 const text = (v: unknown): string => (typeof v === "object" && v !== null ? String((v as Node)["#text"] ?? "") : String(v ?? ""));
 
 function fail(what: string): ApiError {
-  return new ApiError({ platform: "egauge", code: "FORMAT", serviceMessage: `unreadable legacy XML (${what})`, hint: "the meter's answer does not look like the eGauge XML API" });
+  return new ApiError({
+    platform: "egauge",
+    code: "FORMAT",
+    serviceMessage: `unreadable legacy XML (${what})`,
+    hint: "the meter's answer does not look like the eGauge XML API",
+  });
 }
 
 export interface LegacyInstant {
@@ -51,7 +61,13 @@ export function parseShow(xml: string): LegacyShow {
   if (blocks.length === 0) throw fail("no <data>");
   const names = ((blocks[0].cname as unknown[]) ?? []).map((c, idx) => {
     const n = c as Node;
-    return { name: text(n), type: String(n["@t"] ?? ""), idx, ...(n["@did"] !== undefined ? { did: Number(n["@did"]) } : {}), virtual: n["@did"] === undefined };
+    return {
+      name: text(n),
+      type: String(n["@t"] ?? ""),
+      idx,
+      ...(n["@did"] !== undefined ? { did: Number(n["@did"]) } : {}),
+      virtual: n["@did"] === undefined,
+    };
   });
   const rows: CounterRow[] = [];
   for (const block of blocks) {

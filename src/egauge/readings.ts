@@ -23,7 +23,15 @@ export function meanReading(reg: EgaugeRegister, older: { t: number; value: bigi
   const info = typeInfo(reg.type);
   const d = counterDelta(younger.value, older.value);
   const dt = younger.t - older.t;
-  const reading: EgaugeReading = { time: new Date(younger.t * 1000), register: reg.name, type: reg.type, unit: info.unit, value: clean((Number(d) * info.quantum) / dt), intervalSec: dt, counter: younger.value };
+  const reading: EgaugeReading = {
+    time: new Date(younger.t * 1000),
+    register: reg.name,
+    type: reg.type,
+    unit: info.unit,
+    value: clean((Number(d) * info.quantum) / dt),
+    intervalSec: dt,
+    counter: younger.value,
+  };
   if (info.energy) {
     reading.energy = clean(Number(d) / info.energy.per);
     reading.energyUnit = info.energy.unit;

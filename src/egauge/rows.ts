@@ -18,7 +18,13 @@ export interface RegisterReply {
 /** Seconds of a "1679505959.000420096" timestamp (whole seconds, no float rounding of the digits). */
 export function parseTs(ts: string): number {
   const m = /^(\d+)(?:\.\d*)?$/.exec(ts);
-  if (!m) throw new ApiError({ platform: "egauge", code: "FORMAT", serviceMessage: `unreadable timestamp "${ts}"`, hint: "the meter's answer does not follow the WebAPI" });
+  if (!m)
+    throw new ApiError({
+      platform: "egauge",
+      code: "FORMAT",
+      serviceMessage: `unreadable timestamp "${ts}"`,
+      hint: "the meter's answer does not follow the WebAPI",
+    });
   return Number(m[1]);
 }
 
@@ -42,5 +48,11 @@ export function replyRows(reply: RegisterReply, delta = false): CounterRow[] {
 }
 
 export function replyRegisters(reply: RegisterReply): EgaugeRegister[] {
-  return (reply.registers ?? []).map((r) => ({ name: r.name, type: r.type, idx: r.idx, ...(r.did !== undefined ? { did: r.did } : {}), virtual: r.did === undefined }));
+  return (reply.registers ?? []).map((r) => ({
+    name: r.name,
+    type: r.type,
+    idx: r.idx,
+    ...(r.did !== undefined ? { did: r.did } : {}),
+    virtual: r.did === undefined,
+  }));
 }

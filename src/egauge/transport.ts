@@ -4,7 +4,18 @@
 // privilege (the token is fine, /auth/rights answers) or a refused login.
 import https from "node:https";
 import type { AxiosInstance, AxiosResponse } from "axios";
-import { ApiError, createHttpClient, destroyHttpClient, parseJsonBody, RateLimiter, retryPolicy, TokenCache, transportError, withRetry, type RetryOptions } from "../core";
+import {
+  ApiError,
+  createHttpClient,
+  destroyHttpClient,
+  parseJsonBody,
+  RateLimiter,
+  retryPolicy,
+  TokenCache,
+  transportError,
+  withRetry,
+  type RetryOptions,
+} from "../core";
 import { clientNonce, digestHash, isChallenge, tokenLifetimeSec } from "./auth";
 
 export interface EgaugeConnectionOptions {
@@ -103,7 +114,12 @@ export class EgaugeTransport {
     for (let attempt = 0; attempt < 2; attempt++) {
       const challengeRes = await this.exchange("GET", "/api/auth/unauthorized");
       const challenge = parseJsonBody(challengeRes, PLATFORM, this.secrets);
-      if (!isChallenge(challenge)) throw this.unexpected(challengeRes, "/api/auth/unauthorized", "the meter did not answer with a login challenge: is this an eGauge meter with firmware 4.2 or later?");
+      if (!isChallenge(challenge))
+        throw this.unexpected(
+          challengeRes,
+          "/api/auth/unauthorized",
+          "the meter did not answer with a login challenge: is this an eGauge meter with firmware 4.2 or later?",
+        );
       const cnnc = clientNonce();
       const hash = digestHash(this.options.user, challenge.rlm, this.options.password, challenge.nnc, cnnc);
       const res = await this.exchange("POST", "/api/auth/login", { rlm: challenge.rlm, usr: this.options.user, nnc: challenge.nnc, cnnc, hash });
@@ -113,14 +129,24 @@ export class EgaugeTransport {
         return { value: answer.jwt, expiresAt: this.now() + tokenLifetimeSec(answer.jwt) * 1000 };
       }
       if (answer.error === "Nonce expired." && attempt === 0) continue;
-      if (answer.error === "Nonce expired.") throw authError("Nonce expired.", "the meter kept refusing fresh login nonces: check the meter's clock and try again", this.secrets, "NONCE");
+      if (answer.error === "Nonce expired.")
+        throw authError("Nonce expired.", "the meter kept refusing fresh login nonces: check the meter's clock and try again", this.secrets, "NONCE");
       throw authError(answer.error ?? `login failed (HTTP ${res.status})`, "check the user name and password of the meter account", this.secrets);
     }
     throw authError("login failed", "check the user name and password of the meter account", this.secrets);
   }
 
   private unexpected(res: AxiosResponse, path: string, hint: string): ApiError {
-    return new ApiError({ platform: PLATFORM, status: res.status, code: `HTTP ${res.status}`, serviceMessage: "unexpected answer", hint, path, retryable: res.status >= 500, secrets: this.secrets });
+    return new ApiError({
+      platform: PLATFORM,
+      status: res.status,
+      code: `HTTP ${res.status}`,
+      serviceMessage: "unexpected answer",
+      hint,
+      path,
+      retryable: res.status >= 500,
+      secrets: this.secrets,
+    });
   }
 
   /** Logs in now (test connection); a refused login throws. */
@@ -147,10 +173,28 @@ export class EgaugeTransport {
       if (attempt === 0 && this.tokens.peek()?.value === token) this.tokens.invalidate();
     }
     if (res!.status === 401) throw await this.denied(path, token, signal);
-    if (res!.status === 404) throw new ApiError({ platform: PLATFORM, status: 404, code: "HTTP 404", serviceMessage: "not found", hint: "the meter has no such API path: firmware older than 4.2 offers only the legacy XML API", path: path.split("?")[0], secrets: this.secrets });
+    if (res!.status === 404)
+      throw new ApiError({
+        platform: PLATFORM,
+        status: 404,
+        code: "HTTP 404",
+        serviceMessage: "not found",
+        hint: "the meter has no such API path: firmware older than 4.2 offers only the legacy XML API",
+        path: path.split("?")[0],
+        secrets: this.secrets,
+      });
     const body = parseJsonBody(res!, PLATFORM, this.secrets) as Record<string, unknown>;
     if (res!.status >= 400 || typeof body.error === "string") {
-      throw new ApiError({ platform: PLATFORM, status: res!.status, code: res!.status >= 400 ? `HTTP ${res!.status}` : "ERROR", serviceMessage: String(body.error ?? "request failed"), hint: res!.status >= 500 ? "the meter is having trouble; try again later" : "the meter refused the request", retryable: res!.status >= 500, path: path.split("?")[0], secrets: this.secrets });
+      throw new ApiError({
+        platform: PLATFORM,
+        status: res!.status,
+        code: res!.status >= 400 ? `HTTP ${res!.status}` : "ERROR",
+        serviceMessage: String(body.error ?? "request failed"),
+        hint: res!.status >= 500 ? "the meter is having trouble; try again later" : "the meter refused the request",
+        retryable: res!.status >= 500,
+        path: path.split("?")[0],
+        secrets: this.secrets,
+      });
     }
     return body;
   }
@@ -161,7 +205,15 @@ export class EgaugeTransport {
       const res = await this.exchange("GET", "/api/auth/rights", undefined, token, signal);
       if (res.status === 200) {
         const rights = (parseJsonBody(res, PLATFORM, this.secrets) as { rights?: string[] }).rights ?? [];
-        return new ApiError({ platform: PLATFORM, status: 401, code: "PRIVILEGE", serviceMessage: `the user "${this.options.user}" may not read ${path.split("?")[0]} (rights: ${rights.join(", ") || "none"})`, hint: "give the meter account the missing privilege (e.g. view settings), or use an account that has it", path: path.split("?")[0], secrets: this.secrets });
+        return new ApiError({
+          platform: PLATFORM,
+          status: 401,
+          code: "PRIVILEGE",
+          serviceMessage: `the user "${this.options.user}" may not read ${path.split("?")[0]} (rights: ${rights.join(", ") || "none"})`,
+          hint: "give the meter account the missing privilege (e.g. view settings), or use an account that has it",
+          path: path.split("?")[0],
+          secrets: this.secrets,
+        });
       }
     }
     return authError("the meter refused the login token twice", "check the user name and password; the meter may be rebooting", this.secrets);
@@ -169,19 +221,31 @@ export class EgaugeTransport {
 
   /** GET a non-API path (legacy XML) as text, without a token. */
   async getText(path: string, signal?: AbortSignal): Promise<string> {
-    return withRetry(
-      async (_attempt, bounded) => {
-        const res = await this.exchange("GET", path, undefined, undefined, bounded);
-        if (res.status !== 200) throw this.unexpected(res, path.split("?")[0], res.status === 401 ? "the meter's site password is on; the legacy XML API's digest login is not supported, use firmware 4.2+ and the JSON API" : "the meter did not answer the legacy XML API");
-        return String(res.data);
-      },
-      this.retryOptions(signal),
-    );
+    return withRetry(async (_attempt, bounded) => {
+      const res = await this.exchange("GET", path, undefined, undefined, bounded);
+      if (res.status !== 200)
+        throw this.unexpected(
+          res,
+          path.split("?")[0],
+          res.status === 401
+            ? "the meter's site password is on; the legacy XML API's digest login is not supported, use firmware 4.2+ and the JSON API"
+            : "the meter did not answer the legacy XML API",
+        );
+      return String(res.data);
+    }, this.retryOptions(signal));
   }
 
   /** Reads: a few quick retries within the call's total time bound. */
   private retryOptions(signal: AbortSignal | undefined): RetryOptions {
-    return { attempts: 1 + (this.options.retries ?? 2), baseDelayMs: 200, maxDelayMs: 2000, maxTotalMs: this.options.maxTotalMs, signal, shouldRetry: retryPolicy(true), platform: PLATFORM };
+    return {
+      attempts: 1 + (this.options.retries ?? 2),
+      baseDelayMs: 200,
+      maxDelayMs: 2000,
+      maxTotalMs: this.options.maxTotalMs,
+      signal,
+      shouldRetry: retryPolicy(true),
+      platform: PLATFORM,
+    };
   }
 
   /** Revokes the token on the meter (best effort) and stops the pacing queue. */

@@ -36,7 +36,13 @@ function port(value: string | undefined, flag: string, fallback = 0): number {
 export async function main(argv = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env, defaults: Ports = {}): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { "tuya-port": { type: "string" }, "hobo-port": { type: "string" }, "egauge-port": { type: "string" }, "tuya-qps": { type: "string", multiple: true }, latency: { type: "string" } },
+    options: {
+      "tuya-port": { type: "string" },
+      "hobo-port": { type: "string" },
+      "egauge-port": { type: "string" },
+      "tuya-qps": { type: "string", multiple: true },
+      latency: { type: "string" },
+    },
   });
   const qps = parseQpsFlags(values["tuya-qps"] ?? []);
   // Sensors push their changed readings to the message service every 15 s, so tuya-events has something to show.

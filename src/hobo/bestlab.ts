@@ -26,7 +26,15 @@ export class HoboApi {
 
   constructor(clientId: string, clientSecret: string, userId: string | number, endpoint?: string, options: Partial<HoboClientOptions> = {}) {
     this.logger = options.logger ?? consoleLogger;
-    this.client = new HoboClientImpl({ ...options, flavour: options.flavour ?? "legacy", clientId, clientSecret, userId, baseUrl: endpoint ?? options.baseUrl, logger: this.logger });
+    this.client = new HoboClientImpl({
+      ...options,
+      flavour: options.flavour ?? "legacy",
+      clientId,
+      clientSecret,
+      userId,
+      baseUrl: endpoint ?? options.baseUrl,
+      logger: this.logger,
+    });
   }
 
   /** The legacy token last fetched (undefined until the first call). */

@@ -50,7 +50,13 @@ export class HoboClientImpl extends EventEmitter implements HoboClient {
   /** Validates the query (before anything is sent) and returns its windows. */
   windows(query: HoboQuery): AsyncIterable<HoboWindow> {
     const plan = this.plan(query);
-    const sizer = new WindowSizer({ rowCap: this.o.rowCap, targetFill: this.o.targetFill, channels: query.channelsHint, intervalSec: query.intervalSecHint, fixedMs: query.windowMs });
+    const sizer = new WindowSizer({
+      rowCap: this.o.rowCap,
+      targetFill: this.o.targetFill,
+      channels: query.channelsHint,
+      intervalSec: query.intervalSecHint,
+      fixedMs: query.windowMs,
+    });
     return iterateWindows(plan, {
       fetch: (loggers, start, end, signal) => fetchData(this.transport, this.o.credentials, loggers, start, end, signal),
       sizer,

@@ -19,7 +19,14 @@ export function dataParams(loggers: readonly string[], start: Date, end: Date): 
   return { loggers: loggers.join(","), start_date_time: toHoboUtc(start), end_date_time: toHoboUtc(end) };
 }
 
-export function fetchData(transport: HoboTransport, credentials: HoboCredentials, loggers: readonly string[], start: Date, end: Date, signal?: AbortSignal): Promise<HoboDataAnswer> {
+export function fetchData(
+  transport: HoboTransport,
+  credentials: HoboCredentials,
+  loggers: readonly string[],
+  start: Date,
+  end: Date,
+  signal?: AbortSignal,
+): Promise<HoboDataAnswer> {
   return transport.request({
     method: "GET",
     path: dataPath(credentials),

@@ -1,5 +1,17 @@
 /** The HOBOlink client: LI-COR Cloud v1 and legacy Onset V3, windowing, records, and a bestlab-compatible face. */
-export type { HoboClient, HoboClientOptions, HoboClientState, HoboDataAnswer, HoboFetchAllResult, HoboFlavour, HoboLogger, HoboQuery, HoboRetryOptions, HoboRow, HoboWindow } from "./types";
+export type {
+  HoboClient,
+  HoboClientOptions,
+  HoboClientState,
+  HoboDataAnswer,
+  HoboFetchAllResult,
+  HoboFlavour,
+  HoboLogger,
+  HoboQuery,
+  HoboRetryOptions,
+  HoboRow,
+  HoboWindow,
+} from "./types";
 export { createHoboClient, HoboClientImpl, type RawRequestOptions } from "./client";
 export { normalizeLoggers, groupLoggers, MAX_LOGGERS_PER_REQUEST } from "./loggers";
 export { rowsToRecords, type HoboUnitSystem, type RowsToRecordsOptions } from "./records";

@@ -8,7 +8,8 @@ import { rules } from "../core/rules";
 
 export const MAX_LOGGERS_PER_REQUEST = 10;
 
-const ACCEPTED = 'logger serial numbers of 6 to 10 digits: an array of serial numbers, a comma-separated string such as "21092695, 21150777", or a single number';
+const ACCEPTED =
+  'logger serial numbers of 6 to 10 digits: an array of serial numbers, a comma-separated string such as "21092695, 21150777", or a single number';
 
 function describe(input: unknown): string {
   if (input === null || input === undefined) return String(input);
@@ -38,12 +39,21 @@ function pieces(input: unknown): string[] {
 
 /** Trimmed, de-duplicated serials in the order given; an InputError says what was wrong. */
 export function normalizeLoggers(input: unknown): string[] {
-  const serials = [...new Set(pieces(input).map((s) => s.trim()).filter((s) => s !== ""))];
+  const serials = [
+    ...new Set(
+      pieces(input)
+        .map((s) => s.trim())
+        .filter((s) => s !== ""),
+    ),
+  ];
   if (serials.length === 0) throw new InputError(`No logger serial numbers were given (received ${describe(input)}): use ${ACCEPTED}`);
   // The same rule as the hobo-data dialog (resources/rules.js).
   const bad = serials.find((s) => !rules.isHoboSerial(s));
   if (bad !== undefined) {
-    throw new InputError(`"${bad.slice(0, 40)}" is not a logger serial number: use ${ACCEPTED}`, { key: "loggers.badSerial", params: { serial: bad.slice(0, 40) } });
+    throw new InputError(`"${bad.slice(0, 40)}" is not a logger serial number: use ${ACCEPTED}`, {
+      key: "loggers.badSerial",
+      params: { serial: bad.slice(0, 40) },
+    });
   }
   return serials;
 }

@@ -106,7 +106,8 @@ export class HoboTransport {
       signal,
       platform: "hobolink",
       shouldRetry: retryPolicy(idempotent),
-      onRetry: (err, attempt, delayMs) => this.o.logger.debug(`HOBOlink: ${err instanceof Error ? err.message : String(err)}; retry ${attempt} in ${delayMs} ms`),
+      onRetry: (err, attempt, delayMs) =>
+        this.o.logger.debug(`HOBOlink: ${err instanceof Error ? err.message : String(err)}; retry ${attempt} in ${delayMs} ms`),
     });
   }
 
@@ -167,18 +168,22 @@ export class HoboTransport {
     if (token !== undefined) headers.Authorization = `Bearer ${token}`;
     if (req.form) headers["Content-Type"] = "application/x-www-form-urlencoded";
     const data = req.form ? new URLSearchParams(req.form).toString() : undefined;
-    return this.limiter.schedule(async () => {
-      this.o.logger.debug(`HOBOlink: ${req.method} ${redact(url, this.secrets())}`);
-      try {
-        const res = await this.http.request({ method: req.method, url, data, headers, signal, responseType: req.read ? "stream" : "text" });
-        // Read inside the limiter's turn: a request counts as in flight until its body is in.
-        if (req.read) res.data = await this.readBody(res as AxiosResponse<Readable>, req.read);
-        return res;
-      } catch (err) {
-        if (err instanceof ApiError) throw err;
-        throw transportError(err, "hobolink", req.method, req.path, this.secrets());
-      }
-    }, signal, req.path);
+    return this.limiter.schedule(
+      async () => {
+        this.o.logger.debug(`HOBOlink: ${req.method} ${redact(url, this.secrets())}`);
+        try {
+          const res = await this.http.request({ method: req.method, url, data, headers, signal, responseType: req.read ? "stream" : "text" });
+          // Read inside the limiter's turn: a request counts as in flight until its body is in.
+          if (req.read) res.data = await this.readBody(res as AxiosResponse<Readable>, req.read);
+          return res;
+        } catch (err) {
+          if (err instanceof ApiError) throw err;
+          throw transportError(err, "hobolink", req.method, req.path, this.secrets());
+        }
+      },
+      signal,
+      req.path,
+    );
   }
 
   /** A streamed body: an error answer as text (it is short), a successful one through `read`. */

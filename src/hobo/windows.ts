@@ -117,7 +117,15 @@ function latestTimestamp(rows: readonly HoboRow[]): string | undefined {
  * Fetches [startSec, endSec] for one group, emitting a window per answer. After an answer was cut,
  * the rest of the span goes in pieces sized by what that answer taught (rate and real cap).
  */
-async function fetchSpan(loggers: string[], startSec: number, endSec: number, signal: AbortSignal, run: WindowRunner, ctx: SpanContext, emit: Emit): Promise<void> {
+async function fetchSpan(
+  loggers: string[],
+  startSec: number,
+  endSec: number,
+  signal: AbortSignal,
+  run: WindowRunner,
+  ctx: SpanContext,
+  emit: Emit,
+): Promise<void> {
   let from = startSec;
   let resized = false;
   while (from <= endSec) {

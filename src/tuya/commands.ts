@@ -26,7 +26,8 @@ export function normalizeCommands(input: unknown): TuyaCommand[] {
   return list.map((c, i) => {
     if (!isRecord(c) || typeof c.code !== "string" || c.code === "") throw new InputError(`Command ${i + 1} has no "code": ${SHAPES}`);
     // The same code rule as the tuya-command dialog's rows (resources/rules.js).
-    if (!rules.isTuyaCode(c.code)) throw new InputError(`Command ${i + 1}: ${JSON.stringify(c.code)} is not a function code such as "switch_1" or "bright_value_v2"`);
+    if (!rules.isTuyaCode(c.code))
+      throw new InputError(`Command ${i + 1}: ${JSON.stringify(c.code)} is not a function code such as "switch_1" or "bright_value_v2"`);
     if (c.value === undefined || c.value === null) throw new InputError(`Command "${c.code}" has no value`);
     return { code: c.code.trim(), value: c.value };
   });
@@ -108,9 +109,7 @@ export function validateCommands(commands: unknown, functions: TuyaFunction[]): 
     if (!f) {
       const valid = functions.map((fn) => fn.code);
       problems.push(
-        valid.length
-          ? `unknown code "${cmd.code}" (this device accepts ${valid.join(", ")})`
-          : `unknown code "${cmd.code}" (this device accepts no commands)`,
+        valid.length ? `unknown code "${cmd.code}" (this device accepts ${valid.join(", ")})` : `unknown code "${cmd.code}" (this device accepts no commands)`,
       );
     } else problems.push(...valueProblems(cmd, f));
   }

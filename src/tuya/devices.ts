@@ -110,7 +110,10 @@ export class TuyaDevices {
    * Status and device details of many devices. Smart Home reads status from the batch details
    * anyway, so there one call per 20 devices gives both; iot-03 needs both batch calls.
    */
-  async statusWithInfoMany(ids: string[], opts: RequestOptions = {}): Promise<{ status: { id: string; status: TuyaDataPoint[] }[]; info: Record<string, unknown>[] }> {
+  async statusWithInfoMany(
+    ids: string[],
+    opts: RequestOptions = {},
+  ): Promise<{ status: { id: string; status: TuyaDataPoint[] }[]; info: Record<string, unknown>[] }> {
     if (this.paths.statusMany) return { status: await this.statusMany(ids, opts), info: await this.infoMany(ids, opts) };
     const info = await this.infoMany(ids, opts);
     return { status: info.map((r) => ({ id: String(r.id), status: dataPoints(r.status) })), info };
@@ -210,7 +213,12 @@ export class TuyaDevices {
   }
 
   /** GET path?device_ids=... in chunks of 20, chunks in parallel up to the concurrency. */
-  private async batch(path: string, ids: string[], opts: RequestOptions, pick: (result: unknown) => Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  private async batch(
+    path: string,
+    ids: string[],
+    opts: RequestOptions,
+    pick: (result: unknown) => Record<string, unknown>[],
+  ): Promise<Record<string, unknown>[]> {
     if (ids.length === 0) return [];
     const parts = await mapLimit(chunk(ids, MAX_BATCH_IDS), this.concurrency, async (part) =>
       pick((await this.api.get(path, { device_ids: part.join(",") }, opts)).result),

@@ -33,7 +33,7 @@ const HINTS: Readonly<Record<string, string>> = {
   "1101": "a parameter is out of range (for example more than 20 device ids or a page size above the limit)",
   "1102": "a parameter is null",
   "1103": "the device did not accept the commands",
-  "1104": "a command value has the wrong type (for example the text \"100\" for an Integer function); check the device's functions",
+  "1104": 'a command value has the wrong type (for example the text "100" for an Integer function); check the device\'s functions',
   "1105": "a required header is missing",
   "1106": `permission denied: the device is not linked to this cloud project (link the Smart Life/Tuya app account under Devices > Link App Account), ${REGION}, or the API family (iot-03 or Smart Home) is not allowed for this project`,
   "1107": "the code is invalid",

@@ -35,12 +35,24 @@ export function tuyaEntryKey(e: TuyaLogEntry): string {
 }
 
 /** The device logs as a harvest source: one device per query, pages newest first. */
-export function tuyaLogSource(devices: TuyaDevices, o: Pick<TuyaHarvestOptions, "eventTypes" | "codes" | "pageSize" | "maxPages">): HarvestSource<TuyaLogEntry, TuyaLogPage> {
+export function tuyaLogSource(
+  devices: TuyaDevices,
+  o: Pick<TuyaHarvestOptions, "eventTypes" | "codes" | "pageSize" | "maxPages">,
+): HarvestSource<TuyaLogEntry, TuyaLogPage> {
   return {
     order: "newest-first",
     // A gap can be one instant; Tuya wants end > start, and entries past the walk are filtered out.
     // Dates, not epoch numbers: a number before 2001 has 12 digits, which parseTime does not read as milliseconds.
-    read: (q) => devices.logs(q.series[0], { start: new Date(q.start), end: new Date(Math.max(q.end, q.start + 1)), eventTypes: o.eventTypes, codes: o.codes, pageSize: o.pageSize, maxPages: o.maxPages, signal: q.signal }),
+    read: (q) =>
+      devices.logs(q.series[0], {
+        start: new Date(q.start),
+        end: new Date(Math.max(q.end, q.start + 1)),
+        eventTypes: o.eventTypes,
+        codes: o.codes,
+        pageSize: o.pageSize,
+        maxPages: o.maxPages,
+        signal: q.signal,
+      }),
     readings: (page) => page.logs,
     truncated: (page) => page.truncated,
     series: (_entry, page) => page.deviceId,
@@ -57,9 +69,9 @@ export function harvestTuyaLogs(devices: TuyaDevices, deviceIds: readonly string
     stuck:
       o.stuck ??
       ((q) =>
-      new InputError(
-        `${(o.deviceLabel ?? String)(q.series[0])}: the page cap (${o.maxPages ?? 0} ${o.maxPages === 1 ? "page" : "pages"} of ${o.pageSize ?? 100}) is used up by entries already sent, ` +
-          "so incremental runs cannot get past them: raise the Page cap or the Page size",
+        new InputError(
+          `${(o.deviceLabel ?? String)(q.series[0])}: the page cap (${o.maxPages ?? 0} ${o.maxPages === 1 ? "page" : "pages"} of ${o.pageSize ?? 100}) is used up by entries already sent, ` +
+            "so incremental runs cannot get past them: raise the Page cap or the Page size",
           { key: "tuya-log.errors.capUsedUp", params: { device: (o.deviceLabel ?? String)(q.series[0]), count: o.maxPages ?? 0, size: o.pageSize ?? 100 } },
         )),
   });

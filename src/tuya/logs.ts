@@ -142,8 +142,7 @@ function cursorError(kind: "repeated" | "missing", path: string, page: number): 
   return new ApiError({
     platform: "tuya",
     code: kind === "repeated" ? "CURSOR_REPEATED" : "CURSOR_MISSING",
-    serviceMessage:
-      kind === "repeated" ? `page ${page} returned a cursor that was already used` : `page ${page} says more pages follow but gives no cursor`,
+    serviceMessage: kind === "repeated" ? `page ${page} returned a cursor that was already used` : `page ${page} says more pages follow but gives no cursor`,
     hint: "stopped to avoid an endless or incomplete walk; the pages before were delivered; try again later or use a shorter window",
     method: "GET",
     path,
@@ -271,7 +270,9 @@ async function* sliced(api: TuyaOpenApi, paths: FamilyPaths, p: Plan): AsyncGene
         number++;
         const warnings = number === 1 ? [...p.warnings] : [];
         if (page.truncated) {
-          warnings.push(`The slice ${new Date(run.window[0]).toISOString()} – ${new Date(run.window[1]).toISOString()} stopped after maxPages pages; entries are missing`);
+          warnings.push(
+            `The slice ${new Date(run.window[0]).toISOString()} – ${new Date(run.window[1]).toISOString()} stopped after maxPages pages; entries are missing`,
+          );
         }
         // A slice's walk ends on a page without more or a truncated one; after the last slice's, nothing follows.
         const sliceEnds = !page.hasMore || page.truncated;

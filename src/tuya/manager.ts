@@ -73,7 +73,10 @@ export class TuyaDeviceManager {
   }
 
   /** The same commands to every device, one device at a time; every device gets its own outcome. */
-  async sendCommandInBatch(commands: TuyaCommand[] | Record<string, unknown>, opts: { signal?: AbortSignal; validate?: boolean } = {}): Promise<Record<string, TuyaCommandOutcome>> {
+  async sendCommandInBatch(
+    commands: TuyaCommand[] | Record<string, unknown>,
+    opts: { signal?: AbortSignal; validate?: boolean } = {},
+  ): Promise<Record<string, TuyaCommandOutcome>> {
     const outcomes = await mapLimit(this.deviceIds, 1, async (id): Promise<[string, TuyaCommandOutcome]> => {
       try {
         return [id, { success: await this.devices.sendCommands(id, commands, opts) }];

@@ -83,7 +83,6 @@ export interface TuyaResponse<T = unknown> {
 /** @deprecated Use ClientState (src/core): both clients emit the same states. */
 export type TuyaClientState = ClientState;
 
-
 export class TuyaOpenApi extends EventEmitter {
   readonly endpoint: string;
   readonly family: TuyaApiFamily;
@@ -266,7 +265,14 @@ export class TuyaOpenApi extends EventEmitter {
     try {
       // The signature hashes p.body, so those exact bytes go out: axios's default transform would
       // re-quote text that is not JSON and trim text that is.
-      res = await this.http.request({ method: p.method, url: signed.url, headers: signed.headers, data: p.body, signal, transformRequest: [(data: unknown) => data] });
+      res = await this.http.request({
+        method: p.method,
+        url: signed.url,
+        headers: signed.headers,
+        data: p.body,
+        signal,
+        transformRequest: [(data: unknown) => data],
+      });
     } catch (err) {
       const e = transportError(err, "tuya", p.method, safePath, this.secrets);
       if (e instanceof ApiError) this.counter.recordError(e.code);

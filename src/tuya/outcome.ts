@@ -46,5 +46,15 @@ export function withCommandOutcome(err: unknown): Error {
   if (!(err instanceof ApiError) || commandFailure(err) === "not-sent") return err instanceof Error ? err : new Error(String(err));
   const { platform, status, code, serviceMessage, requestId, method, path, hint } = err;
   const text = commandFailureText(err);
-  return new ApiError({ platform, status, code, serviceMessage, requestId, method, path, hint, message: commandFailure(err) === "refused" && hint ? `${text} (${hint})` : text });
+  return new ApiError({
+    platform,
+    status,
+    code,
+    serviceMessage,
+    requestId,
+    method,
+    path,
+    hint,
+    message: commandFailure(err) === "refused" && hint ? `${text} (${hint})` : text,
+  });
 }

@@ -50,11 +50,13 @@ export function checkHeaders(headers: unknown, signed: unknown): { extra: Record
   if (headers !== undefined && !isRecord(headers)) throw new InputError("Tuya headers must be an object of header names and text values");
   const extra: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
-    if (!/^[A-Za-z0-9_-]+$/.test(name) || RESERVED_HEADERS.has(name.toLowerCase())) throw new InputError(`The header "${name}" cannot be set: it is not a plain name or the client sets it itself`);
+    if (!/^[A-Za-z0-9_-]+$/.test(name) || RESERVED_HEADERS.has(name.toLowerCase()))
+      throw new InputError(`The header "${name}" cannot be set: it is not a plain name or the client sets it itself`);
     if (typeof value !== "string") throw new InputError(`The header "${name}" must have a text value`);
     extra[name] = value;
   }
-  if (signed !== undefined && (!Array.isArray(signed) || !signed.every((n) => typeof n === "string"))) throw new InputError("signatureHeaders must be a list of header names");
+  if (signed !== undefined && (!Array.isArray(signed) || !signed.every((n) => typeof n === "string")))
+    throw new InputError("signatureHeaders must be a list of header names");
   const names = (signed ?? []) as string[];
   for (const name of names) {
     if (!SIGNABLE_OWN_HEADERS.has(name) && !(name in extra)) {
@@ -103,7 +105,12 @@ export interface SigningSetup {
 }
 
 /** The URL and headers of one try at time t (ms, already corrected by the learned clock offset). */
-export function signedHeaders(p: PreparedRequest, setup: SigningSetup, accessToken: string | undefined, t: number): { url: string; headers: Record<string, string> } {
+export function signedHeaders(
+  p: PreparedRequest,
+  setup: SigningSetup,
+  accessToken: string | undefined,
+  t: number,
+): { url: string; headers: Record<string, string> } {
   const nonce = setup.useNonce ? randomUUID() : undefined;
   const own: Record<string, string> = { client_id: setup.accessId, sign_method: "HMAC-SHA256", lang: setup.lang, ...setup.extraHeaders };
   const signatureHeaders = Object.fromEntries(setup.signedHeaderNames.map((name) => [name, own[name]]));

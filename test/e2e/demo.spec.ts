@@ -46,7 +46,14 @@ describe("npm start (the demo)", function () {
         cwd: root,
         detached: true, // its own process group, as a terminal's foreground job
         stdio: ["ignore", "pipe", "pipe"],
-        env: { ...process.env, DEMO_DIR: demoDir, PORT: String(ports.PORT), TUYA_PORT: String(ports.TUYA_PORT), HOBO_PORT: String(ports.HOBO_PORT), EGAUGE_PORT: String(ports.EGAUGE_PORT) },
+        env: {
+          ...process.env,
+          DEMO_DIR: demoDir,
+          PORT: String(ports.PORT),
+          TUYA_PORT: String(ports.TUYA_PORT),
+          HOBO_PORT: String(ports.HOBO_PORT),
+          EGAUGE_PORT: String(ports.EGAUGE_PORT),
+        },
       });
       // The demo exits 0 on SIGINT; npm, which got the SIGINT too, then ends by that signal, as in a terminal.
       const exited = new Promise<string>((res) => demo.once("exit", (code, signal) => res(signal ?? String(code))));
@@ -89,7 +96,11 @@ describe("npm start (the demo)", function () {
       }
       assert.ok(["0", "SIGINT"].includes(await exited), `npm start did not exit cleanly on Ctrl-C:\n${output.join("")}`);
       assert.ok(!/demo:.*exited|failed|Error/i.test(output.join("").split("Press Ctrl-C")[1] ?? ""), `errors while stopping:\n${output.join("")}`);
-      await waitFor(() => !groupAlive(pgid), () => "every process of the demo to exit", 30_000);
+      await waitFor(
+        () => !groupAlive(pgid),
+        () => "every process of the demo to exit",
+        30_000,
+      );
       for (const port of Object.values(ports)) assert.equal(await listening(port), false, `port ${port} is still in use after Ctrl-C`);
     });
   }

@@ -48,9 +48,15 @@ interface RedGlobal {
     history: { pop(): void; depth(): number };
     sidebar: { show(id: string): void };
   };
-  $: (selector: string) => { val(): unknown; is(s: string): boolean; typedInput(m: string, v?: unknown): unknown; length: number; css(p: string): string; text(): string };
+  $: (selector: string) => {
+    val(): unknown;
+    is(s: string): boolean;
+    typedInput(m: string, v?: unknown): unknown;
+    length: number;
+    css(p: string): string;
+    text(): string;
+  };
 }
-
 
 /** Properties the editor keeps for itself (not node configuration). */
 const EDITOR_KEYS = new Set(["valid", "validationErrors", "w"]);
@@ -66,23 +72,30 @@ async function snapshot(page: Page, id: string): Promise<EditorNode> {
 }
 
 /** The first node of a type in the workspace (flow nodes, then config nodes), optionally one that an inject node feeds. */
-async function nodeOf(page: Page, type: string, options: { fedByInject?: boolean; feedsDebug?: boolean; format?: string } = {}): Promise<EditorNode | undefined> {
-  const id = await page.evaluate(({ t, fed, debug, format }) => {
-    const { RED } = window as unknown as RedGlobal;
-    const candidates = RED.nodes
-      .filterNodes({ type: t })
-      .filter((n) => !fed || RED.nodes.filterLinks({ target: n }).some((l) => l.source.type === "inject"))
-      .filter((n) => !debug || RED.nodes.filterLinks({ source: n }).some((l) => l.target.type === "debug"))
-      .filter((n) => !format || (n as unknown as { format?: string }).format === format);
-    let found = candidates[0]?.id;
-    if (!found && !fed) {
-      RED.nodes.eachConfig((n) => {
-        if (n.type === t && !found) found = n.id;
-        return true;
-      });
-    }
-    return found;
-  }, { t: type, fed: Boolean(options.fedByInject), debug: Boolean(options.feedsDebug), format: options.format });
+async function nodeOf(
+  page: Page,
+  type: string,
+  options: { fedByInject?: boolean; feedsDebug?: boolean; format?: string } = {},
+): Promise<EditorNode | undefined> {
+  const id = await page.evaluate(
+    ({ t, fed, debug, format }) => {
+      const { RED } = window as unknown as RedGlobal;
+      const candidates = RED.nodes
+        .filterNodes({ type: t })
+        .filter((n) => !fed || RED.nodes.filterLinks({ target: n }).some((l) => l.source.type === "inject"))
+        .filter((n) => !debug || RED.nodes.filterLinks({ source: n }).some((l) => l.target.type === "debug"))
+        .filter((n) => !format || (n as unknown as { format?: string }).format === format);
+      let found = candidates[0]?.id;
+      if (!found && !fed) {
+        RED.nodes.eachConfig((n) => {
+          if (n.type === t && !found) found = n.id;
+          return true;
+        });
+      }
+      return found;
+    },
+    { t: type, fed: Boolean(options.fedByInject), debug: Boolean(options.feedsDebug), format: options.format },
+  );
   return id ? snapshot(page, id) : undefined;
 }
 
@@ -101,11 +114,14 @@ async function openDialog(page: Page, node: EditorNode): Promise<void> {
   if (configTypes.has(node.type)) {
     await page.evaluate(({ id, type }) => (window as unknown as RedGlobal).RED.editor.editConfig("", type, id), { id: node.id, type: node.type });
   } else {
-    await page.evaluate(({ id, z }) => {
-      const { RED } = (window as unknown as RedGlobal);
-      if (z) RED.workspaces.show(z);
-      RED.view.reveal(id);
-    }, { id: node.id, z: node.z });
+    await page.evaluate(
+      ({ id, z }) => {
+        const { RED } = window as unknown as RedGlobal;
+        if (z) RED.workspaces.show(z);
+        RED.view.reveal(id);
+      },
+      { id: node.id, z: node.z },
+    );
     const shape = page.locator(`g[id="${node.id}"] .red-ui-flow-node`).first();
     await shape.waitFor({ state: "visible" });
     await shape.dblclick();
@@ -124,7 +140,7 @@ async function closeDialog(page: Page, button: "ok" | "cancel"): Promise<void> {
 async function dialogValues(page: Page, type: string): Promise<Record<string, unknown>> {
   return page.evaluate(
     ({ t, config }) => {
-      const { RED, $ } = (window as unknown as RedGlobal);
+      const { RED, $ } = window as unknown as RedGlobal;
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(RED.nodes.getType(t)!.defaults)) {
         const sel = `#${config ? "node-config-input" : "node-input"}-${key}`;
@@ -187,7 +203,11 @@ describe("the editor in a real browser", function () {
     // The demo script is ESM (plain node runs it); a CommonJS spec loads it with import().
     const { buildDemoFlows, withInlineCredentials } = await import("../../scripts/demo-flows.mjs");
     stack = await startStack();
-    const built = buildDemoFlows(readExamples(), { tuya: stack.tuya.describe(), hobo: stack.hobo.describe(), egauge: stack.egauge.describe() }, { fileDir: stack.userDir, knownTypes: await registeredTypes(stack) });
+    const built = buildDemoFlows(
+      readExamples(),
+      { tuya: stack.tuya.describe(), hobo: stack.hobo.describe(), egauge: stack.egauge.describe() },
+      { fileDir: stack.userDir, knownTypes: await registeredTypes(stack) },
+    );
     skippedExamples = built.skipped;
     await deploy(stack, withInlineCredentials(built.flows, built.credentials));
     browser = await openEditor(stack);
@@ -229,7 +249,10 @@ describe("the editor in a real browser", function () {
       const { RED } = window as unknown as RedGlobal;
       // (no named helpers in here: the bundler would wrap them in a __name() the page does not have)
       const tuya = new Set(RED.nodes.filterNodes({ type: "tuya-command" }).map((n) => n.z));
-      const both = RED.nodes.filterNodes({ type: "hobo-data" }).map((n) => n.z).find((z) => tuya.has(z));
+      const both = RED.nodes
+        .filterNodes({ type: "hobo-data" })
+        .map((n) => n.z)
+        .find((z) => tuya.has(z));
       if (both) RED.workspaces.show(both);
     });
     // Fold the core categories so the bestlab one shows.
@@ -262,13 +285,22 @@ describe("the editor in a real browser", function () {
       for (const [key, value] of Object.entries(shown)) {
         const stored = node[key];
         if (typeof stored === "boolean") assert.equal(value, stored, `${type}: the dialog shows ${key}=${String(value)}, the node has ${String(stored)}`);
-        else if (stored !== undefined && typeof stored !== "object") assert.equal(String(value ?? ""), String(stored), `${type}: the dialog shows ${key}="${String(value)}", the node has "${String(stored)}"`);
+        else if (stored !== undefined && typeof stored !== "object")
+          assert.equal(String(value ?? ""), String(stored), `${type}: the dialog shows ${key}="${String(value)}", the node has "${String(stored)}"`);
       }
       // Its help, in the Help sidebar from the tray's book button.
       await page.locator(".red-ui-tray").last().locator(".red-ui-tray-footer-left button:has(i.fa-book)").click();
-      const firstHelpWords = help.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim().slice(0, 40);
+      const firstHelpWords = help
+        .replace(/<[^>]+>/g, " ")
+        .replace(/\s+/g, " ")
+        .trim()
+        .slice(0, 40);
       await waitFor(
-        () => page.evaluate((w) => [...document.querySelectorAll(".red-ui-help")].some((e) => (e.textContent ?? "").replace(/\s+/g, " ").includes(w)), firstHelpWords),
+        () =>
+          page.evaluate(
+            (w) => [...document.querySelectorAll(".red-ui-help")].some((e) => (e.textContent ?? "").replace(/\s+/g, " ").includes(w)),
+            firstHelpWords,
+          ),
         () => `the Help sidebar to show ${type}'s help ("${firstHelpWords}")`,
       );
       await screenshot(page, `dialog-${type}`);
@@ -338,7 +370,8 @@ describe("the editor in a real browser", function () {
         if (window !== undefined) assert.equal(window?.trim(), "seit der letzten erfolgreichen Abfrage");
         await page.locator(".red-ui-tray").last().locator(".red-ui-tray-footer-left button:has(i.fa-book)").click();
         await waitFor(
-          () => page.evaluate((w) => [...document.querySelectorAll(".red-ui-help")].some((e) => (e.textContent ?? "").replace(/\s+/g, " ").includes(w)), c.help),
+          () =>
+            page.evaluate((w) => [...document.querySelectorAll(".red-ui-help")].some((e) => (e.textContent ?? "").replace(/\s+/g, " ").includes(w)), c.help),
           () => `the Help sidebar to show ${c.type}'s German help ("${c.help}")`,
         );
         await screenshot(page, `dialog-de-${c.type}`);
@@ -415,9 +448,16 @@ describe("the editor in a real browser", function () {
     const info = stack.tuya.describe();
     await page.locator("#node-input-tuya-pick").click();
     const options = page.locator("#node-input-tuya-picklist option");
-    await waitFor(async () => (await options.count()) === info.devices.length, async () => `${info.devices.length} devices in the picker; it says "${await page.locator("#node-input-tuya-pickstatus").textContent()}"`);
+    await waitFor(
+      async () => (await options.count()) === info.devices.length,
+      async () => `${info.devices.length} devices in the picker; it says "${await page.locator("#node-input-tuya-pickstatus").textContent()}"`,
+    );
     const texts = await options.allTextContents();
-    for (const d of info.devices) assert.ok(texts.some((t) => t.includes(d.name)), `the picker does not list ${d.name}`);
+    for (const d of info.devices)
+      assert.ok(
+        texts.some((t) => t.includes(d.name)),
+        `the picker does not list ${d.name}`,
+      );
     await page.locator("#node-input-tuya-picklist").selectOption(info.devices[0]!.id);
     const devices = await page.evaluate(() => (window as unknown as RedGlobal).$("#node-input-devices").typedInput("value"));
     assert.match(String(devices), new RegExp(info.devices[0]!.id), "picking a device does not fill the devices input");
@@ -435,10 +475,15 @@ describe("the editor in a real browser", function () {
       cls: el.className,
       icon: el.querySelector("i.fa")?.className ?? "",
       color: getComputedStyle(el).color,
-      expected: getComputedStyle(document.documentElement).getPropertyValue(el.classList.contains("bestlab-test-ok") ? "--red-ui-text-color-success" : "--red-ui-text-color-error").trim(),
+      expected: getComputedStyle(document.documentElement)
+        .getPropertyValue(el.classList.contains("bestlab-test-ok") ? "--red-ui-text-color-success" : "--red-ui-text-color-error")
+        .trim(),
       text: el.textContent?.trim() ?? "",
     }));
-    assert.ok(shown.cls.includes(`bestlab-test-${state}`), `${selector}: expected the test to ${state === "ok" ? "succeed" : "fail"}; it shows "${shown.text}"`);
+    assert.ok(
+      shown.cls.includes(`bestlab-test-${state}`),
+      `${selector}: expected the test to ${state === "ok" ? "succeed" : "fail"}; it shows "${shown.text}"`,
+    );
     assert.match(shown.icon, state === "ok" ? /fa-check/ : /fa-exclamation-triangle/, `${selector} shows no ${state} icon`);
     // The colour is the theme's own success or error colour.
     const probe = await page.evaluate((c) => {
@@ -467,7 +512,11 @@ describe("the editor in a real browser", function () {
     assert.ok(node);
     await openDialog(page, node);
     await page.locator("#node-config-hobo-test").click();
-    assert.equal(await testResult(page, "#node-config-hobo-test-result", "ok"), english("hobo-config", "hobo-config.status.ok"), "HOBOlink test connection failed");
+    assert.equal(
+      await testResult(page, "#node-config-hobo-test-result", "ok"),
+      english("hobo-config", "hobo-config.status.ok"),
+      "HOBOlink test connection failed",
+    );
     await screenshot(page, "hobo-config-test-ok");
     await closeDialog(page, "cancel");
   });
@@ -511,7 +560,10 @@ describe("the editor in a real browser", function () {
       const span = page.locator("#node-input-span");
       await span.fill("soon");
       await span.blur();
-      await waitFor(async () => ((await span.getAttribute("class")) ?? "").includes("input-error"), () => `${type}'s span input to be marked invalid`);
+      await waitFor(
+        async () => ((await span.getAttribute("class")) ?? "").includes("input-error"),
+        () => `${type}'s span input to be marked invalid`,
+      );
       await span.hover();
       const tip = page.locator(".red-ui-popover").filter({ hasText: "soon" });
       await tip.first().waitFor({ state: "visible" });
@@ -520,7 +572,10 @@ describe("the editor in a real browser", function () {
       // A span the runtime reads (now-2h is one the old dialog check refused) is accepted.
       await span.fill("now-2h");
       await span.blur();
-      await waitFor(async () => !((await span.getAttribute("class")) ?? "").includes("input-error"), () => `${type}'s span "now-2h" to be accepted`);
+      await waitFor(
+        async () => !((await span.getAttribute("class")) ?? "").includes("input-error"),
+        () => `${type}'s span "now-2h" to be accepted`,
+      );
       await closeDialog(page, "cancel");
     }
     assert.deepEqual(consoleErrors.slice(before), [], "console errors in the history dialogs");
@@ -533,7 +588,10 @@ describe("the editor in a real browser", function () {
     if (await page.evaluate(() => (window as unknown as RedGlobal).RED.nodes.dirty())) {
       await page.locator("#red-ui-header-button-deploy").click();
       const confirm = page.locator("#red-ui-deploy-dialog-confirm-deploy-deploy");
-      await page.locator(".red-ui-notification:has-text('Successfully deployed'), #red-ui-deploy-dialog-confirm-deploy-deploy").first().waitFor({ state: "visible" });
+      await page
+        .locator(".red-ui-notification:has-text('Successfully deployed'), #red-ui-deploy-dialog-confirm-deploy-deploy")
+        .first()
+        .waitFor({ state: "visible" });
       if (await confirm.isVisible()) await confirm.click();
       await page.locator(".red-ui-notification:has-text('Successfully deployed')").first().waitFor({ state: "visible" });
     } else {
@@ -565,16 +623,22 @@ describe("the editor in a real browser", function () {
       assert.ok(debugName, `no debug node is wired to the ${type} node`);
       const messages = page.locator(".red-ui-debug-msg").filter({ has: page.locator(".red-ui-debug-msg-name", { hasText: debugName }) });
       const debugBefore = await messages.count();
-      await page.evaluate(({ id, z }) => {
-        const { RED } = window as unknown as RedGlobal;
-        if (z) RED.workspaces.show(z);
-        RED.view.reveal(id);
-      }, { id: injectId, z: node.z });
+      await page.evaluate(
+        ({ id, z }) => {
+          const { RED } = window as unknown as RedGlobal;
+          if (z) RED.workspaces.show(z);
+          RED.view.reveal(id);
+        },
+        { id: injectId, z: node.z },
+      );
       await page.locator(`g[id="${injectId}"] .red-ui-flow-node-button`).click();
       await page.locator(`g[id="${node.id}"] .red-ui-flow-node-status-dot-green`).waitFor({ state: "visible" });
       const status = await page.locator(`g[id="${node.id}"] .red-ui-flow-node-status-label`).textContent();
       assert.ok(status?.trim(), `${type} shows a green dot without text`);
-      await waitFor(async () => (await messages.count()) > debugBefore, () => `a message from debug node "${debugName}" after the ${type} inject`);
+      await waitFor(
+        async () => (await messages.count()) > debugBefore,
+        () => `a message from debug node "${debugName}" after the ${type} inject`,
+      );
       const message = messages.nth(debugBefore);
       // Open the message, and its first element: the readings themselves.
       for (let level = 0; level < 2; level++) {
@@ -584,7 +648,11 @@ describe("the editor in a real browser", function () {
       const text = ((await message.textContent()) ?? "").replace(/\s+/g, " ");
       assert.match(text, readings[type] ?? /\S/, `the Debug sidebar does not show ${type}'s readings: "${text}"`);
       for (const close of await page.locator(".red-ui-notification button:has-text('Close')").all()) await close.click().catch(() => undefined);
-      await page.locator(".red-ui-notification").first().waitFor({ state: "hidden" }).catch(() => undefined);
+      await page
+        .locator(".red-ui-notification")
+        .first()
+        .waitFor({ state: "hidden" })
+        .catch(() => undefined);
       await screenshot(page, `deployed-${type}`);
     }
     assert.deepEqual(consoleErrors.slice(before), [], "console errors after deploy");

@@ -54,7 +54,10 @@ interface RedGlobal {
 
 const examples = readExamples();
 const title = (file: string) => file.replace(/\.json$/, "");
-const slug = (file: string) => title(file).toLowerCase().replace(/[^a-z0-9]+/g, "-");
+const slug = (file: string) =>
+  title(file)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-");
 
 /** The nodes drawn on a tab, with the geometry the editor computed for them (centre x/y, width, height). */
 async function drawnNodes(page: Page, z: string): Promise<DrawnNode[]> {
@@ -148,7 +151,11 @@ describe("the example flows in the editor", function () {
     if (!browser) return;
     if (this.currentTest?.state === "failed") await screenshot(browser.page, `failed-${this.currentTest.title.split(":")[0]!.replace(/\W+/g, "-")}`);
     for (let i = 0; i < 5 && (await browser.page.locator("#node-dialog-cancel").count()) > 0; i++) {
-      await browser.page.locator("#node-dialog-cancel").last().click().catch(() => undefined);
+      await browser.page
+        .locator("#node-dialog-cancel")
+        .last()
+        .click()
+        .catch(() => undefined);
       await browser.page.waitForTimeout(300);
     }
   });
@@ -159,7 +166,9 @@ describe("the example flows in the editor", function () {
     it("each node type has a colour of its own (no core node's), a one-line palette label, and the same name on the canvas", async () => {
       const { page } = browser;
       const core = await page.evaluate(() => {
-        const { RED } = window as unknown as RedGlobal & { RED: { nodes: { registry: { getNodeTypes(): string[] }; getType(t: string): { color?: string; set?: { module?: string } } } } };
+        const { RED } = window as unknown as RedGlobal & {
+          RED: { nodes: { registry: { getNodeTypes(): string[] }; getType(t: string): { color?: string; set?: { module?: string } } } };
+        };
         return RED.nodes.registry
           .getNodeTypes()
           .map((t) => RED.nodes.getType(t))
@@ -170,10 +179,18 @@ describe("the example flows in the editor", function () {
       const colours = new Map<string, string>();
       for (const type of packTypes) {
         const def = await page.evaluate((t) => {
-          const d = (window as unknown as { RED: { nodes: { getType(t: string): { color: string; paletteLabel?: string; label?: unknown; defaults: Record<string, { value?: unknown }> } } } }).RED.nodes.getType(t);
+          const d = (
+            window as unknown as {
+              RED: { nodes: { getType(t: string): { color: string; paletteLabel?: string; label?: unknown; defaults: Record<string, { value?: unknown }> } } };
+            }
+          ).RED.nodes.getType(t);
           const fresh: Record<string, unknown> = {};
           for (const [k, v] of Object.entries(d.defaults)) fresh[k] = v.value;
-          return { color: String(d.color).toLowerCase(), palette: String(d.paletteLabel ?? t), canvas: typeof d.label === "function" ? String((d.label as (this: unknown) => string).call(fresh)) : String(d.label ?? t) };
+          return {
+            color: String(d.color).toLowerCase(),
+            palette: String(d.paletteLabel ?? t),
+            canvas: typeof d.label === "function" ? String((d.label as (this: unknown) => string).call(fresh)) : String(d.label ?? t),
+          };
         }, type);
         assert.ok(!core.includes(def.color), `${type}'s colour ${def.color} is a core node's`);
         colours.set(type.split("-")[0]!, def.color);
@@ -186,7 +203,10 @@ describe("the example flows in the editor", function () {
       assert.notEqual(colours.get("tuya"), colours.get("hobo"), "Tuya and HOBO nodes share a colour");
       for (const type of flowTypes) {
         const platform = type.split("-")[0]!;
-        const colour = await page.evaluate((t) => String((window as unknown as { RED: { nodes: { getType(t: string): { color: string } } } }).RED.nodes.getType(t).color).toLowerCase(), type);
+        const colour = await page.evaluate(
+          (t) => String((window as unknown as { RED: { nodes: { getType(t: string): { color: string } } } }).RED.nodes.getType(t).color).toLowerCase(),
+          type,
+        );
         assert.equal(colour, colours.get(platform), `${type} does not share its platform's colour`);
       }
     });
@@ -196,14 +216,24 @@ describe("the example flows in the editor", function () {
         const { page } = browser;
         await page.evaluate((t) => {
           const { RED } = window as unknown as RedGlobal;
-          RED.view.importNodes([{ id: "new-" + t.replace(/\W/g, ""), type: t, x: 300, y: 500 }], { generateIds: true, applyNodeDefaults: true, touchImport: true });
+          RED.view.importNodes([{ id: "new-" + t.replace(/\W/g, ""), type: t, x: 300, y: 500 }], {
+            generateIds: true,
+            applyNodeDefaults: true,
+            touchImport: true,
+          });
         }, type);
         const id = await page.evaluate((t) => {
           const { RED } = window as unknown as RedGlobal;
           const nodes = RED.nodes.filterNodes({ type: t, z: RED.workspaces.active() });
           return nodes[nodes.length - 1]!.id;
         }, type);
-        await page.evaluate((nid) => (window as unknown as { RED: { editor: { edit(n: unknown): void }; nodes: { node(id: string): unknown } } }).RED.editor.edit((window as unknown as RedGlobal).RED.nodes.node(nid)), id);
+        await page.evaluate(
+          (nid) =>
+            (window as unknown as { RED: { editor: { edit(n: unknown): void }; nodes: { node(id: string): unknown } } }).RED.editor.edit(
+              (window as unknown as RedGlobal).RED.nodes.node(nid),
+            ),
+          id,
+        );
         await page.locator(".red-ui-tray .red-ui-tray-body").last().waitFor({ state: "visible" });
         await page.waitForFunction(() => {
           const trays = document.querySelectorAll(".red-ui-tray");
@@ -218,7 +248,8 @@ describe("the example flows in the editor", function () {
             const style = getComputedStyle(el);
             ctx.font = `${style.fontSize} ${style.fontFamily}`;
             const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-            if (ctx.measureText(el.placeholder).width > room + 1) out.push(`${el.id || el.className}: "${el.placeholder}" (${Math.round(ctx.measureText(el.placeholder).width)} px in ${Math.round(room)} px)`);
+            if (ctx.measureText(el.placeholder).width > room + 1)
+              out.push(`${el.id || el.className}: "${el.placeholder}" (${Math.round(ctx.measureText(el.placeholder).width)} px in ${Math.round(room)} px)`);
           }
           return out;
         });
@@ -310,7 +341,11 @@ describe("the example flows in the editor", function () {
       for (const n of example.flow.filter((n) => n.type === "inject")) await inject(stack, `${prefix}${n.id}`);
       for (const type of ["hobo-data", "tuya-status"]) {
         const id = `${prefix}${example.flow.find((n) => n.type === type)!.id}`;
-        await waitFor(() => stack.statuses.get(id)?.fill === "green", () => `${type} done: ${JSON.stringify(stack.statuses.get(id))}`, 60_000);
+        await waitFor(
+          () => stack.statuses.get(id)?.fill === "green",
+          () => `${type} done: ${JSON.stringify(stack.statuses.get(id))}`,
+          60_000,
+        );
       }
       const page = await browser.context.newPage();
       try {
@@ -334,18 +369,32 @@ describe("the example flows in the editor", function () {
               });
             return out.length >= 2 && out.every((x) => x.points.length > 0) ? out : undefined;
           },
-          async () => `two series with points in the chart: ${await page.locator("[_echarts_instance_]").first().getAttribute("aria-label").catch(() => "no chart")}`,
+          async () =>
+            `two series with points in the chart: ${await page
+              .locator("[_echarts_instance_]")
+              .first()
+              .getAttribute("aria-label")
+              .catch(() => "no chart")}`,
           60_000,
         );
         const names = series.map((x) => x.name);
         assert.ok(names.includes("Greenhouse/Temperature"), `series ${names.join(", ")}`);
-        assert.ok(names.some((n) => n.startsWith("Lab climate/")), `series ${names.join(", ")}`);
+        assert.ok(
+          names.some((n) => n.startsWith("Lab climate/")),
+          `series ${names.join(", ")}`,
+        );
         const hobo = series.find((x) => x.name === "Greenhouse/Temperature")!.points.map((p) => p.x);
         const tuya = series.find((x) => x.name.startsWith("Lab climate/"))!.points.map((p) => p.x);
         // The backfill sits at its reading times (10 minutes apart, hours back), not at the moment the messages arrived.
-        assert.ok(hobo.every((x, k) => k === 0 || x > hobo[k - 1]!), `HOBO x values rise: ${hobo.join(", ")}`);
+        assert.ok(
+          hobo.every((x, k) => k === 0 || x > hobo[k - 1]!),
+          `HOBO x values rise: ${hobo.join(", ")}`,
+        );
         assert.ok(Math.min(...hobo) < before - 3 * 3_600_000, `the oldest HOBO point is hours before the run: ${Math.min(...hobo)} vs ${before}`);
-        assert.ok(tuya.every((x) => x >= before - 60_000), `the Tuya status points sit at the time it was read: ${tuya.join(", ")}`);
+        assert.ok(
+          tuya.every((x) => x >= before - 60_000),
+          `the Tuya status points sit at the time it was read: ${tuya.join(", ")}`,
+        );
         await screenshot(page, "dashboard-chart");
       } finally {
         await page.close();

@@ -13,7 +13,22 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { EmulatorInfo } from "../../scripts/demo-flows.mjs" with { "resolution-mode": "import" };
 import { TuyaDevices, TuyaOpenApi } from "../../src/tuya";
-import { configTypes, deploy, inject, packTypes, pkg, readExamples, registeredTypes, root, startStack, THIRD_PARTY_NODES, waitFor, type FlowNode, type NodeStatus, type Stack } from "./support/stack";
+import {
+  configTypes,
+  deploy,
+  inject,
+  packTypes,
+  pkg,
+  readExamples,
+  registeredTypes,
+  root,
+  startStack,
+  THIRD_PARTY_NODES,
+  waitFor,
+  type FlowNode,
+  type NodeStatus,
+  type Stack,
+} from "./support/stack";
 
 const flowTypes = packTypes.filter((t) => !configTypes.has(t));
 const examples = readExamples();
@@ -79,7 +94,12 @@ describe("the example flows in a running Node-RED", function () {
     await new Promise<void>((r) => influx.listen(0, "127.0.0.1", r));
     stack = await startStack({ thirdParty: THIRD_PARTY_NODES });
     known = await registeredTypes(stack);
-    info = { tuya: stack.tuya.describe(), hobo: stack.hobo.describe(), egauge: stack.egauge.describe(), influx: { hostname: "127.0.0.1", port: (influx.address() as { port: number }).port } };
+    info = {
+      tuya: stack.tuya.describe(),
+      hobo: stack.hobo.describe(),
+      egauge: stack.egauge.describe(),
+      influx: { hostname: "127.0.0.1", port: (influx.address() as { port: number }).port },
+    };
   });
 
   after(async () => {
@@ -88,7 +108,8 @@ describe("the example flows in a running Node-RED", function () {
   });
 
   it("have the third-party nodes they wire into installed (sqlite, influxdb, Dashboard 2)", () => {
-    for (const type of ["sqlite", "sqlitedb", "influxdb batch", "influxdb", "ui-chart", "ui-base"]) assert.ok(known.has(type), `${type} is not registered:\n${stack.log.join("\n")}`);
+    for (const type of ["sqlite", "sqlitedb", "influxdb batch", "influxdb", "ui-chart", "ui-base"])
+      assert.ok(known.has(type), `${type} is not registered:\n${stack.log.join("\n")}`);
   });
 
   it("use every flow node type of the pack at least once", () => {
@@ -135,11 +156,15 @@ describe("the example flows in a running Node-RED", function () {
 
       const newDebug = () => stack.debug.slice(debugFrom);
       const describeState = () =>
-        JSON.stringify({
-          statuses: Object.fromEntries(packNodes.map((n) => [n.id, stack.statuses.get(id(n.id))])),
-          debug: newDebug().map((m) => ({ ...m, msg: String(m.msg).slice(0, 300) })),
-          log: stack.log.slice(-20),
-        }, null, 1);
+        JSON.stringify(
+          {
+            statuses: Object.fromEntries(packNodes.map((n) => [n.id, stack.statuses.get(id(n.id))])),
+            debug: newDebug().map((m) => ({ ...m, msg: String(m.msg).slice(0, 300) })),
+            log: stack.log.slice(-20),
+          },
+          null,
+          1,
+        );
       await waitFor(
         () => {
           const failed = packNodes.find((n) => stack.statuses.get(id(n.id))?.fill === "red");
@@ -156,7 +181,11 @@ describe("the example flows in a running Node-RED", function () {
         60_000,
       );
       const errors = newDebug().filter((m) => errorsOnly.has(original(m.id)));
-      assert.deepEqual(errors.map((m) => m.msg), [], `${file}: errors reached the Catch path`);
+      assert.deepEqual(
+        errors.map((m) => m.msg),
+        [],
+        `${file}: errors reached the Catch path`,
+      );
     });
   }
 
@@ -179,9 +208,15 @@ describe("the example flows in a running Node-RED", function () {
       async run(press) {
         const plug = dp("eb4af1b9bebf6b1188cama", "switch_1");
         await press("tcs-off");
-        await waitFor(() => plug() === false, () => `switch_1 false, it is ${String(plug())}`);
+        await waitFor(
+          () => plug() === false,
+          () => `switch_1 false, it is ${String(plug())}`,
+        );
         await press("tcs-on");
-        await waitFor(() => plug() === true, () => `switch_1 true, it is ${String(plug())}`);
+        await waitFor(
+          () => plug() === true,
+          () => `switch_1 true, it is ${String(plug())}`,
+        );
       },
     },
     {
@@ -198,7 +233,10 @@ describe("the example flows in a running Node-RED", function () {
         }
         assert.equal(light(), false);
         await press("trq-post");
-        await waitFor(() => light() === true, () => `switch_led true, it is ${String(light())}`);
+        await waitFor(
+          () => light() === true,
+          () => `switch_led true, it is ${String(light())}`,
+        );
       },
     },
   ];
@@ -209,11 +247,17 @@ describe("the example flows in a running Node-RED", function () {
       title: "the core csv node writes the records with ISO times under one header, no function node",
       async run(press) {
         const example = examples.find((e) => e.file === "Tuya status to CSV file.json")!;
-        assert.deepEqual(example.flow.filter((n) => n.type === "function"), []);
+        assert.deepEqual(
+          example.flow.filter((n) => n.type === "function"),
+          [],
+        );
         const csv = join(stack.userDir, "tuya-status.csv");
         rmSync(csv, { force: true }); // the header comes once per deploy: start a fresh file
         await press("tsf-inject");
-        await waitFor(() => existsSync(csv) && readFileSync(csv, "utf8").split("\n").length > 2, () => `${csv} with rows`);
+        await waitFor(
+          () => existsSync(csv) && readFileSync(csv, "utf8").split("\n").length > 2,
+          () => `${csv} with rows`,
+        );
         const [header, ...rows] = readFileSync(csv, "utf8").trim().split("\n");
         assert.equal(header, "time,deviceName,sensor,value,unit");
         for (const row of rows) assert.match(row, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,Lab (climate|plug),\w+,/, `a CSV row: ${row}`);
@@ -226,7 +270,11 @@ describe("the example flows in a running Node-RED", function () {
         const from = influxWrites.length;
         const before = Date.now();
         await press("hbi-inject");
-        await waitFor(() => stack.statuses.get("ex1-hbi-data")?.fill === "green" && influxWrites.length > from, () => `writes to InfluxDB: ${JSON.stringify(stack.statuses.get("ex1-hbi-data"))}`, 120_000);
+        await waitFor(
+          () => stack.statuses.get("ex1-hbi-data")?.fill === "green" && influxWrites.length > from,
+          () => `writes to InfluxDB: ${JSON.stringify(stack.statuses.get("ex1-hbi-data"))}`,
+          120_000,
+        );
         const lines = influxWrites.slice(from).flatMap((w) => w.lines);
         assert.ok(influxWrites.slice(from).every((w) => w.db === "bestlab"));
         assert.ok(lines.length > 7 * 288, `${lines.length} lines`);
@@ -245,10 +293,16 @@ describe("the example flows in a running Node-RED", function () {
       title: "node-red-node-sqlite binds each reading's msg.params into its prepared INSERT; count reads them back",
       async run(press) {
         const db = join(stack.userDir, "readings.db");
-        await waitFor(() => existsSync(db), () => `${db} created on deploy`);
+        await waitFor(
+          () => existsSync(db),
+          () => `${db} created on deploy`,
+        );
         const debugFrom = stack.debug.length;
         await press("hsq-inject");
-        await waitFor(() => stack.statuses.get("ex1-hsq-data")?.fill === "green", () => `hobo-data done: ${JSON.stringify(stack.statuses.get("ex1-hsq-data"))}`);
+        await waitFor(
+          () => stack.statuses.get("ex1-hsq-data")?.fill === "green",
+          () => `hobo-data done: ${JSON.stringify(stack.statuses.get("ex1-hsq-data"))}`,
+        );
         // sqlite3 from this checkout (the module the sqlite node runs on) reads the file back.
         const sqlite3 = createRequire(join(root, "node_modules/node-red-node-sqlite/package.json"))("sqlite3") as {
           Database: new (file: string) => { all(sql: string, cb: (err: Error | null, rows: Record<string, unknown>[]) => void): void; close(): void };
@@ -272,9 +326,20 @@ describe("the example flows in a running Node-RED", function () {
           assert.ok((r.time as number) > Date.now() - 3 * 3_600_000, `a recent reading time (epoch ms): ${JSON.stringify(r)}`);
         }
         await press("hsq-count");
-        await waitFor(() => stack.debug.slice(debugFrom).some((m) => m.id === "ex1-hsq-debug" && /readings/.test(m.msg)), () => "the count in the debug sidebar");
-        const counted = JSON.parse(stack.debug.slice(debugFrom).filter((m) => m.id === "ex1-hsq-debug").at(-1)!.msg) as { device: string; readings: number }[];
-        assert.equal(counted.reduce((n, c) => n + c.readings, 0), rows.length);
+        await waitFor(
+          () => stack.debug.slice(debugFrom).some((m) => m.id === "ex1-hsq-debug" && /readings/.test(m.msg)),
+          () => "the count in the debug sidebar",
+        );
+        const counted = JSON.parse(
+          stack.debug
+            .slice(debugFrom)
+            .filter((m) => m.id === "ex1-hsq-debug")
+            .at(-1)!.msg,
+        ) as { device: string; readings: number }[];
+        assert.equal(
+          counted.reduce((n, c) => n + c.readings, 0),
+          rows.length,
+        );
       },
     },
   );

@@ -51,29 +51,114 @@ describe("SIGTERM mid-backfill with a persistent context store, then a restart (
   /** The flow: one inject (msg.end = END) into both backfills; each sends its records to a JSON-lines file; done and error markers. */
   function flows(): { flows: unknown[]; credentials: Record<string, unknown> } {
     const lines = (name: string, rows: string) => [
-      { id: `f-${name}`, type: "function", z: "t1", func: `msg.payload = ${rows}.map((r) => JSON.stringify(r)).join("\\n"); return msg.payload ? msg : null;`, outputs: 1, wires: [[`w-${name}`]] },
-      { id: `w-${name}`, type: "file", z: "t1", filename: `${name}.jsonl`, filenameType: "str", appendNewline: true, createDir: true, overwriteFile: "false", encoding: "none", wires: [[]] },
+      {
+        id: `f-${name}`,
+        type: "function",
+        z: "t1",
+        func: `msg.payload = ${rows}.map((r) => JSON.stringify(r)).join("\\n"); return msg.payload ? msg : null;`,
+        outputs: 1,
+        wires: [[`w-${name}`]],
+      },
+      {
+        id: `w-${name}`,
+        type: "file",
+        z: "t1",
+        filename: `${name}.jsonl`,
+        filenameType: "str",
+        appendNewline: true,
+        createDir: true,
+        overwriteFile: "false",
+        encoding: "none",
+        wires: [[]],
+      },
       { id: `d-${name}`, type: "complete", z: "t1", scope: [name], uncaught: false, wires: [[`dw-${name}`]] },
-      { id: `dw-${name}`, type: "file", z: "t1", filename: `${name}.done`, filenameType: "str", appendNewline: true, createDir: true, overwriteFile: "false", encoding: "none", wires: [[]] },
+      {
+        id: `dw-${name}`,
+        type: "file",
+        z: "t1",
+        filename: `${name}.done`,
+        filenameType: "str",
+        appendNewline: true,
+        createDir: true,
+        overwriteFile: "false",
+        encoding: "none",
+        wires: [[]],
+      },
     ];
     return {
       flows: [
         { id: "t1", type: "tab", label: "backfill" },
         { id: "hcfg", type: "hobo-config", flavour: "licor", endpoint: hobo.url, rpm: 100000, timeout: 10 },
         { id: "tcfg", type: "tuya-config", endpointMode: "custom", endpoint: tuya.url, rps: 1000, concurrency: 2 },
-        { id: "go", type: "inject", z: "t1", props: [{ p: "payload", v: "done", vt: "str" }, { p: "end", v: String(END), vt: "num" }], repeat: "", once: false, wires: [["hobo", "tlog"]] },
-        { id: "hobo", type: "hobo-data", z: "t1", hobo: "hcfg", loggers: HOBO_SERIALS.map((serial) => ({ serial })), loggersFromType: "list", window: "incremental", lookback: "-3d", end: "end", endType: "msg", format: "raw", output: "window", wires: [["f-hobo"]] },
-        { id: "tlog", type: "tuya-log", z: "t1", tuya: "tcfg", devices: climate, devicesType: "str", window: "incremental", lookback: "-12h", end: "end", endType: "msg", pageSize: 20, format: "raw", output: "page", wires: [["f-tlog"]] },
+        {
+          id: "go",
+          type: "inject",
+          z: "t1",
+          props: [
+            { p: "payload", v: "done", vt: "str" },
+            { p: "end", v: String(END), vt: "num" },
+          ],
+          repeat: "",
+          once: false,
+          wires: [["hobo", "tlog"]],
+        },
+        {
+          id: "hobo",
+          type: "hobo-data",
+          z: "t1",
+          hobo: "hcfg",
+          loggers: HOBO_SERIALS.map((serial) => ({ serial })),
+          loggersFromType: "list",
+          window: "incremental",
+          lookback: "-3d",
+          end: "end",
+          endType: "msg",
+          format: "raw",
+          output: "window",
+          wires: [["f-hobo"]],
+        },
+        {
+          id: "tlog",
+          type: "tuya-log",
+          z: "t1",
+          tuya: "tcfg",
+          devices: climate,
+          devicesType: "str",
+          window: "incremental",
+          lookback: "-12h",
+          end: "end",
+          endType: "msg",
+          pageSize: 20,
+          format: "raw",
+          output: "page",
+          wires: [["f-tlog"]],
+        },
         ...lines("hobo", "msg.payload.data"),
         ...lines("tlog", "msg.payload"),
         { id: "c1", type: "catch", z: "t1", scope: null, uncaught: false, wires: [["cw"]] },
-        { id: "cw", type: "file", z: "t1", filename: "errors.log", filenameType: "str", appendNewline: true, createDir: true, overwriteFile: "false", encoding: "none", wires: [[]] },
+        {
+          id: "cw",
+          type: "file",
+          z: "t1",
+          filename: "errors.log",
+          filenameType: "str",
+          appendNewline: true,
+          createDir: true,
+          overwriteFile: "false",
+          encoding: "none",
+          wires: [[]],
+        },
       ],
       credentials: { hcfg: { token: hobo.licor.token }, tcfg: { accessId: tuya.accessId, accessSecret: tuya.accessSecret } },
     };
   }
 
-  const readLines = (file: string): string[] => (existsSync(file) ? readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "") : []);
+  const readLines = (file: string): string[] =>
+    existsSync(file)
+      ? readFileSync(file, "utf8")
+          .split("\n")
+          .filter((l) => l.trim() !== "")
+      : [];
 
   it("the records written before the SIGTERM and after the restart are the emulators' data for the window, each once", async () => {
     // File names are relative: Node-RED runs in the user dir.
@@ -100,11 +185,18 @@ describe("SIGTERM mid-backfill with a persistent context store, then a restart (
 
     // The same user dir, settings and flows: a restart.
     const log: string[] = [];
-    second = spawn(process.execPath, [join(root, "node_modules", "node-red", "red.js"), "-u", dir, "-s", join(dir, "settings.js")], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    second = spawn(process.execPath, [join(root, "node_modules", "node-red", "red.js"), "-u", dir, "-s", join(dir, "settings.js")], {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const collect = (d: Buffer) => log.push(...d.toString().split("\n"));
     second.stdout?.on("data", collect);
     second.stderr?.on("data", collect);
-    await waitFor(() => log.some((l) => /\[info\] Started flows/.test(l)), () => `the restarted Node-RED to start its flows:\n${log.join("\n")}`, 60_000);
+    await waitFor(
+      () => log.some((l) => /\[info\] Started flows/.test(l)),
+      () => `the restarted Node-RED to start its flows:\n${log.join("\n")}`,
+      60_000,
+    );
     await inject(stack, "go");
     await waitFor(
       () => existsSync(join(dir, "hobo.done")) && existsSync(join(dir, "tlog.done")),
@@ -121,7 +213,11 @@ describe("SIGTERM mid-backfill with a persistent context store, then a restart (
     const keys = rows.map((r) => `${r.logger_sn}|${r.sensor_sn}|${r.timestamp}|${r.data_type_id}`);
     assert.equal(new Set(keys).size, keys.length, "no HOBO reading written twice");
     for (const serial of HOBO_SERIALS) {
-      assert.equal(rows.filter((r) => r.logger_sn === serial).length, hobo.expectedRows(serial, utc(END - 3 * 24 * 60 * MIN), utc(END)), `every reading of ${serial}`);
+      assert.equal(
+        rows.filter((r) => r.logger_sn === serial).length,
+        hobo.expectedRows(serial, utc(END - 3 * 24 * 60 * MIN), utc(END)),
+        `every reading of ${serial}`,
+      );
     }
     const entries = readLines(join(dir, "tlog.jsonl")).map((l) => logKey(JSON.parse(l) as LogEntry));
     assert.equal(new Set(entries).size, entries.length, "no Tuya log entry written twice");

@@ -82,7 +82,11 @@ describe("the packed tarball (npm pack of a clean clone)", function () {
     assert.ok(has.has("dist/src/emulator/cli.js"), "the compiled emulators are not in the tarball");
     const examples = packed.files.filter((f) => /^examples\/[^/]+\.json$/.test(f));
     assert.ok(examples.length > 0, "no examples/*.json in the tarball");
-    const unwanted = packed.files.filter((f) => /\.map$|(^|\/)test\/|\.spec\.|^dist\/(nodes|src\/emulator)\/.*\.d\.ts$|^(src|nodes|scripts|bench)\//.test(f) || (/\.ts$/.test(f) && !/\.d\.ts$/.test(f)));
+    const unwanted = packed.files.filter(
+      (f) =>
+        /\.map$|(^|\/)test\/|\.spec\.|^dist\/(nodes|src\/emulator)\/.*\.d\.ts$|^(src|nodes|scripts|bench)\//.test(f) ||
+        (/\.ts$/.test(f) && !/\.d\.ts$/.test(f)),
+    );
     assert.deepEqual(unwanted, [], "files that do not belong in the tarball");
   });
 
@@ -100,21 +104,41 @@ describe("the packed tarball (npm pack of a clean clone)", function () {
       it(`is ${runtime.title}, with the pack from the tarball`, async () => {
         const settings = (await (await fetch(`${stack.url}/settings`)).json()) as { version: string };
         assert.match(settings.version, runtime.version);
-        const installed = JSON.parse(readFileSync(join(stack.userDir, "node_modules", ...pkg.name.split("/"), "package.json"), "utf8")) as { _resolved?: string };
+        const installed = JSON.parse(readFileSync(join(stack.userDir, "node_modules", ...pkg.name.split("/"), "package.json"), "utf8")) as {
+          _resolved?: string;
+        };
         const lock = JSON.parse(readFileSync(join(stack.userDir, "package-lock.json"), "utf8")) as { packages: Record<string, { resolved?: string }> };
         assert.match(String(lock.packages[`node_modules/${pkg.name}`]?.resolved ?? installed._resolved), /\.tgz$/);
       });
 
       it("loads every node type of package.json without errors and shows it in the palette", async () => {
         const res = await fetch(`${stack.url}/nodes`, { headers: { Accept: "application/json" } });
-        const sets = ((await res.json()) as { module: string; types: string[]; enabled: boolean; err?: string; name: string }[]).filter((s) => s.module === pkg.name);
-        assert.deepEqual(sets.filter((s) => s.err).map((s) => `${s.name}: ${s.err}`), [], "node sets that failed to load");
-        assert.deepEqual(sets.filter((s) => !s.enabled).map((s) => s.name), [], "node sets not enabled");
+        const sets = ((await res.json()) as { module: string; types: string[]; enabled: boolean; err?: string; name: string }[]).filter(
+          (s) => s.module === pkg.name,
+        );
+        assert.deepEqual(
+          sets.filter((s) => s.err).map((s) => `${s.name}: ${s.err}`),
+          [],
+          "node sets that failed to load",
+        );
+        assert.deepEqual(
+          sets.filter((s) => !s.enabled).map((s) => s.name),
+          [],
+          "node sets not enabled",
+        );
         const listed = new Set(sets.flatMap((s) => s.types));
-        assert.deepEqual(packTypes.filter((t) => !listed.has(t)), [], "node types missing from the palette");
+        assert.deepEqual(
+          packTypes.filter((t) => !listed.has(t)),
+          [],
+          "node types missing from the palette",
+        );
         // The editor builds the palette from this HTML: each type registers itself there.
         const html = await (await fetch(`${stack.url}/nodes`, { headers: { Accept: "text/html" } })).text();
-        assert.deepEqual(packTypes.filter((t) => !new RegExp(`registerType\\(\\s*["']${t}["']`).test(html)), [], "node types without an editor definition");
+        assert.deepEqual(
+          packTypes.filter((t) => !new RegExp(`registerType\\(\\s*["']${t}["']`).test(html)),
+          [],
+          "node types without an editor definition",
+        );
         assert.deepEqual(startProblems(stack.log), [], "Node-RED logged problems with the pack at start");
       });
 
@@ -127,7 +151,12 @@ describe("the packed tarball (npm pack of a clean clone)", function () {
           assert.equal(res.status, 200, `${name} is not offered under Import > Examples`);
           examples.push({ file: `${name}.json`, flow: (await res.json()) as FlowNode[] });
         }
-        const info: EmulatorInfo = { tuya: stack.tuya.describe(), hobo: stack.hobo.describe(), egauge: stack.egauge.describe(), influx: { hostname: "127.0.0.1", port: (influx.address() as { port: number }).port } };
+        const info: EmulatorInfo = {
+          tuya: stack.tuya.describe(),
+          hobo: stack.hobo.describe(),
+          egauge: stack.egauge.describe(),
+          influx: { hostname: "127.0.0.1", port: (influx.address() as { port: number }).port },
+        };
         const built = buildDemoFlows(examples, info, { fileDir: stack.userDir });
         const from = stack.log.length;
         assert.deepEqual(problems(await deploy(stack, withInlineCredentials(built.flows, built.credentials))), [], "problems logged while deploying");
@@ -138,7 +167,8 @@ describe("the packed tarball (npm pack of a clean clone)", function () {
         const packNodes = flows.filter((n) => flowTypes.includes(n.type) && reached.has(n.id));
         assert.ok(packNodes.length > 0, "no inject reaches a node of the pack");
         for (const id of injects) await inject(stack, id);
-        const state = () => JSON.stringify({ statuses: Object.fromEntries(packNodes.map((n) => [n.id, stack.statuses.get(n.id)])), log: stack.log.slice(from) }, null, 1);
+        const state = () =>
+          JSON.stringify({ statuses: Object.fromEntries(packNodes.map((n) => [n.id, stack.statuses.get(n.id)])), log: stack.log.slice(from) }, null, 1);
         await waitFor(
           () => {
             const failed = packNodes.find((n) => stack.statuses.get(n.id)?.fill === "red");
@@ -154,7 +184,11 @@ describe("the packed tarball (npm pack of a clean clone)", function () {
       it("installs the bestlab-emulator command: npx bestlab-emulator serves both emulators", async () => {
         const [tuyaPort, hoboPort] = [await freePort(), await freePort()];
         // Its own process group, so the stop below reaches the emulators behind npx too.
-        const child = spawn("npx", ["--no", "--", "bestlab-emulator", "--tuya-port", String(tuyaPort), "--hobo-port", String(hoboPort)], { cwd: stack.userDir, stdio: ["ignore", "pipe", "pipe"], detached: true });
+        const child = spawn("npx", ["--no", "--", "bestlab-emulator", "--tuya-port", String(tuyaPort), "--hobo-port", String(hoboPort)], {
+          cwd: stack.userDir,
+          stdio: ["ignore", "pipe", "pipe"],
+          detached: true,
+        });
         let stderr = "";
         child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
         try {

@@ -32,7 +32,23 @@ describe(`fault suite: egauge-data on ${runtimeName}`, function () {
       { id: "t1", type: "tab" },
       // A short timeout: the no-answer fault costs one second.
       { id: "cfg", type: "egauge-config", name: "Lab meter", meter: emulator().url, tls: "verify", timeout: 1 },
-      { id: "n1", type: "egauge-data", z: "t1", egauge: "cfg", registers: ["Grid", "Solar"], mode: "history", resolution: "60", window: "incremental", lookback: "-3d", store: "file", end: "end", endType: "msg", format: "raw", output, wires: [["h1"]] },
+      {
+        id: "n1",
+        type: "egauge-data",
+        z: "t1",
+        egauge: "cfg",
+        registers: ["Grid", "Solar"],
+        mode: "history",
+        resolution: "60",
+        window: "incremental",
+        lookback: "-3d",
+        store: "file",
+        end: "end",
+        endType: "msg",
+        format: "raw",
+        output,
+        wires: [["h1"]],
+      },
       ...probeNodes(),
     ];
     await helper.load([egaugeConfig, egaugeData], flow as unknown as Flow, { cfg: { user: "owner", password: "owner-pass" } });
@@ -63,7 +79,9 @@ describe(`fault suite: egauge-data on ${runtimeName}`, function () {
 
   /** Every minute of both registers from the look-back before the first run's end to `end`, once. */
   function assertWhole(runs: Run[], firstEnd: number, end: number): void {
-    const got = runs.flatMap((r) => r.out.flatMap((m) => (m.payload as { register: string; time: Date }[]).map((x) => `${x.register}@${new Date(x.time).getTime()}`)));
+    const got = runs.flatMap((r) =>
+      r.out.flatMap((m) => (m.payload as { register: string; time: Date }[]).map((x) => `${x.register}@${new Date(x.time).getTime()}`)),
+    );
     assert.deepEqual(repeated(got), [], "nothing repeated");
     for (const reg of ["Grid", "Solar"]) {
       assert.equal(got.filter((k) => k.startsWith(`${reg}@`)).length, LOOKBACK_MIN + (end - firstEnd) / MIN, `nothing lost: every minute of ${reg}`);

@@ -66,12 +66,16 @@ describe(`fault suite: hobo-data on ${runtimeName}`, function () {
       },
       ...probeNodes(),
     ];
-    const creds = flavour === "licor" ? { token: emu.licor.token } : { clientId: emu.legacy.clientId, clientSecret: emu.legacy.clientSecret, userId: emu.legacy.userId };
+    const creds =
+      flavour === "licor" ? { token: emu.licor.token } : { clientId: emu.legacy.clientId, clientSecret: emu.legacy.clientSecret, userId: emu.legacy.userId };
     await helper.load([hoboConfig, hoboData], flow as unknown as Flow, { cfg: creds });
     await loadContextStores();
   }
 
-  const rows = (runs: Run[]) => runs.flatMap((r) => r.out.flatMap((m) => (m.payload as { observation_list?: Row[]; data?: Row[] }).observation_list ?? (m.payload as { data: Row[] }).data));
+  const rows = (runs: Run[]) =>
+    runs.flatMap((r) =>
+      r.out.flatMap((m) => (m.payload as { observation_list?: Row[]; data?: Row[] }).observation_list ?? (m.payload as { data: Row[] }).data),
+    );
 
   /** Every reading of both loggers from the first run's look-back to `end`, once. */
   function assertWhole(runs: Run[], firstEnd: number, end: number, lookbackHours = 12): void {

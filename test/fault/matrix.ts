@@ -54,7 +54,12 @@ export interface HttpFaultCase<E> {
 export const HOBO_FAULTS: (HttpFaultCase<HoboEmulator> & { flavour?: "legacy" | "licor" })[] = [
   { name: "token expiry", flavour: "legacy", inject: (emu) => emu.faults.expireTokens(), expect: "recovers" },
   { name: "token revocation", flavour: "legacy", inject: (emu) => emu.faults.revokeTokens(), expect: "recovers" },
-  { name: "401 mid-walk (a token the service stopped taking)", flavour: "legacy", inject: (emu) => emu.faults.failNext(1, { status: 401, path: "/ws/data" }), expect: "recovers" },
+  {
+    name: "401 mid-walk (a token the service stopped taking)",
+    flavour: "legacy",
+    inject: (emu) => emu.faults.failNext(1, { status: 401, path: "/ws/data" }),
+    expect: "recovers",
+  },
   { name: "401 on a static token", flavour: "licor", inject: (emu) => emu.faults.failNext(1, { status: 401, path: "/v1/data" }), expect: "fails" },
   { name: "400 VAL-034", inject: (emu) => emu.faults.failNext(1, { status: 400, error: "VAL-034", path: "data" }), expect: "fails" },
   { name: "429 SYS-002", inject: (emu) => emu.faults.failNext(1, { status: 429, path: "data" }), expect: "recovers" },

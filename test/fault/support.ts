@@ -88,7 +88,10 @@ export async function redeployWhen(when: (sent: Msg[]) => boolean, msg: Record<s
   const sent: Msg[] = [];
   helper.getNode("h1").on("input", (m: Msg) => sent.push(m));
   helper.getNode("n1").receive(msg as never);
-  await until(() => when(sent), () => "the point of the redeploy");
+  await until(
+    () => when(sent),
+    () => "the point of the redeploy",
+  );
   recordEmissions(helper);
   await helper.unload();
   return sent;

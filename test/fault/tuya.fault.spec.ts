@@ -80,7 +80,11 @@ describe(`fault suite: Tuya nodes on ${runtimeName}`, function () {
       check: (out) => {
         assert.equal(out.length, 1);
         const entries = out[0].payload as { id: string; status: { code: string; value: unknown }[] }[];
-        assert.deepEqual(entries.map((e) => e.id), [id("plug"), id("light")], "each device once");
+        assert.deepEqual(
+          entries.map((e) => e.id),
+          [id("plug"), id("light")],
+          "each device once",
+        );
         for (const e of entries) assert.deepEqual(e.status, emu.status(e.id), "every data point");
       },
     },
@@ -136,7 +140,13 @@ describe(`fault suite: Tuya nodes on ${runtimeName}`, function () {
     for (const fault of TUYA_FAULTS) {
       const { expect, executed } = fault.write;
       it(`${fault.name}: ${expect === "recovers" ? "executed once in the same run" : `one clear error, executed ${executed === 1 ? "once, not repeated" : "never"}`}; the next command runs once`, async () => {
-        await load([tuyaConfig, tuyaCommand] as unknown as Modules, { type: "tuya-command", devices: id("plug"), devicesType: "str", commands: "payload", commandsType: "msg" });
+        await load([tuyaConfig, tuyaCommand] as unknown as Modules, {
+          type: "tuya-command",
+          devices: id("plug"),
+          devicesType: "str",
+          commands: "payload",
+          commandsType: "msg",
+        });
         // The token and the device's functions first, so the fault hits the command itself.
         assertOutcome(await runWithProbes({ payload: { countdown_1: 0 } }), "recovers", "warm-up");
         const before = emu.stats.commandsExecuted;
@@ -170,12 +180,25 @@ describe(`fault suite: Tuya nodes on ${runtimeName}`, function () {
     async function start(shape: Shape = PAGES): Promise<void> {
       helper.settings(persistentContext());
       const devices = shape.devices.map((d) => id(d)).join(",");
-      await load([tuyaConfig, tuyaLog] as unknown as Modules, { type: "tuya-log", devices, devicesType: "str", window: "incremental", lookback: "-1h", store: "file", end: "end", endType: "msg", pageSize: 20, output: shape.output, format: "raw" });
+      await load([tuyaConfig, tuyaLog] as unknown as Modules, {
+        type: "tuya-log",
+        devices,
+        devicesType: "str",
+        window: "incremental",
+        lookback: "-1h",
+        store: "file",
+        end: "end",
+        endType: "msg",
+        pageSize: 20,
+        output: shape.output,
+        format: "raw",
+      });
       await loadContextStores();
     }
 
     /** Raw payloads: one device's entries, or (several devices in one message) a name -> entries map. */
-    const entriesOf = (payload: unknown): LogEntry[] => (Array.isArray(payload) ? (payload as LogEntry[]) : Object.values(payload as Record<string, LogEntry[]>).flat());
+    const entriesOf = (payload: unknown): LogEntry[] =>
+      Array.isArray(payload) ? (payload as LogEntry[]) : Object.values(payload as Record<string, LogEntry[]>).flat();
     const entries = (runs: Run[]) => runs.flatMap((r) => r.out.flatMap((m) => entriesOf(m.payload))).map(logKey);
 
     /** `from`: the first run's end (its look-back reaches an hour before). */
@@ -185,7 +208,11 @@ describe(`fault suite: Tuya nodes on ${runtimeName}`, function () {
       const expected = (await Promise.all(shape.devices.map((d) => logHistory(truth, id(d), from - HOUR, end)))).flat();
       const missing = expected.filter((k) => !got.includes(k));
       const extra = got.filter((k) => !expected.includes(k));
-      assert.deepEqual({ missing, extra }, { missing: [], extra: [] }, `nothing lost: every entry of the period (${got.length} sent, ${expected.length} in the history)`);
+      assert.deepEqual(
+        { missing, extra },
+        { missing: [], extra: [] },
+        `nothing lost: every entry of the period (${got.length} sent, ${expected.length} in the history)`,
+      );
     }
 
     const cases: { name: string; inject(): void; expect: Expect }[] = [

@@ -13,23 +13,38 @@ export const circular: fc.Arbitrary<Record<string, unknown>> = fc.string({ maxLe
 });
 
 /** Own "__proto__" / "constructor" keys, as JSON.parse makes them from a hostile body. */
-export const polluting: fc.Arbitrary<unknown> = fc.constantFrom(
-  '{"__proto__":{"polluted":"yes"}}',
-  '{"constructor":{"prototype":{"polluted":"yes"}}}',
-  '[{"__proto__":{"polluted":"yes"},"code":"switch_1","value":true}]',
-  '{"__proto__":{"polluted":"yes"},"id":"vdevo0000000000000001"}',
-).map((text) => JSON.parse(text) as unknown);
+export const polluting: fc.Arbitrary<unknown> = fc
+  .constantFrom(
+    '{"__proto__":{"polluted":"yes"}}',
+    '{"constructor":{"prototype":{"polluted":"yes"}}}',
+    '[{"__proto__":{"polluted":"yes"},"code":"switch_1","value":true}]',
+    '{"__proto__":{"polluted":"yes"},"id":"vdevo0000000000000001"}',
+  )
+  .map((text) => JSON.parse(text) as unknown);
 
 /** A string of 10 kB to 100 kB. */
-export const huge: fc.Arbitrary<string> = fc.tuple(fc.integer({ min: 10_000, max: 100_000 }), fc.constantFrom("x", "7", "é", " ", ",", "𝄞")).map(([n, c]) => c.repeat(n));
+export const huge: fc.Arbitrary<string> = fc
+  .tuple(fc.integer({ min: 10_000, max: 100_000 }), fc.constantFrom("x", "7", "é", " ", ",", "𝄞"))
+  .map(([n, c]) => c.repeat(n));
 
 /** Anything at all: primitives, BigInt, Dates (some invalid), Maps, Sets, typed arrays, null-prototype objects, cycles, huge strings. */
 export const garbage: fc.Arbitrary<unknown> = fc.oneof(
   {
     weight: 4,
-    arbitrary: fc.anything({ maxDepth: 2, maxKeys: 4, withBigInt: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withTypedArray: true, withSparseArray: true, withBoxedValues: true }),
+    arbitrary: fc.anything({
+      maxDepth: 2,
+      maxKeys: 4,
+      withBigInt: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withNullPrototype: true,
+      withTypedArray: true,
+      withSparseArray: true,
+      withBoxedValues: true,
+    }),
   },
-  { weight: 2, arbitrary: fc.constantFrom(undefined, null, "", " ", 0, -1, NaN, Infinity, true, [], {}, "null", "undefined", "[]", "{}", "[{", "{\"a\":") },
+  { weight: 2, arbitrary: fc.constantFrom(undefined, null, "", " ", 0, -1, NaN, Infinity, true, [], {}, "null", "undefined", "[]", "{}", "[{", '{"a":') },
   { weight: 2, arbitrary: fc.string({ maxLength: 30 }) },
   { weight: 1, arbitrary: fc.bigInt() },
   { weight: 1, arbitrary: fc.date({ noInvalidDate: false }) },
@@ -63,15 +78,30 @@ export function timeText(ms: number, style: number): unknown {
  * any accepted spelling, sometimes reversed or empty, relative ("-2h"), or garbage.
  */
 export function windowParts(now: () => number, maxSpanMs: number): fc.Arbitrary<{ start?: unknown; end?: unknown }> {
-  const good = fc.record({ back: fc.integer({ min: 0, max: 48 * HOUR }), span: fc.integer({ min: MIN, max: maxSpanMs }), s1: fc.nat(4), s2: fc.nat(4) }).map(({ back, span, s1, s2 }) => {
-    const end = now() - back;
-    return { start: timeText(end - span, s1), end: timeText(end, s2) };
-  });
+  const good = fc
+    .record({ back: fc.integer({ min: 0, max: 48 * HOUR }), span: fc.integer({ min: MIN, max: maxSpanMs }), s1: fc.nat(4), s2: fc.nat(4) })
+    .map(({ back, span, s1, s2 }) => {
+      const end = now() - back;
+      return { start: timeText(end - span, s1), end: timeText(end, s2) };
+    });
   const reversed = fc.integer({ min: 0, max: maxSpanMs }).map((span) => ({ start: new Date(now()).toISOString(), end: new Date(now() - span).toISOString() }));
-  const relative = fc.constantFrom({ start: "-30m" }, { start: "-5m", end: "now" }, { start: "now" }, { start: "-1x" }, { start: "-9999999999999999w" }, { start: "2024-02-31" });
+  const relative = fc.constantFrom(
+    { start: "-30m" },
+    { start: "-5m", end: "now" },
+    { start: "now" },
+    { start: "-1x" },
+    { start: "-9999999999999999w" },
+    { start: "2024-02-31" },
+  );
   const bad = fc.record({ start: garbage, end: fc.option(garbage, { nil: undefined }) });
   const partial = fc.constantFrom({}, { end: "now" }, { start: "" });
-  return fc.oneof({ weight: 5, arbitrary: good }, { weight: 1, arbitrary: reversed }, { weight: 1, arbitrary: relative }, { weight: 2, arbitrary: bad }, { weight: 1, arbitrary: partial });
+  return fc.oneof(
+    { weight: 5, arbitrary: good },
+    { weight: 1, arbitrary: reversed },
+    { weight: 1, arbitrary: relative },
+    { weight: 2, arbitrary: bad },
+    { weight: 1, arbitrary: partial },
+  );
 }
 
 /** Ids of devices the emulator knows, ids of the right shape it does not know, and bad ones. */
@@ -107,4 +137,6 @@ export function hoboLoggers(known: string[]): fc.Arbitrary<unknown> {
 }
 
 /** Random extra properties a message picks up on its way (they must not change the outcome). */
-export const extras: fc.Arbitrary<Record<string, unknown>> = fc.dictionary(fc.constantFrom("topic", "payload", "extra", "reset", "parts", "x"), garbage, { maxKeys: 2 });
+export const extras: fc.Arbitrary<Record<string, unknown>> = fc.dictionary(fc.constantFrom("topic", "payload", "extra", "reset", "parts", "x"), garbage, {
+  maxKeys: 2,
+});

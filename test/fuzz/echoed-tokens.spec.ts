@@ -29,7 +29,10 @@ describe("echoed tokens: no node emits a token the service echoes, old or curren
     }
     const tuyaTokens = emu.tuya.issuedTokens();
     const hoboTokens = emu.hobo.issuedTokens();
-    assert.ok(tuyaTokens.length >= 2 * (RENEWALS + 1) && hoboTokens.length >= RENEWALS + 1, `tokens were renewed (${tuyaTokens.length} Tuya, ${hoboTokens.length} HOBOlink)`);
+    assert.ok(
+      tuyaTokens.length >= 2 * (RENEWALS + 1) && hoboTokens.length >= RENEWALS + 1,
+      `tokens were renewed (${tuyaTokens.length} Tuya, ${hoboTokens.length} HOBOlink)`,
+    );
 
     const echoed: string[] = [];
     for (const id of ["status", "log", "command", "info", "request", "hobo"]) {
@@ -40,8 +43,19 @@ describe("echoed tokens: no node emits a token the service echoes, old or curren
       echoed.push(errors[0]);
     }
     // The echo arrived (the error text names the session tokens), masked.
-    assert.ok(echoed.every((e) => /session tokens/.test(e)), echoed.join("\n"));
-    const secrets = [emu.tuya.accessSecret, ...emu.tuya.issuedTokens(), ...localKeys(emu.tuya), emu.hobo.legacy.clientSecret, ...emu.hobo.issuedTokens(), ...emu.egauge.issuedTokens(), "owner-pass"];
+    assert.ok(
+      echoed.every((e) => /session tokens/.test(e)),
+      echoed.join("\n"),
+    );
+    const secrets = [
+      emu.tuya.accessSecret,
+      ...emu.tuya.issuedTokens(),
+      ...localKeys(emu.tuya),
+      emu.hobo.legacy.clientSecret,
+      ...emu.hobo.issuedTokens(),
+      ...emu.egauge.issuedTokens(),
+      "owner-pass",
+    ];
     assert.deepEqual(leaks(secrets), []);
   });
 });

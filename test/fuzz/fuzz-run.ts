@@ -174,7 +174,8 @@ export async function fuzzNode(cases: FuzzCase[], o: FuzzOptions): Promise<FuzzR
       await send([i]);
       if (o.requests() !== before) problems.push(`${o.requests() - before} request(s) for invalid input ${show(cases[i].msg)}`);
       const e = ends.get(ids[i]);
-      if (e?.catches && e.error?.name !== "InputError") problems.push(`invalid input ended in ${e.error?.name ?? "?"} (not InputError): ${e.error?.message ?? ""} for ${show(cases[i].msg)}`);
+      if (e?.catches && e.error?.name !== "InputError")
+        problems.push(`invalid input ended in ${e.error?.name ?? "?"} (not InputError): ${e.error?.message ?? ""} for ${show(cases[i].msg)}`);
     }
     // A second ending (a late done, a second error) would arrive within a few turns of the first.
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -205,7 +206,10 @@ type SpyLike = { args?: unknown[][] };
 export function leaks(secrets: string[]): string[] {
   const proto = (helper as unknown as { _NodePrototype?: Record<string, SpyLike> })._NodePrototype;
   const log = (helper as unknown as { _logSpy?: SpyLike })._logSpy;
-  const sources: [string, SpyLike | undefined][] = [...["send", "status", "log", "warn", "error"].map((m): [string, SpyLike | undefined] => [m, proto?.[m]]), ["runtime-log", log]];
+  const sources: [string, SpyLike | undefined][] = [
+    ...["send", "status", "log", "warn", "error"].map((m): [string, SpyLike | undefined] => [m, proto?.[m]]),
+    ["runtime-log", log],
+  ];
   const found: string[] = [];
   for (const [name, spy] of sources) {
     for (const args of spy?.args ?? []) {

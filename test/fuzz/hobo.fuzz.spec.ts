@@ -27,11 +27,27 @@ describe("fuzz: hobo-data, 1,000 generated messages", function () {
 
   for (const flavour of ["licor", "legacy"] as const) {
     it(`hobo-data (${flavour})`, async () => {
-      const creds = flavour === "licor" ? { token: emu.licor.token } : { clientId: emu.legacy.clientId, clientSecret: emu.legacy.clientSecret, userId: emu.legacy.userId };
+      const creds =
+        flavour === "licor" ? { token: emu.licor.token } : { clientId: emu.legacy.clientId, clientSecret: emu.legacy.clientSecret, userId: emu.legacy.userId };
       const flow = [
         { id: "t1", type: "tab" },
         { id: "cfg", type: "hobo-config", flavour, endpoint: emu.url, rpm: 1_000_000, timeout: 5 },
-        { id: "n1", type: "hobo-data", z: "t1", hobo: "cfg", loggersFromType: "msg", loggersFrom: "loggers", window: "absolute", start: "start", startType: "msg", end: "end", endType: "msg", format: "records", output: "all", wires: [["h1"]] },
+        {
+          id: "n1",
+          type: "hobo-data",
+          z: "t1",
+          hobo: "cfg",
+          loggersFromType: "msg",
+          loggersFrom: "loggers",
+          window: "absolute",
+          start: "start",
+          startType: "msg",
+          end: "end",
+          endType: "msg",
+          format: "records",
+          output: "all",
+          wires: [["h1"]],
+        },
         ...probeNodes(),
       ];
       await helper.load([hoboConfig, hoboData], flow as never, { cfg: creds });
@@ -40,7 +56,8 @@ describe("fuzz: hobo-data, 1,000 generated messages", function () {
         .filter((_, i) => i % 2 === (flavour === "licor" ? 0 : 1))
         .map(({ x, loggers, w }) => ({
           msg: { ...x, loggers, ...w },
-          invalid: refuses(() => normalizeLoggers(loggers === "" || (Array.isArray(loggers) && loggers.length === 0) ? undefined : loggers)) || windowRefused(w),
+          invalid:
+            refuses(() => normalizeLoggers(loggers === "" || (Array.isArray(loggers) && loggers.length === 0) ? undefined : loggers)) || windowRefused(w),
         }));
       const secrets = () => [emu.legacy.clientSecret, emu.licor.token, ...emu.issuedTokens()];
       await assertFuzzKept(cases, { requests: () => emu.stats.requests, secrets });

@@ -82,8 +82,32 @@ describe("bounded footprint: a 50-year window (hobo-data, tuya-log)", function (
       return [
         { id: "t1", type: "tab" },
         { id: "cfg", type: "hobo-config", flavour: "licor", endpoint: emu.hobo.url, rpm: 100_000 },
-        { id: "n1", type: "hobo-data", z: "t1", hobo: "cfg", loggers, loggersFromType: "list", window: "relative", span: FIFTY_YEARS, format: "records", ...n1, wires: [["h1"]] },
-        { id: "n2", type: "hobo-data", z: "t1", hobo: "cfg", loggers: [loggers[0]], loggersFromType: "list", window: "relative", span: "-1h", format: "records", output: "all", wires: [["h4"]] },
+        {
+          id: "n1",
+          type: "hobo-data",
+          z: "t1",
+          hobo: "cfg",
+          loggers,
+          loggersFromType: "list",
+          window: "relative",
+          span: FIFTY_YEARS,
+          format: "records",
+          ...n1,
+          wires: [["h1"]],
+        },
+        {
+          id: "n2",
+          type: "hobo-data",
+          z: "t1",
+          hobo: "cfg",
+          loggers: [loggers[0]],
+          loggersFromType: "list",
+          window: "relative",
+          span: "-1h",
+          format: "records",
+          output: "all",
+          wires: [["h4"]],
+        },
         { id: "h4", type: "helper", z: "t1" },
         ...probeNodes("n1"),
       ] as unknown as Flow;
@@ -110,7 +134,10 @@ describe("bounded footprint: a 50-year window (hobo-data, tuya-log)", function (
       const { out, caught } = await probe("n1", { quietMs: 120_000 }).run();
       n1Done = true;
       assert.ok(caught, "the Catch node gets the error");
-      assert.match(String((caught.error as { message: string }).message), /More than 100000 rows for one message: the window is too long for "all at once" output/);
+      assert.match(
+        String((caught.error as { message: string }).message),
+        /More than 100000 rows for one message: the window is too long for "all at once" output/,
+      );
       assert.equal((caught.errorDetails as { name: string }).name, "InputError");
       assert.equal(out.length, 0, "nothing sent");
       assert.ok(peak - base < HEAP_BOUND, `the live heap grew by ${Math.round((peak - base) / 2 ** 20)} MB`);
@@ -126,7 +153,19 @@ describe("bounded footprint: a 50-year window (hobo-data, tuya-log)", function (
       const flow = [
         { id: "t1", type: "tab" },
         { id: "cfg", type: "tuya-config", endpointMode: "custom", endpoint: emu.tuya.url, rps: 1000, concurrency: 4 },
-        { id: "n1", type: "tuya-log", z: "t1", tuya: "cfg", devices: climate, devicesType: "str", window: "relative", span: FIFTY_YEARS, output: "all", format: "records", wires: [["h1"]] },
+        {
+          id: "n1",
+          type: "tuya-log",
+          z: "t1",
+          tuya: "cfg",
+          devices: climate,
+          devicesType: "str",
+          window: "relative",
+          span: FIFTY_YEARS,
+          output: "all",
+          format: "records",
+          wires: [["h1"]],
+        },
         { id: "n2", type: "tuya-status", z: "t1", tuya: "cfg", devices: climate, devicesType: "str", format: "raw", output: "single", wires: [["h4"]] },
         { id: "h4", type: "helper", z: "t1" },
         ...probeNodes("n1"),

@@ -24,11 +24,31 @@ describe("egauge-data node", function () {
   const emulator = useEgaugeEmulator({ now: () => frozen ?? Date.now() });
   afterEach(() => (frozen = T0));
 
-  async function load(props: Record<string, unknown>, creds: Record<string, string> = { user: "owner", password: "owner-pass" }, withConfig = true): Promise<void> {
+  async function load(
+    props: Record<string, unknown>,
+    creds: Record<string, string> = { user: "owner", password: "owner-pass" },
+    withConfig = true,
+  ): Promise<void> {
     const flow = [
       { id: "t1", type: "tab" },
       { id: "cfg", type: "egauge-config", name: "Lab meter", meter: emulator().url, tls: "verify", timeout: 10 },
-      { id: "n1", type: "egauge-data", z: "t1", egauge: withConfig ? "cfg" : "", registers: ["Grid", "Solar"], mode: "rates", resolution: "60", window: "relative", span: "-1h", end: "end", endType: "msg", format: "records", output: "all", ...props, wires: [["h1"]] },
+      {
+        id: "n1",
+        type: "egauge-data",
+        z: "t1",
+        egauge: withConfig ? "cfg" : "",
+        registers: ["Grid", "Solar"],
+        mode: "rates",
+        resolution: "60",
+        window: "relative",
+        span: "-1h",
+        end: "end",
+        endType: "msg",
+        format: "records",
+        output: "all",
+        ...props,
+        wires: [["h1"]],
+      },
       ...probeNodes("n1"),
     ];
     await helper.load([egaugeConfig, egaugeData], flow as unknown as Flow, { cfg: creds });
@@ -41,7 +61,14 @@ describe("egauge-data node", function () {
     const { out, caught } = await run();
     assert.equal(caught, undefined);
     const recs = out[0].payload as Rec[];
-    assert.deepEqual(recs.map((r) => [r.name, r.unit]), [["Grid", "W"], ["L1", "V"], ["Temp", "°C"]]);
+    assert.deepEqual(
+      recs.map((r) => [r.name, r.unit]),
+      [
+        ["Grid", "W"],
+        ["L1", "V"],
+        ["Temp", "°C"],
+      ],
+    );
     assert.ok(recs.every((r) => r.device === "Lab meter" && r.source === "egauge" && r.time === new Date(T0).toISOString()));
   });
 
@@ -68,7 +95,10 @@ describe("egauge-data node", function () {
   it("totals: today, this week and this month in kWh", async () => {
     await load({ mode: "totals", registers: ["Grid"], periods: ["today", "month"], format: "raw" });
     const raw = (await run()).out[0].payload as { register: string; period: string; energy: number; energyUnit: string; counter: string }[];
-    assert.deepEqual(raw.map((r) => r.period), ["today", "month"]);
+    assert.deepEqual(
+      raw.map((r) => r.period),
+      ["today", "month"],
+    );
     assert.equal(raw[0].energyUnit, "kWh");
     assert.ok(raw[1].energy >= raw[0].energy && raw[0].energy > 0);
     assert.equal(typeof raw[0].counter, "string");
@@ -120,15 +150,23 @@ describe("egauge-data node", function () {
           assert.equal(out.length, 0);
           continue;
         }
-        for (const m of out) for (const r of m.payload as { register: string; time: Date }[]) {
-          const key = `${r.register}@${new Date(r.time).getTime()}`;
-          seen.set(key, (seen.get(key) ?? 0) + 1);
-        }
+        for (const m of out)
+          for (const r of m.payload as { register: string; time: Date }[]) {
+            const key = `${r.register}@${new Date(r.time).getTime()}`;
+            seen.set(key, (seen.get(key) ?? 0) + 1);
+          }
       }
       assert.equal(failed, 1);
-      assert.deepEqual([...seen].filter(([, n]) => n > 1), [], "no reading twice");
+      assert.deepEqual(
+        [...seen].filter(([, n]) => n > 1),
+        [],
+        "no reading twice",
+      );
       for (const reg of ["Grid", "Solar"]) {
-        const times = [...seen.keys()].filter((k) => k.startsWith(`${reg}@`)).map((k) => Number(k.split("@")[1])).sort((a, b) => a - b);
+        const times = [...seen.keys()]
+          .filter((k) => k.startsWith(`${reg}@`))
+          .map((k) => Number(k.split("@")[1]))
+          .sort((a, b) => a - b);
         assert.equal(times.length, 60 + 72 * 5, `every minute of ${reg}`);
         assert.equal(times[0], T0 - 59 * MIN);
       }
@@ -145,7 +183,9 @@ describe("egauge-data node", function () {
       const second = await run({ end: frozen });
       assert.equal(second.caught, undefined);
       for (const reg of ["Grid", "Solar"]) {
-        const times = second.out.flatMap((m) => (m.payload as { register: string; time: Date }[]).filter((r) => r.register === reg).map((r) => new Date(r.time).getTime()));
+        const times = second.out.flatMap((m) =>
+          (m.payload as { register: string; time: Date }[]).filter((r) => r.register === reg).map((r) => new Date(r.time).getTime()),
+        );
         assert.equal(Math.min(...times), T0 - 59 * MIN, `${reg} from the first run's start`);
         assert.equal(new Set(times).size, 60 + 30, `every minute of ${reg} once`);
       }
@@ -160,7 +200,10 @@ describe("egauge-data node", function () {
       assert.equal(test.body.firmware, "4.6.2");
       assert.deepEqual(test.body.rights, ["save", "ctrl", "view_settings"]);
       const regs = await helper.request().post("/egauge-config/registers").send({ id: "cfg", meter: emulator().url }).expect(200);
-      assert.deepEqual(regs.body.map((r: { name: string }) => r.name), ["Grid", "Solar", "L1", "Temp", "use"]);
+      assert.deepEqual(
+        regs.body.map((r: { name: string }) => r.name),
+        ["Grid", "Solar", "L1", "Temp", "use"],
+      );
       const viewer = await helper.request().post("/egauge-config/test").send({ meter: emulator().url, user: "viewer", password: "viewer-pass" }).expect(200);
       assert.deepEqual(viewer.body.rights, []);
       const bad = await helper.request().post("/egauge-config/test").send({ meter: emulator().url, user: "owner", password: "hunter2-wrong" }).expect(400);

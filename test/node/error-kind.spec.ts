@@ -49,7 +49,17 @@ describe("error kinds in a flow (one Catch -> Switch for every cloud)", function
       ...configs,
       ...nodes.map((n) => ({ z: "t1", wires: [[]], ...n })),
       { id: "catch-all", type: "catch", z: "t1", scope: null, uncaught: false, wires: [["kinds"]] },
-      { id: "kinds", type: "switch", z: "t1", property: "errorDetails.kind", propertyType: "msg", rules, checkall: "false", outputs: rules.length, wires: ERROR_KINDS.map((k) => [`k-${k}`]) },
+      {
+        id: "kinds",
+        type: "switch",
+        z: "t1",
+        property: "errorDetails.kind",
+        propertyType: "msg",
+        rules,
+        checkall: "false",
+        outputs: rules.length,
+        wires: ERROR_KINDS.map((k) => [`k-${k}`]),
+      },
       ...ERROR_KINDS.map((k) => ({ id: `k-${k}`, type: "helper", z: "t1" })),
     ] as unknown as Flow;
   }
@@ -69,7 +79,16 @@ describe("error kinds in a flow (one Catch -> Switch for every cloud)", function
     assert.ok(check(), `waited for ${what}`);
   }
 
-  const modules = [tuyaConfig, tuyaStatus, tuyaCommand, hoboConfig, hoboData, egaugeConfig, egaugeData, runtimeModule("@node-red/nodes/core/function/10-switch.js")] as Parameters<typeof helper.load>[0];
+  const modules = [
+    tuyaConfig,
+    tuyaStatus,
+    tuyaCommand,
+    hoboConfig,
+    hoboData,
+    egaugeConfig,
+    egaugeData,
+    runtimeModule("@node-red/nodes/core/function/10-switch.js"),
+  ] as Parameters<typeof helper.load>[0];
 
   it("rejected credentials: Tuya 1004, HOBOlink ATH-001 and eGauge AUTH all leave on the auth output", async () => {
     const t = tuya();
@@ -80,7 +99,19 @@ describe("error kinds in a flow (one Catch -> Switch for every cloud)", function
     ];
     const nodes = [
       { id: "tuya", type: "tuya-status", tuya: "tcfg", devices: t.devices[0].id, devicesType: "str", format: "raw", output: "single" },
-      { id: "hobo", type: "hobo-data", hobo: "hcfg", loggers: [{ serial: hobo().loggers[0].serial }], loggersFromType: "list", window: "relative", span: "-1h", end: "now", endType: "str", format: "raw", output: "all" },
+      {
+        id: "hobo",
+        type: "hobo-data",
+        hobo: "hcfg",
+        loggers: [{ serial: hobo().loggers[0].serial }],
+        loggersFromType: "list",
+        window: "relative",
+        span: "-1h",
+        end: "now",
+        endType: "str",
+        format: "raw",
+        output: "all",
+      },
       { id: "egauge", type: "egauge-data", egauge: "ecfg", registers: ["Grid"], mode: "rates", format: "records", output: "all" },
     ];
     await helper.load(modules, flow(nodes, configs), {
@@ -92,14 +123,11 @@ describe("error kinds in a flow (one Catch -> Switch for every cloud)", function
     for (const id of ["tuya", "hobo", "egauge"]) (helper.getNode(id) as unknown as InputNode).receive({ payload: "go" });
     await until(() => Object.values(got).flat().length === 3, "three caught errors");
 
-    assert.deepEqual(
-      got.auth.map((m) => [m.error?.source?.id, m.errorDetails?.platform, m.errorDetails?.code]).sort(),
-      [
-        ["egauge", "egauge", "AUTH"],
-        ["hobo", "hobolink", "ATH-001"],
-        ["tuya", "tuya", 1004],
-      ],
-    );
+    assert.deepEqual(got.auth.map((m) => [m.error?.source?.id, m.errorDetails?.platform, m.errorDetails?.code]).sort(), [
+      ["egauge", "egauge", "AUTH"],
+      ["hobo", "hobolink", "ATH-001"],
+      ["tuya", "tuya", 1004],
+    ]);
     for (const m of got.auth) assert.equal(m.errorDetails?.kind, "auth");
   });
 
@@ -109,7 +137,15 @@ describe("error kinds in a flow (one Catch -> Switch for every cloud)", function
     const configs = [{ id: "tcfg", type: "tuya-config", endpointMode: "custom", endpoint: t.url }];
     const nodes = [
       { id: "orphan", type: "tuya-status", tuya: "", devices: plug, devicesType: "str", format: "raw", output: "single" },
-      { id: "cmd", type: "tuya-command", tuya: "tcfg", devices: JSON.stringify({ Plug: plug, Garage: offline }), devicesType: "json", commands: "payload", commandsType: "msg" },
+      {
+        id: "cmd",
+        type: "tuya-command",
+        tuya: "tcfg",
+        devices: JSON.stringify({ Plug: plug, Garage: offline }),
+        devicesType: "json",
+        commands: "payload",
+        commandsType: "msg",
+      },
     ];
     await helper.load(modules, flow(nodes, configs), { tcfg: { accessId: t.accessId, accessSecret: t.accessSecret } });
     const got = outputs();
@@ -118,7 +154,10 @@ describe("error kinds in a flow (one Catch -> Switch for every cloud)", function
     await until(() => Object.values(got).flat().length === 2, "two caught errors");
 
     const [missing] = got.invalid;
-    assert.deepEqual([missing?.error?.source?.id, missing?.errorDetails?.name, missing?.errorDetails?.configType], ["orphan", "ConfigMissingError", "tuya-config"]);
+    assert.deepEqual(
+      [missing?.error?.source?.id, missing?.errorDetails?.name, missing?.errorDetails?.configType],
+      ["orphan", "ConfigMissingError", "tuya-config"],
+    );
 
     // 2001 device offline: the device could not be reached.
     const [partly] = got.network;
@@ -126,7 +165,15 @@ describe("error kinds in a flow (one Catch -> Switch for every cloud)", function
     assert.match(String(partly.error?.message), /failed for 1 of 2 devices/);
     assert.deepEqual(partly.errorDetails?.results, [
       { deviceId: plug, name: "Plug", ok: true },
-      { deviceId: offline, name: "Garage", ok: false, code: 2001, message: (partly.errorDetails?.results as { message: string }[])[1].message, kind: "network", outcome: "not executed" },
+      {
+        deviceId: offline,
+        name: "Garage",
+        ok: false,
+        code: 2001,
+        message: (partly.errorDetails?.results as { message: string }[])[1].message,
+        kind: "network",
+        outcome: "not executed",
+      },
     ]);
     assert.match((partly.errorDetails?.results as { message: string }[])[1].message, /2001/);
   });

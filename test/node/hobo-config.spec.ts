@@ -40,7 +40,17 @@ describe("hobo-config node", () => {
       { id: "cfg", type: "hobo-config", name: "Lab", flavour, endpoint: emu.url },
     ];
     if (withUser) {
-      flow.push({ id: "n1", type: "hobo-data", z: "t1", hobo: "cfg", loggers: [{ serial: "21309641" }], window: "relative", span: "-30m", format: "records", wires: [["h1"]] });
+      flow.push({
+        id: "n1",
+        type: "hobo-data",
+        z: "t1",
+        hobo: "cfg",
+        loggers: [{ serial: "21309641" }],
+        window: "relative",
+        span: "-30m",
+        format: "records",
+        wires: [["h1"]],
+      });
       flow.push(...probeNodes("n1"));
     }
     await helper.load([hoboConfig, hoboData], asFlow(flow), { cfg: credentials });
@@ -81,7 +91,9 @@ describe("hobo-config node", () => {
   });
 
   it("a non-URL endpoint override is refused with a clear error", async () => {
-    await helper.load([hoboConfig], asFlow([{ id: "cfg", type: "hobo-config", flavour: "licor", endpoint: "ftp://nope" }]), { cfg: { token: emu.licor.token } });
+    await helper.load([hoboConfig], asFlow([{ id: "cfg", type: "hobo-config", flavour: "licor", endpoint: "ftp://nope" }]), {
+      cfg: { token: emu.licor.token },
+    });
     assert.throws(() => connectionOf("cfg").client, /not an http\(s\) URL/);
   });
 
@@ -102,7 +114,11 @@ describe("hobo-config node", () => {
     }
     it("the test route refuses it too, before any request", async () => {
       await load("licor", { token: emu.licor.token });
-      const res = await helper.request().post("/hobo-config/test").send({ flavour: "licor", endpoint: "http://hobo.example.org", token: emu.licor.token }).expect(400);
+      const res = await helper
+        .request()
+        .post("/hobo-config/test")
+        .send({ flavour: "licor", endpoint: "http://hobo.example.org", token: emu.licor.token })
+        .expect(400);
       assert.match(res.body.error, /use https/);
     });
   });
@@ -125,7 +141,18 @@ describe("hobo-config node", () => {
   describe("connection state pushed to the flow nodes that use it", () => {
     /** Two hobo-data users n1 and n2 of cfg, with their outputs h1, h4 and the probe's Catch and Complete nodes for both. */
     function twoUsers(flavour: string, n2Name = ""): Record<string, unknown>[] {
-      const user = (id: string, out: string, name = "") => ({ id, name, type: "hobo-data", z: "t1", hobo: "cfg", loggers: [{ serial: "21309641" }], window: "relative", span: "-30m", format: "raw", wires: [[out]] });
+      const user = (id: string, out: string, name = "") => ({
+        id,
+        name,
+        type: "hobo-data",
+        z: "t1",
+        hobo: "cfg",
+        loggers: [{ serial: "21309641" }],
+        window: "relative",
+        span: "-30m",
+        format: "raw",
+        wires: [[out]],
+      });
       return [
         { id: "t1", type: "tab" },
         // A high rate limit: the client's pacing would otherwise space these requests seconds apart.
@@ -201,7 +228,18 @@ describe("hobo-config node", () => {
       const flow = [
         { id: "t1", type: "tab" },
         { id: "cfg", type: "hobo-config", flavour: "licor", endpoint: emu.url, ...settings },
-        { id: "n1", type: "hobo-data", z: "t1", hobo: "cfg", loggers: [{ serial: "21092695" }], window: "relative", span, format: "raw", output: "all", wires: [["h1"]] },
+        {
+          id: "n1",
+          type: "hobo-data",
+          z: "t1",
+          hobo: "cfg",
+          loggers: [{ serial: "21092695" }],
+          window: "relative",
+          span,
+          format: "raw",
+          output: "all",
+          wires: [["h1"]],
+        },
         ...probeNodes("n1"),
       ];
       await helper.load([hoboConfig, hoboData], asFlow(flow), { cfg: { token: emu.licor.token } });
@@ -260,7 +298,11 @@ describe("hobo-config node", () => {
 
     it("answers {ok:true} for good legacy values", async () => {
       await load("licor", { token: emu.licor.token });
-      const res = await helper.request().post("/hobo-config/test").send({ flavour: "legacy", endpoint: emu.url, ...legacyCreds() }).expect(200);
+      const res = await helper
+        .request()
+        .post("/hobo-config/test")
+        .send({ flavour: "legacy", endpoint: emu.url, ...legacyCreds() })
+        .expect(200);
       assert.equal(res.body.ok, true);
     });
 
@@ -279,15 +321,34 @@ describe("hobo-config node", () => {
       after(() => elsewhere.close());
 
       const cases: [string, () => Record<string, unknown>, () => Record<string, string>, string][] = [
-        ["LI-COR token to another endpoint", () => ({ flavour: "licor", endpoint: elsewhere.url, token: "__PWRD__" }), () => ({ token: emu.licor.token }), "licor"],
-        ["legacy secret to another endpoint", () => ({ flavour: "legacy", endpoint: elsewhere.url, clientId: emu.legacy.clientId, userId: emu.legacy.userId, clientSecret: "" }), legacyCreds, "legacy"],
-        ["legacy secret for another flavour", () => ({ flavour: "licor", endpoint: emu.url, token: "__PWRD__" }), () => ({ ...legacyCreds(), token: emu.licor.token }), "legacy"],
+        [
+          "LI-COR token to another endpoint",
+          () => ({ flavour: "licor", endpoint: elsewhere.url, token: "__PWRD__" }),
+          () => ({ token: emu.licor.token }),
+          "licor",
+        ],
+        [
+          "legacy secret to another endpoint",
+          () => ({ flavour: "legacy", endpoint: elsewhere.url, clientId: emu.legacy.clientId, userId: emu.legacy.userId, clientSecret: "" }),
+          legacyCreds,
+          "legacy",
+        ],
+        [
+          "legacy secret for another flavour",
+          () => ({ flavour: "licor", endpoint: emu.url, token: "__PWRD__" }),
+          () => ({ ...legacyCreds(), token: emu.licor.token }),
+          "legacy",
+        ],
       ];
       for (const [label, body, stored, flavour] of cases) {
         it(`${label}: 400 asking to enter the secret again, nothing sent`, async () => {
           await load(flavour, stored());
           const requests = emu.stats.requests;
-          const res = await helper.request().post("/hobo-config/test").send({ id: "cfg", ...body() }).expect(400);
+          const res = await helper
+            .request()
+            .post("/hobo-config/test")
+            .send({ id: "cfg", ...body() })
+            .expect(400);
           assert.match(res.body.error, /Enter the secret again: the endpoint changed/);
           assert.equal(elsewhere.hits, 0, "nothing reached the other endpoint");
           assert.equal(emu.stats.requests, requests, "nothing reached the deployed endpoint either");
@@ -296,7 +357,11 @@ describe("hobo-config node", () => {
 
       it("the same endpoint (a trailing slash aside) still uses the stored secret", async () => {
         await load("licor", { token: emu.licor.token });
-        const res = await helper.request().post("/hobo-config/test").send({ id: "cfg", flavour: "licor", endpoint: `${emu.url}/`, token: "__PWRD__" }).expect(200);
+        const res = await helper
+          .request()
+          .post("/hobo-config/test")
+          .send({ id: "cfg", flavour: "licor", endpoint: `${emu.url}/`, token: "__PWRD__" })
+          .expect(200);
         assert.equal(res.body.ok, true);
       });
     });
@@ -309,20 +374,31 @@ describe("hobo-config node", () => {
       assert.match(res.body.error, /ATH-001/);
       assert.ok(!JSON.stringify(res.body).includes(wrong));
       // The answer joined the transcript the secret scan reads.
-      assert.ok(emissionTranscript().some((line) => line.startsWith("admin ") && line.includes("ATH-001")), "the admin answer was recorded");
+      assert.ok(
+        emissionTranscript().some((line) => line.startsWith("admin ") && line.includes("ATH-001")),
+        "the admin answer was recorded",
+      );
     });
 
     it("answers 400 for a wrong legacy secret without echoing it", async () => {
       await load("licor", { token: emu.licor.token });
       const wrong = "f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed";
-      const res = await helper.request().post("/hobo-config/test").send({ flavour: "legacy", endpoint: emu.url, ...legacyCreds(), clientSecret: wrong }).expect(400);
+      const res = await helper
+        .request()
+        .post("/hobo-config/test")
+        .send({ flavour: "legacy", endpoint: emu.url, ...legacyCreds(), clientSecret: wrong })
+        .expect(400);
       assert.ok(res.body.error);
       assert.ok(!JSON.stringify(res.body).includes(wrong));
     });
 
     it("answers 400 with ATH-002 for legacy credentials with a wrong user id (the token alone proves nothing about it)", async () => {
       await load("licor", { token: emu.licor.token });
-      const res = await helper.request().post("/hobo-config/test").send({ flavour: "legacy", endpoint: emu.url, ...legacyCreds(), userId: "11111" }).expect(400);
+      const res = await helper
+        .request()
+        .post("/hobo-config/test")
+        .send({ flavour: "legacy", endpoint: emu.url, ...legacyCreds(), userId: "11111" })
+        .expect(400);
       assert.match(res.body.error, /ATH-002/);
       assert.ok(!JSON.stringify(res.body).includes(emu.legacy.clientSecret));
     });

@@ -55,11 +55,16 @@ describe("hobo-data node", function () {
   });
 
   function credentialsFor(flavour: Flavour, target = emu): Record<string, string> {
-    return flavour === "licor" ? { token: target.licor.token } : { clientId: target.legacy.clientId, clientSecret: target.legacy.clientSecret, userId: target.legacy.userId };
+    return flavour === "licor"
+      ? { token: target.licor.token }
+      : { clientId: target.legacy.clientId, clientSecret: target.legacy.clientSecret, userId: target.legacy.userId };
   }
 
   /** The flow: n1 (hobo-data) with the probe's nodes for the nodes `probed` (default n1), and `extra` nodes. */
-  function flowWith(props: Record<string, unknown>, options: { flavour?: string; withConfig?: boolean; url?: string; extra?: Record<string, unknown>[]; probed?: string[] } = {}): Flow {
+  function flowWith(
+    props: Record<string, unknown>,
+    options: { flavour?: string; withConfig?: boolean; url?: string; extra?: Record<string, unknown>[]; probed?: string[] } = {},
+  ): Flow {
     return asFlow([
       { id: "t1", type: "tab" },
       { id: "cfg", type: "hobo-config", flavour: options.flavour ?? "licor", endpoint: options.url ?? emu.url, rpm: 100000, timeout: 10 },
@@ -84,7 +89,10 @@ describe("hobo-data node", function () {
     ]);
   }
 
-  async function load(props: Record<string, unknown>, options: { flavour?: string; withConfig?: boolean; url?: string; credentials?: Record<string, string> } = {}): Promise<void> {
+  async function load(
+    props: Record<string, unknown>,
+    options: { flavour?: string; withConfig?: boolean; url?: string; credentials?: Record<string, string> } = {},
+  ): Promise<void> {
     const flavour = (options.flavour ?? "licor") as Flavour;
     await helper.load([hoboConfig, hoboData], flowWith(props, options), { cfg: options.credentials ?? credentialsFor(flavour) });
   }
@@ -132,7 +140,10 @@ describe("hobo-data node", function () {
       assert.equal(temp.unit, "°F");
       assert.equal(temp.deviceName, "Greenhouse");
       assert.equal(temp.device, GREENHOUSE);
-      assert.ok(recs.every((r) => typeof r.time === "string" && new Date(r.time).toISOString() === (r.time as unknown)), "times are ISO text by default");
+      assert.ok(
+        recs.every((r) => typeof r.time === "string" && new Date(r.time).toISOString() === (r.time as unknown)),
+        "times are ISO text by default",
+      );
     });
 
     for (const [timeAs, check] of [
@@ -176,9 +187,13 @@ describe("hobo-data node", function () {
       });
       await scaled.start();
       try {
-        await helper.load([hoboConfig, hoboData], flowWith({ loggers: [{ serial: STREAM }], format: "records", units: "scaled", span: "-2h" }, { flavour: "legacy", url: scaled.url }), {
-          cfg: credentialsFor("legacy", scaled),
-        });
+        await helper.load(
+          [hoboConfig, hoboData],
+          flowWith({ loggers: [{ serial: STREAM }], format: "records", units: "scaled", span: "-2h" }, { flavour: "legacy", url: scaled.url }),
+          {
+            cfg: credentialsFor("legacy", scaled),
+          },
+        );
         const { out, caught } = await run();
         registerSecrets(scaled.legacy.clientSecret, ...scaled.issuedTokens());
         assert.equal(caught, undefined);
@@ -198,7 +213,16 @@ describe("hobo-data node", function () {
       const { out } = await run();
       const points = out[0].payload as { measurement: string; tags: Record<string, string>; fields: Record<string, unknown>; timestamp: Date }[];
       assert.ok(points.length > 0);
-      assert.ok(points.every((p) => p.measurement === "lab" && p.tags.device === GREENHOUSE && p.tags.device_name === "Greenhouse" && "value" in p.fields && p.timestamp instanceof Date));
+      assert.ok(
+        points.every(
+          (p) =>
+            p.measurement === "lab" &&
+            p.tags.device === GREENHOUSE &&
+            p.tags.device_name === "Greenhouse" &&
+            "value" in p.fields &&
+            p.timestamp instanceof Date,
+        ),
+      );
     });
 
     it("one message per reading with series topics and sqlite params", async () => {
@@ -234,7 +258,10 @@ describe("hobo-data node", function () {
         const devices = new Set((out[0].payload as Rec[]).map((r) => r.device));
         assert.deepEqual([...devices].sort(), [STREAM, GREENHOUSE].sort());
         assert.equal(out[0].topic, "keep", "several loggers keep msg.topic");
-        assert.ok((out[0].payload as Rec[]).some((r) => r.deviceName === "Greenhouse"), "names from the dialog list apply");
+        assert.ok(
+          (out[0].payload as Rec[]).some((r) => r.deviceName === "Greenhouse"),
+          "names from the dialog list apply",
+        );
       });
     }
 
@@ -253,7 +280,12 @@ describe("hobo-data node", function () {
   describe("errors", () => {
     const bad: [string, Record<string, unknown>, Record<string, unknown>, RegExp][] = [
       ["bad loggers", { loggersFrom: "loggers", loggersFromType: "msg" }, { loggers: "not a serial!" }, /logger|serial/i],
-      ["a logger 'abc' from the message (the dialog's rule: 6-10 digits)", { loggersFrom: "loggers", loggersFromType: "msg" }, { loggers: "abc" }, /"abc" is not a logger serial/],
+      [
+        "a logger 'abc' from the message (the dialog's rule: 6-10 digits)",
+        { loggersFrom: "loggers", loggersFromType: "msg" },
+        { loggers: "abc" },
+        /"abc" is not a logger serial/,
+      ],
       ["no loggers", { loggersFrom: "loggers", loggersFromType: "msg" }, {}, /No logger given/],
       ["a bad time", { window: "absolute", start: "start", startType: "msg" }, { start: "yesterday-ish" }, /Cannot read "yesterday-ish"/],
       ["reversed times", { window: "absolute", start: "-1h", end: "-2h" }, {}, /must be after the start/],
@@ -419,7 +451,10 @@ describe("hobo-data node", function () {
       await start({ format: "raw" });
       const first = await run({ end: t0 });
       assert.equal(first.caught, undefined);
-      assert.deepEqual(first.out.flatMap((m) => (m.payload as { observation_list: Row[] }).observation_list), []);
+      assert.deepEqual(
+        first.out.flatMap((m) => (m.payload as { observation_list: Row[] }).observation_list),
+        [],
+      );
       // The backlog arrives; the next poll ends 30 min later, so its own look-back would start at t0 - 30 min.
       emu.faults.setUploadLag(0);
       frozen = t0 + 30 * MIN;
@@ -462,9 +497,26 @@ describe("hobo-data node", function () {
         maxResults: 500,
         licorRateLimit: { requests: 100_000, windowMs: 60_000 },
         stations: [
-          { serial: LIVE, name: "Live", kind: "mx-temp-rh", intervalSec: 300, unitSystem: "SI", since: "2025-01-01 00:00:00", channels: channel(LIVE, 4000001) },
+          {
+            serial: LIVE,
+            name: "Live",
+            kind: "mx-temp-rh",
+            intervalSec: 300,
+            unitSystem: "SI",
+            since: "2025-01-01 00:00:00",
+            channels: channel(LIVE, 4000001),
+          },
           // Offline from a week before T0 until 20 minutes after it, then logging again.
-          { serial: SILENT, name: "Silent", kind: "mx-temp-rh", intervalSec: 300, unitSystem: "SI", since: "2025-01-01 00:00:00", channels: channel(SILENT, 4000002), gaps: [{ start: utc(SILENT_FROM), end: utc(T0 + 20 * MIN) }] },
+          {
+            serial: SILENT,
+            name: "Silent",
+            kind: "mx-temp-rh",
+            intervalSec: 300,
+            unitSystem: "SI",
+            since: "2025-01-01 00:00:00",
+            channels: channel(SILENT, 4000002),
+            gaps: [{ start: utc(SILENT_FROM), end: utc(T0 + 20 * MIN) }],
+          },
         ],
       });
       before(() => {
@@ -472,7 +524,15 @@ describe("hobo-data node", function () {
       });
 
       it("only the logger far behind is asked the long range; the others from their own marks; every reading once", async () => {
-        const props = { loggers: [{ serial: LIVE }, { serial: SILENT }], window: "incremental", lookback: "-8d", end: "end", endType: "msg", output: "window", format: "raw" };
+        const props = {
+          loggers: [{ serial: LIVE }, { serial: SILENT }],
+          window: "incremental",
+          lookback: "-8d",
+          end: "end",
+          endType: "msg",
+          output: "window",
+          format: "raw",
+        };
         await helper.load([hoboConfig, hoboData], flowWith(props, { url: silent.url }), { cfg: credentialsFor("licor", silent) });
         const queryStart = (q: { start: string }) => Date.parse(`${q.start.replace(" ", "T")}Z`);
         const seen = new Map<string, number>();
@@ -486,8 +546,15 @@ describe("hobo-data node", function () {
           for (const m of out) for (const r of (m.payload as { data: Row[] }).data) seen.set(rowKey(r), (seen.get(rowKey(r)) ?? 0) + 1);
           // Every poll's windows form one sequence: indexes 0..n-1, the last carries count.
           const parts = out.map((m) => m.parts as { id: string; index: number; count?: number });
-          assert.deepEqual(parts.map((p) => p.index), out.map((_, k) => k), `poll ${i}: parts in order`);
-          assert.ok(parts.every((p) => p.id === parts[0].id && (p.count === undefined) === (p !== parts.at(-1))), `poll ${i}: only the last carries count`);
+          assert.deepEqual(
+            parts.map((p) => p.index),
+            out.map((_, k) => k),
+            `poll ${i}: parts in order`,
+          );
+          assert.ok(
+            parts.every((p) => p.id === parts[0].id && (p.count === undefined) === (p !== parts.at(-1))),
+            `poll ${i}: only the last carries count`,
+          );
           assert.equal(parts.at(-1)?.count, out.length > 0 ? out.length : undefined);
         }
 
@@ -499,18 +566,33 @@ describe("hobo-data node", function () {
         for (const { end, queries } of polls.slice(1, 5)) {
           const live = queries.filter((q) => q.loggers.includes(LIVE));
           const back = queries.filter((q) => queryStart(q) < end - HOUR);
-          assert.deepEqual(live.map((q) => [q.loggers, queryStart(q)]), [[[LIVE], end - 5 * MIN]], `poll to ${utc(end)}: the live logger only since its mark`);
+          assert.deepEqual(
+            live.map((q) => [q.loggers, queryStart(q)]),
+            [[[LIVE], end - 5 * MIN]],
+            `poll to ${utc(end)}: the live logger only since its mark`,
+          );
           assert.ok(back.length >= 1 && back.every((q) => q.loggers.join() === SILENT), `poll to ${utc(end)}: the long range for the silent logger alone`);
           assert.equal(queryStart(back[0]), SILENT_FROM - 5 * MIN, "from the silent logger's last reading (inclusive)");
         }
         // When it logs again, that poll's readings are one sequence of two windows (the oldest query first)...
-        assert.deepEqual(polls[4].out.map((m) => (m.payload as { data: Row[] }).data.map((r) => r.logger_sn)), [[SILENT], [LIVE]]);
+        assert.deepEqual(
+          polls[4].out.map((m) => (m.payload as { data: Row[] }).data.map((r) => r.logger_sn)),
+          [[SILENT], [LIVE]],
+        );
         // ...and from then on their marks are close: one shared query per poll, since the marks.
         for (const { end, queries } of polls.slice(5)) {
-          assert.deepEqual(queries.map((q) => [q.loggers, queryStart(q)]), [[[LIVE, SILENT], end - 5 * MIN]], `poll to ${utc(end)}: one shared query`);
+          assert.deepEqual(
+            queries.map((q) => [q.loggers, queryStart(q)]),
+            [[[LIVE, SILENT], end - 5 * MIN]],
+            `poll to ${utc(end)}: one shared query`,
+          );
         }
 
-        assert.deepEqual([...seen].filter(([, n]) => n > 1), [], "no reading twice");
+        assert.deepEqual(
+          [...seen].filter(([, n]) => n > 1),
+          [],
+          "no reading twice",
+        );
         for (const serial of [LIVE, SILENT]) {
           const got = [...seen.keys()].filter((k) => k.startsWith(`${serial}|`)).length;
           assert.equal(got, silent.expectedRows(serial, utc(T0 - 8 * 24 * HOUR), utc(T0 + 40 * MIN)), `every reading of ${serial}`);
@@ -522,7 +604,11 @@ describe("hobo-data node", function () {
 
   describe("window mode", () => {
     let capped: HoboEmulator;
-    const cappedEmulator = useExtraHoboEmulator({ maxResults: 500, legacyRateLimit: { requests: 100_000, windowMs: 60_000 }, licorRateLimit: { requests: 100_000, windowMs: 60_000 } });
+    const cappedEmulator = useExtraHoboEmulator({
+      maxResults: 500,
+      legacyRateLimit: { requests: 100_000, windowMs: 60_000 },
+      licorRateLimit: { requests: 100_000, windowMs: 60_000 },
+    });
     before(() => {
       capped = cappedEmulator();
     });
@@ -530,14 +616,21 @@ describe("hobo-data node", function () {
     it("streams a backfill under a 500-row cap as windows with msg.parts, nothing lost or repeated", async () => {
       const end = Math.floor(Date.now() / MIN) * MIN - 60 * MIN;
       const start = end - 86_400_000;
-      await helper.load([hoboConfig, hoboData], flowWith({ loggers: [{ serial: WEATHER, name: "Roof" }], window: "absolute", start: utc(start), end: utc(end), output: "window" }, { url: capped.url }), {
-        cfg: credentialsFor("licor", capped),
-      });
+      await helper.load(
+        [hoboConfig, hoboData],
+        flowWith({ loggers: [{ serial: WEATHER, name: "Roof" }], window: "absolute", start: utc(start), end: utc(end), output: "window" }, { url: capped.url }),
+        {
+          cfg: credentialsFor("licor", capped),
+        },
+      );
       const { out, caught } = await run();
       assert.equal(caught, undefined);
       assert.ok(out.length >= 6, `a day of a 10-channel station needs several windows (got ${out.length})`);
       const parts = out.map((m) => m.parts as { id: string; index: number; count?: number });
-      assert.deepEqual(parts.map((p) => p.index), out.map((_, i) => i));
+      assert.deepEqual(
+        parts.map((p) => p.index),
+        out.map((_, i) => i),
+      );
       assert.ok(parts.every((p) => p.id === parts[0].id));
       assert.equal(parts.at(-1)?.count, out.length, "the last message carries count");
       assert.ok(parts.slice(0, -1).every((p) => p.count === undefined));
@@ -545,7 +638,10 @@ describe("hobo-data node", function () {
       assert.ok(out.every((m) => (m.payload as { data: Row[] }).data.length <= 500));
       assert.equal(new Set(rows.map(rowKey)).size, rows.length, "no duplicates");
       assert.equal(rows.length, capped.expectedRows(WEATHER, utc(start), utc(end)));
-      assert.ok(statuses().some((s) => /windows · \d+ rows/.test(String(s.text))), "progress in the status");
+      assert.ok(
+        statuses().some((s) => /windows · \d+ rows/.test(String(s.text))),
+        "progress in the status",
+      );
     });
 
     it("empty windows (before the station logged) show a yellow ring and, with the checkbox, a warning each; nothing is sent for them", async () => {
@@ -556,7 +652,10 @@ describe("hobo-data node", function () {
       const end = since + 6 * 3_600_000;
       await helper.load(
         [hoboConfig, hoboData],
-        flowWith({ loggers: [{ serial: WEATHER }], window: "absolute", start: utc(start), end: utc(end), output: "window", warnEmpty: true }, { url: capped.url }),
+        flowWith(
+          { loggers: [{ serial: WEATHER }], window: "absolute", start: utc(start), end: utc(end), output: "window", warnEmpty: true },
+          { url: capped.url },
+        ),
         { cfg: credentialsFor("licor", capped) },
       );
       const { out, caught } = await run();
@@ -566,7 +665,10 @@ describe("hobo-data node", function () {
       const lines = warnings().filter((w) => /^The data seems to be empty: no readings from 21092695 between /.test(w));
       assert.equal(lines.length, empty.length, "one warning line per empty window");
       const rows = out.flatMap((m) => (m.payload as { data: Row[] }).data);
-      assert.ok(out.every((m) => (m.payload as { data: Row[] }).data.length > 0), "nothing is sent for an empty window");
+      assert.ok(
+        out.every((m) => (m.payload as { data: Row[] }).data.length > 0),
+        "nothing is sent for an empty window",
+      );
       assert.equal(rows.length, capped.expectedRows(WEATHER, utc(start), utc(end)));
       assert.ok(rows.length > 0);
       const last = statuses().at(-1)!;
@@ -576,9 +678,13 @@ describe("hobo-data node", function () {
     it("all at once over the cap: one message, every row", async () => {
       const end = Math.floor(Date.now() / MIN) * MIN - 60 * MIN;
       const start = end - 6 * 3_600_000;
-      await helper.load([hoboConfig, hoboData], flowWith({ loggers: [{ serial: WEATHER }], window: "absolute", start: utc(start), end: utc(end), format: "records" }, { url: capped.url }), {
-        cfg: credentialsFor("licor", capped),
-      });
+      await helper.load(
+        [hoboConfig, hoboData],
+        flowWith({ loggers: [{ serial: WEATHER }], window: "absolute", start: utc(start), end: utc(end), format: "records" }, { url: capped.url }),
+        {
+          cfg: credentialsFor("licor", capped),
+        },
+      );
       const { out } = await run();
       assert.equal(out.length, 1);
       assert.equal((out[0].payload as Rec[]).length, capped.expectedRows(WEATHER, utc(start), utc(end)));
@@ -589,7 +695,10 @@ describe("hobo-data node", function () {
       const t0 = Math.floor(Date.now() / MIN) * MIN - 2 * 86_400_000;
       await helper.load(
         [hoboConfig, hoboData],
-        flowWith({ loggers: [{ serial: WEATHER }], window: "incremental", lookback: "-12h", end: "end", endType: "msg", output: "window", format: "raw" }, { url: capped.url }),
+        flowWith(
+          { loggers: [{ serial: WEATHER }], window: "incremental", lookback: "-12h", end: "end", endType: "msg", output: "window", format: "raw" },
+          { url: capped.url },
+        ),
         { cfg: credentialsFor("licor", capped) },
       );
       // Once the first window has been sent, fail every further request (retries included).
@@ -616,7 +725,10 @@ describe("hobo-data node", function () {
       const end = Math.floor(Date.now() / MIN) * MIN;
       await helper.load(
         [hoboConfig, hoboData],
-        flowWith({ loggers: [{ serial: WEATHER }], window: "absolute", start: utc(end - 30 * 86_400_000), end: utc(end), output: "window" }, { url: capped.url }),
+        flowWith(
+          { loggers: [{ serial: WEATHER }], window: "absolute", start: utc(end - 30 * 86_400_000), end: utc(end), output: "window" },
+          { url: capped.url },
+        ),
         { cfg: credentialsFor("licor", capped) },
       );
       await assertCloseStopsRequests(() => capped.stats.requests, 400);
@@ -662,7 +774,10 @@ describe("hobo-data node", function () {
       assert.ok(out.length >= 44, `${out.length} windows: 43,210 readings need at least 44 answers of 1,000`);
       assert.ok(out.every((m) => (m.payload as { observation_list: Row[] }).observation_list.length <= 1000));
       const parts = out.map((m) => m.parts as { index: number; count?: number });
-      assert.deepEqual(parts.map((p) => p.index), out.map((_, i) => i));
+      assert.deepEqual(
+        parts.map((p) => p.index),
+        out.map((_, i) => i),
+      );
       assert.equal(parts.at(-1)?.count, out.length);
       const seen = new Set<string>();
       const times = new Map<string, number[]>(serials.map((s) => [s, []]));
@@ -679,14 +794,33 @@ describe("hobo-data node", function () {
       }
       assert.equal(station.stats.byStatus["429"], undefined, "the service never had to refuse a request");
       assert.equal(station.stats.byStatus["400"], undefined);
-      assert.ok(statuses().some((s) => new RegExp(`${out.length} windows · `).test(String(s.text))), "progress counts every window");
+      assert.ok(
+        statuses().some((s) => new RegExp(`${out.length} windows · `).test(String(s.text))),
+        "progress counts every window",
+      );
     });
   });
 
   describe("one client per config", () => {
     it("a poll overlapping a backfill shares the config's client: one queue, one limit", async () => {
-      const extra = [{ id: "n2", type: "hobo-data", z: "t1", hobo: "cfg", loggers: [{ serial: STREAM }], window: "relative", span: "-1h", format: "records", wires: [["h4"]] }, { id: "h4", type: "helper", z: "t1" }];
-      const flow = flowWith({ loggers: [{ serial: WEATHER }], span: "-4d", output: "window" }, { extra, probed: ["n1", "n2"] }) as unknown as Record<string, unknown>[];
+      const extra = [
+        {
+          id: "n2",
+          type: "hobo-data",
+          z: "t1",
+          hobo: "cfg",
+          loggers: [{ serial: STREAM }],
+          window: "relative",
+          span: "-1h",
+          format: "records",
+          wires: [["h4"]],
+        },
+        { id: "h4", type: "helper", z: "t1" },
+      ];
+      const flow = flowWith({ loggers: [{ serial: WEATHER }], span: "-4d", output: "window" }, { extra, probed: ["n1", "n2"] }) as unknown as Record<
+        string,
+        unknown
+      >[];
       Object.assign(flow[1], { concurrency: 1 });
       await helper.load([hoboConfig, hoboData], asFlow(flow), { cfg: credentialsFor("licor") });
       const cfg = (helper.getNode("cfg") as Node & { connection: { client: unknown; users: { size: number } } }).connection;

@@ -39,7 +39,16 @@ function example(name: string): FlowNode[] {
 /** A core node module of the runtime under test (inject, function, csv, file, debug, comment). */
 const core = (path: string): unknown => runtimeModule(`@node-red/nodes/core/${path}`);
 
-const CORE = ["common/20-inject.js", "common/21-debug.js", "common/90-comment.js", "function/10-function.js", "function/10-switch.js", "function/15-change.js", "parsers/70-CSV.js", "storage/10-file.js"];
+const CORE = [
+  "common/20-inject.js",
+  "common/21-debug.js",
+  "common/90-comment.js",
+  "function/10-function.js",
+  "function/10-switch.js",
+  "function/15-change.js",
+  "parsers/70-CSV.js",
+  "storage/10-file.js",
+];
 
 describe("hobo example flows", function () {
   this.timeout(30_000);
@@ -156,7 +165,10 @@ describe("hobo example flows", function () {
     const flow = await loadExample("HOBO backfill to InfluxDB.json");
     const data = flow.find((n) => n.type === "hobo-data")!;
     const debug = flow.find((n) => n.type === "debug" && (data.wires ?? [])[0]?.includes(n.id))!;
-    assert.ok(example("HOBO backfill to InfluxDB.json").some((n) => n.type === "influxdb batch" && n.id !== data.id), "the example has an influxdb batch node");
+    assert.ok(
+      example("HOBO backfill to InfluxDB.json").some((n) => n.type === "influxdb batch" && n.id !== data.id),
+      "the example has an influxdb batch node",
+    );
     const errors = flow.find((n) => n.type === "debug" && n.id !== debug.id)!;
     assert.match(String(flow.find((n) => n.type === "comment")?.info), /influxdb batch/);
     assert.equal(data.span, "-7d");
@@ -201,7 +213,10 @@ describe("hobo example flows", function () {
     }
     const ids = (type: string) => flow.find((n) => n.type === type)!.id;
     const modules = [hoboConfig, hoboData, tuyaConfig, tuyaCommand, ...CORE.map(core)] as Parameters<typeof helper.load>[0];
-    await helper.load(modules, flow as unknown as Flow, { [ids("hobo-config")]: { token: emu.licor.token }, [ids("tuya-config")]: { accessId: tuya.accessId, accessSecret: tuya.accessSecret } });
+    await helper.load(modules, flow as unknown as Flow, {
+      [ids("hobo-config")]: { token: emu.licor.token },
+      [ids("tuya-config")]: { accessId: tuya.accessId, accessSecret: tuya.accessSecret },
+    });
     registerSecrets(tuya.accessSecret, ...tuya.issuedTokens());
     registerDeviceKeys(...tuya.localKeys());
     // tuya-command's status ends green once the plug took the command, red when it failed.

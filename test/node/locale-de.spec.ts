@@ -100,7 +100,10 @@ describe("the nodes in a German runtime (lang de)", () => {
     await loadTuyaFlow(emu, [german(tuyaConfig), german(tuyaStatus)], { type: "tuya-status", devicesType: "msg", devices: "devices" });
     emu.faults.failNext(1, { code: 1106, msg: "permission deny", path: "/status" });
     const { caught } = await run({ devices: emu.devices[0].id });
-    assert.match(caught?.error.message ?? "", /^ApiError: Tuya 1106 permission deny: Zugriff verweigert: Das Gerät ist nicht mit diesem Cloud-Projekt verknüpft/);
+    assert.match(
+      caught?.error.message ?? "",
+      /^ApiError: Tuya 1106 permission deny: Zugriff verweigert: Das Gerät ist nicht mit diesem Cloud-Projekt verknüpft/,
+    );
     assert.equal(statusTexts().at(-1), "Tuya 1106: permission deny");
   });
 

@@ -31,7 +31,12 @@ describe("tuya-command node", () => {
   afterEach(() => sinon.restore());
 
   async function load(props: Record<string, unknown>, withConfig = true, configProps: Record<string, unknown> = {}): Promise<void> {
-    await loadTuyaFlow(emu, [tuyaConfig, tuyaCommand], { type: "tuya-command", devicesType: "str", commands: "payload", commandsType: "msg", ...props }, { withConfig, configProps });
+    await loadTuyaFlow(
+      emu,
+      [tuyaConfig, tuyaCommand],
+      { type: "tuya-command", devicesType: "str", commands: "payload", commandsType: "msg", ...props },
+      { withConfig, configProps },
+    );
   }
 
   const n1 = probe("n1");
@@ -60,7 +65,13 @@ describe("tuya-command node", () => {
   describe("commands", () => {
     it("from the dialog's rows: the plug switches, one result, msg.topic = the device name", async () => {
       const target = !value(id("plug"), "switch_1");
-      await load({ devices: JSON.stringify({ "Lab plug": id("plug") }), devicesType: "json", commandsType: "rows", commands: "", rows: [{ code: "switch_1", value: target }] });
+      await load({
+        devices: JSON.stringify({ "Lab plug": id("plug") }),
+        devicesType: "json",
+        commandsType: "rows",
+        commands: "",
+        rows: [{ code: "switch_1", value: target }],
+      });
       const executed = emu.stats.commandsExecuted;
       const { out, caught } = await run({ payload: 1, keep: "me" });
       assert.equal(caught, undefined);
@@ -169,7 +180,10 @@ describe("tuya-command node", () => {
       emu.faults.failNext(1, { code: 2009, msg: "not support this device", path: `/devices/${id("plug")}/specification` });
       const { out, caught } = await run({ payload: { switch_1: true } });
       assert.deepEqual(out, []);
-      assert.match(errorText(caught), /specification could not be read \(.*2009.*\), so the values cannot be checked; untick "Check values against the device's functions"/);
+      assert.match(
+        errorText(caught),
+        /specification could not be read \(.*2009.*\), so the values cannot be checked; untick "Check values against the device's functions"/,
+      );
       assert.equal(commandCalls(), before);
     });
 
@@ -203,7 +217,13 @@ describe("tuya-command node", () => {
       assert.ok(caught);
       assert.match(errorText(caught), new RegExp(`failed for 1 of 2 devices \\(1 succeeded.*Garage \\(${id("offline")}\\): Tuya answered 2001`));
       const results = caught.payload as Result[];
-      assert.deepEqual(results.map((r) => [r.name, r.success]), [["Plug", true], ["Garage", false]]);
+      assert.deepEqual(
+        results.map((r) => [r.name, r.success]),
+        [
+          ["Plug", true],
+          ["Garage", false],
+        ],
+      );
       assert.equal(results[1].error?.code, 2001);
       assert.equal(results[1].error?.outcome, "not executed");
       assert.equal(caught.topic, "in", "several devices: the incoming topic is kept");
@@ -230,7 +250,12 @@ describe("tuya-command node", () => {
     });
 
     const answers: [string, Record<string, unknown>, RegExp, string][] = [
-      ["a JSON error answer (HTTP 500, Tuya code 500)", { httpStatus: 500, code: 500, msg: "system error" }, /Tuya answered 500 system error: the command was refused/, "not executed"],
+      [
+        "a JSON error answer (HTTP 500, Tuya code 500)",
+        { httpStatus: 500, code: 500, msg: "system error" },
+        /Tuya answered 500 system error: the command was refused/,
+        "not executed",
+      ],
       ["a proxy's HTML 502 page", { html: true }, /a proxy answered HTTP 502 instead of Tuya: whether the command ran is unknown/, "unknown"],
     ];
     for (const [label, fault, text, outcome] of answers) {
@@ -272,7 +297,10 @@ describe("tuya-command node", () => {
       assert.match(errorText(caught), /2001/);
       assert.equal(caught?.errorDetails.code, 2001);
       assert.equal(caught?.topic, "Garage");
-      assert.deepEqual((caught?.payload as Result[]).map((r) => [r.id, r.success]), [[id("offline"), false]]);
+      assert.deepEqual(
+        (caught?.payload as Result[]).map((r) => [r.id, r.success]),
+        [[id("offline"), false]],
+      );
       assert.match(statusTexts().at(-1) ?? "", /^Tuya 2001/);
     });
 
@@ -297,16 +325,31 @@ describe("tuya-command node", () => {
       const texts = statusTexts();
       const sending = texts.indexOf("switch_1=true → Lab plug");
       assert.ok(sending >= 0, texts.join(" | "));
-      assert.ok(texts.slice(sending).some((t) => t.startsWith("sent to Lab plug ·")), texts.join(" | "));
+      assert.ok(
+        texts.slice(sending).some((t) => t.startsWith("sent to Lab plug ·")),
+        texts.join(" | "),
+      );
     });
   });
 
   describe("admin route for the dialog's rows", () => {
-    const body = (extra: Record<string, unknown> = {}) => ({ id: "cfg", endpointMode: "custom", endpoint: emu.url, accessId: emu.accessId, accessSecret: "__PWRD__", family: "iot-03", ...extra });
+    const body = (extra: Record<string, unknown> = {}) => ({
+      id: "cfg",
+      endpointMode: "custom",
+      endpoint: emu.url,
+      accessId: emu.accessId,
+      accessSecret: "__PWRD__",
+      family: "iot-03",
+      ...extra,
+    });
 
     it("POST tuya-config/functions answers the device's codes, types and parsed values", async () => {
       await load({ devices: id("light") });
-      const res = await helper.request().post("/tuya-config/functions").send(body({ device: id("light") })).expect(200);
+      const res = await helper
+        .request()
+        .post("/tuya-config/functions")
+        .send(body({ device: id("light") }))
+        .expect(200);
       assert.equal(res.body.category, "dj");
       const byCode = new Map((res.body.functions as { code: string; type: string; values: Record<string, unknown> }[]).map((f) => [f.code, f]));
       assert.equal(byCode.get("switch_led")?.type, "Boolean");
@@ -329,8 +372,17 @@ describe("tuya-command node", () => {
         req.headers["x-permission"] === permission ? next() : res.status(401).end();
       sinon.stub(util, "createNodeApi").callsFake((n: unknown) => ({ ...original(n), auth: { needsPermission: guard } }));
       await load({ devices: id("light") });
-      await helper.request().post("/tuya-config/functions").send(body({ device: id("light") })).expect(401);
-      await helper.request().post("/tuya-config/functions").set("x-permission", "tuya-config.write").send(body({ device: id("light") })).expect(200);
+      await helper
+        .request()
+        .post("/tuya-config/functions")
+        .send(body({ device: id("light") }))
+        .expect(401);
+      await helper
+        .request()
+        .post("/tuya-config/functions")
+        .set("x-permission", "tuya-config.write")
+        .send(body({ device: id("light") }))
+        .expect(200);
     });
   });
 });

@@ -27,7 +27,14 @@ describe("tuya-config node", () => {
   });
   afterEach(() => sinon.restore());
 
-  const config = (extra: Record<string, unknown> = {}) => ({ id: "cfg", type: "tuya-config", name: "emu", endpointMode: "custom", endpoint: emu.url, ...extra });
+  const config = (extra: Record<string, unknown> = {}) => ({
+    id: "cfg",
+    type: "tuya-config",
+    name: "emu",
+    endpointMode: "custom",
+    endpoint: emu.url,
+    ...extra,
+  });
   const creds = (secret = emu.accessSecret): Creds => ({ cfg: { accessId: emu.accessId, accessSecret: secret } });
   const plug = () => emu.devices[0].id;
   const statusFlow = (extra: Record<string, unknown> = {}, users = ["n1"]): Flow => [
@@ -43,7 +50,11 @@ describe("tuya-config node", () => {
 
   it("exposes one shared client, its devices, users and a call counter", async () => {
     await helper.load([tuyaConfig, tuyaStatus], statusFlow(), creds());
-    const cfg = (helper.getNode("cfg") as unknown as { connection: { client: unknown; devices: { list(): Promise<unknown[]> }; users: { size: number }; counterSnapshot(): { total: number } } }).connection;
+    const cfg = (
+      helper.getNode("cfg") as unknown as {
+        connection: { client: unknown; devices: { list(): Promise<unknown[]> }; users: { size: number }; counterSnapshot(): { total: number } };
+      }
+    ).connection;
     assert.equal(cfg.client, cfg.client, "the client is created once");
     assert.equal(cfg.users.size, 1, "the tuya-status node registered as a user");
     const list = await cfg.devices.list();
@@ -74,7 +85,10 @@ describe("tuya-config node", () => {
     const own = n2.lastStatus();
     assert.equal(own?.fill, "red", "n2 shows its own error");
     const states: string[] = [];
-    (helper.getNode("cfg") as unknown as { connection: { client: { on(e: "state", fn: (s: { state: string }) => void): void } } }).connection.client.on("state", (s) => states.push(s.state));
+    (helper.getNode("cfg") as unknown as { connection: { client: { on(e: "state", fn: (s: { state: string }) => void): void } } }).connection.client.on(
+      "state",
+      (s) => states.push(s.state),
+    );
     emu.faults.expireTokens();
     assert.equal((await n1.run()).caught, undefined);
     assert.ok(states.includes("token-refreshed"), `the token was refreshed (${states.join(",")})`);
@@ -136,7 +150,15 @@ describe("tuya-config node", () => {
   });
 
   describe("admin routes", () => {
-    const body = (extra: Record<string, unknown> = {}) => ({ id: "cfg", endpointMode: "custom", endpoint: emu.url, accessId: emu.accessId, accessSecret: emu.accessSecret, family: "iot-03", ...extra });
+    const body = (extra: Record<string, unknown> = {}) => ({
+      id: "cfg",
+      endpointMode: "custom",
+      endpoint: emu.url,
+      accessId: emu.accessId,
+      accessSecret: emu.accessSecret,
+      family: "iot-03",
+      ...extra,
+    });
 
     it("POST tuya-config/test answers ok with the number of devices", async () => {
       await helper.load([tuyaConfig], [config()], creds());
@@ -148,7 +170,11 @@ describe("tuya-config node", () => {
       await helper.load([tuyaConfig], [config()], creds());
       const wrong = "typedwrongsecret00000000000000xx";
       registerSecrets(wrong);
-      const res = await helper.request().post("/tuya-config/test").send(body({ accessSecret: wrong })).expect(400);
+      const res = await helper
+        .request()
+        .post("/tuya-config/test")
+        .send(body({ accessSecret: wrong }))
+        .expect(400);
       assert.match(res.body.error, /1004/);
       assert.ok(!JSON.stringify(res.body).includes(wrong));
       assert.ok(!JSON.stringify(res.body).includes(emu.accessSecret));
@@ -156,7 +182,11 @@ describe("tuya-config node", () => {
 
     it("uses the stored secret when the dialog's password is untouched (__PWRD__)", async () => {
       await helper.load([tuyaConfig], [config()], creds());
-      const res = await helper.request().post("/tuya-config/test").send(body({ accessSecret: "__PWRD__" })).expect(200);
+      const res = await helper
+        .request()
+        .post("/tuya-config/test")
+        .send(body({ accessSecret: "__PWRD__" }))
+        .expect(200);
       assert.equal(res.body.ok, true);
     });
 
@@ -176,7 +206,11 @@ describe("tuya-config node", () => {
           it(`POST tuya-config/${route} to ${label} with an untouched secret: 400 asking to enter it again, nothing sent`, async () => {
             await helper.load([tuyaConfig], [config()], creds());
             const requests = emu.stats.requests;
-            const res = await helper.request().post(`/tuya-config/${route}`).send(body({ accessSecret: "__PWRD__", ...target() })).expect(400);
+            const res = await helper
+              .request()
+              .post(`/tuya-config/${route}`)
+              .send(body({ accessSecret: "__PWRD__", ...target() }))
+              .expect(400);
             assert.match(res.body.error, /Enter the secret again: the endpoint changed/);
             assert.equal(elsewhere.hits, 0, "nothing reached the other endpoint");
             assert.equal(emu.stats.requests, requests, "nothing reached the deployed endpoint either");
@@ -186,7 +220,11 @@ describe("tuya-config node", () => {
 
       it("a typed secret may go to another endpoint (the user chose to send it)", async () => {
         await helper.load([tuyaConfig], [config()], creds());
-        await helper.request().post("/tuya-config/test").send(body({ endpoint: elsewhere.url })).expect(400);
+        await helper
+          .request()
+          .post("/tuya-config/test")
+          .send(body({ endpoint: elsewhere.url }))
+          .expect(400);
         assert.ok(elsewhere.hits > 0, "the typed values were tried there");
       });
     });
@@ -209,7 +247,11 @@ describe("tuya-config node", () => {
 
     it("a bad custom endpoint is a 400 that says what to enter", async () => {
       await helper.load([tuyaConfig], [config()], creds());
-      const res = await helper.request().post("/tuya-config/test").send(body({ endpoint: "ftp:/x" })).expect(400);
+      const res = await helper
+        .request()
+        .post("/tuya-config/test")
+        .send(body({ endpoint: "ftp:/x" }))
+        .expect(400);
       assert.match(res.body.error, /not an http\(s\) URL/);
     });
 
@@ -228,11 +270,18 @@ describe("tuya-config node", () => {
       assert.ok(msg);
       assert.match(msg.error.message, /plain http.*use https/);
       assert.equal(msg.errorDetails.name, "InputError");
-      const res = await helper.request().post("/tuya-config/test").send(body({ endpointMode: "region", endpoint: "", region: "http://10.0.0.8:8830" })).expect(400);
+      const res = await helper
+        .request()
+        .post("/tuya-config/test")
+        .send(body({ endpointMode: "region", endpoint: "", region: "http://10.0.0.8:8830" }))
+        .expect(400);
       assert.match(res.body.error, /plain http.*use https/);
       // The helper's own admin request connects to 127.0.0.1; nothing may go to the refused hosts.
       const targets = connects.getCalls().map((c) => JSON.stringify(c.args[0]));
-      assert.deepEqual(targets.filter((t) => /example\.org|10\.0\.0\.8/.test(t)), []);
+      assert.deepEqual(
+        targets.filter((t) => /example\.org|10\.0\.0\.8/.test(t)),
+        [],
+      );
     });
 
     it("a deployed config with such an endpoint tells its nodes to use https", async () => {

@@ -31,14 +31,17 @@ describe("tuya-events node", () => {
       { id: "cfg", type: "tuya-config", endpointMode: "custom", endpoint: emu.url },
       { id: "cmd", z: "t1", type: "tuya-command", tuya: "cfg", devicesType: "msg", devices: "devices", commands: "payload", commandsType: "msg", wires: [[]] },
     ];
-    for (const n of nodes) flow.push({ z: "t1", type: "tuya-events", tuya: "cfg", wires: [[`h_${String(n.id)}`]], ...n }, { id: `h_${String(n.id)}`, z: "t1", type: "helper" });
+    for (const n of nodes)
+      flow.push({ z: "t1", type: "tuya-events", tuya: "cfg", wires: [[`h_${String(n.id)}`]], ...n }, { id: `h_${String(n.id)}`, z: "t1", type: "helper" });
     await helper.load([tuyaConfig, tuyaCommand, tuyaEvents], flow as never, { cfg: { accessId: emu.accessId, accessSecret: secret } });
     return Object.fromEntries(nodes.map((n) => [String(n.id), watchOutput<Msg>(`h_${String(n.id)}`)]));
   }
   const connected = () => emu.mq.whenConsumers(1);
 
   it("a command through tuya-command arrives as an event: topic device/code, one message per data point", async () => {
-    const got = await load([{ id: "ev", devices: JSON.stringify({ "Lab plug": ids().plug }), devicesType: "json", types: "status", codes: "switch_1", format: "messages" }]);
+    const got = await load([
+      { id: "ev", devices: JSON.stringify({ "Lab plug": ids().plug }), devicesType: "json", types: "status", codes: "switch_1", format: "messages" },
+    ]);
     await connected();
     helper.getNode("cmd").receive({ devices: ids().plug, payload: { switch_1: false } } as never);
     await got.ev.until((ms) => ms.some((m) => m.payload === false));
@@ -71,9 +74,19 @@ describe("tuya-events node", () => {
     await got.motion.until((ms) => ms.some((m) => m.payload === "pir"));
     assert.ok(got.motion.messages.every((m) => m.event.deviceId === pir && m.event.type === "status"));
     const life = got.life.messages.filter((m) => m.event.deviceId === light);
-    assert.deepEqual(life.map((m) => m.event.type), ["offline", "name", "online"]);
+    assert.deepEqual(
+      life.map((m) => m.event.type),
+      ["offline", "name", "online"],
+    );
     const recs = life.map((m) => (m.payload as { name: string; value: unknown }[])[0]);
-    assert.deepEqual(recs.map((r) => [r.name, r.value]), [["online", false], ["name", "Reading lamp"], ["online", true]]);
+    assert.deepEqual(
+      recs.map((r) => [r.name, r.value]),
+      [
+        ["online", false],
+        ["name", "Reading lamp"],
+        ["online", true],
+      ],
+    );
     assert.equal(life[2].topic, "Reading lamp/online", "the new name is used from the rename on");
   });
 
@@ -81,7 +94,17 @@ describe("tuya-events node", () => {
     const { climate } = ids();
     const got = await load([{ id: "ev", devices: climate, devicesType: "str", codes: "va_temperature", format: "influx", measurement: "lab" }]);
     await connected();
-    emu.mq.publish({ deviceId: climate, protocol: 4, data: { devId: climate, status: [{ code: "va_temperature", value: 234, t: 1_700_000_000_000 }, { code: "va_humidity", value: 40, t: 1_700_000_000_000 }] } });
+    emu.mq.publish({
+      deviceId: climate,
+      protocol: 4,
+      data: {
+        devId: climate,
+        status: [
+          { code: "va_temperature", value: 234, t: 1_700_000_000_000 },
+          { code: "va_humidity", value: 40, t: 1_700_000_000_000 },
+        ],
+      },
+    });
     await got.ev.until((ms) => ms.some((m) => (m.payload as { fields: { value: number } }[])[0]?.fields.value === 23.4));
     const m = got.ev.messages.find((x) => (x.payload as { fields: { value: number } }[])[0]?.fields.value === 23.4)!;
     const points = m.payload as { measurement: string; tags: Record<string, string>; timestamp: Date }[];

@@ -21,7 +21,13 @@ import tuyaLog from "../../nodes/tuya-log";
 type Flow = Parameters<typeof helper.load>[1];
 type Entry = { code: string; value: string; event_time: number; event_id: number; event_from?: string };
 type Rec = { time: Date; device: string; deviceName?: string; sensor: string; value: unknown; unit?: string; extra?: Record<string, unknown> };
-type Info = { devices: { id: string; entries: number; pages: number; truncated: boolean; cursor?: string }[]; entries: number; pages: number; truncated: boolean; warnings: string[] };
+type Info = {
+  devices: { id: string; entries: number; pages: number; truncated: boolean; cursor?: string }[];
+  entries: number;
+  pages: number;
+  truncated: boolean;
+  warnings: string[];
+};
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -61,7 +67,10 @@ describe("tuya-log node", function () {
     }
   }
 
-  function flow(props: Record<string, unknown>, options: { withConfig?: boolean; extra?: Record<string, unknown>[]; wires?: string[]; config?: Record<string, unknown> } = {}): Flow {
+  function flow(
+    props: Record<string, unknown>,
+    options: { withConfig?: boolean; extra?: Record<string, unknown>[]; wires?: string[]; config?: Record<string, unknown> } = {},
+  ): Flow {
     return [
       { id: "t1", type: "tab" },
       { id: "cfg", type: "tuya-config", endpointMode: "custom", endpoint: emu.url, rps: 1000, concurrency: 4, ...options.config },
@@ -87,7 +96,6 @@ describe("tuya-log node", function () {
     ] as unknown as Flow;
   }
 
-
   async function load(props: Record<string, unknown>, options: Parameters<typeof flow>[1] & { modules?: unknown[] } = {}): Promise<void> {
     const modules = [tuyaConfig, tuyaLog, ...(options.modules ?? [])] as Parameters<typeof helper.load>[0];
     await helper.load(modules, flow(props, options), { cfg: { accessId: emu.accessId, accessSecret: emu.accessSecret } });
@@ -102,7 +110,10 @@ describe("tuya-log node", function () {
 
   it("with only a type and a config it behaves as the editor's defaults say (msg.devices, last 24 h of reports, one message of spec-scaled records)", async () => {
     const d = editorDefaults("tuya-log");
-    assert.deepEqual([d.devicesType, d.window, d.span, d.end, d.eventTypes, d.format, d.applySpec, d.output], ["msg", "relative", "-24h", "now", "7", "records", true, "all"]);
+    assert.deepEqual(
+      [d.devicesType, d.window, d.span, d.end, d.eventTypes, d.format, d.applySpec, d.output],
+      ["msg", "relative", "-24h", "now", "7", "records", true, "all"],
+    );
     await loadTuyaFlow(emu, [tuyaConfig, tuyaLog], { type: "tuya-log" }, { configProps: { rps: 1000, concurrency: 4 } });
     const { out, caught } = await run({ [String(d.devices)]: id("climate") });
     assert.equal(caught, undefined, caught?.error.message);
@@ -111,9 +122,16 @@ describe("tuya-log node", function () {
     const { start, end } = out[0].tuyaLog as { start: string; end: string };
     assert.equal(Date.parse(end) - Date.parse(start), 24 * HOUR, "the last 24 hours");
     const expected = await history(id("climate"), Date.parse(start), Date.parse(end));
-    assert.deepEqual(recs.map((r) => `${new Date(r.time).getTime()}|${r.sensor}`), expected.map((e) => `${e.event_time}|${e.code}`), "every report of the window");
+    assert.deepEqual(
+      recs.map((r) => `${new Date(r.time).getTime()}|${r.sensor}`),
+      expected.map((e) => `${e.event_time}|${e.code}`),
+      "every report of the window",
+    );
     assert.ok(recs.length > 24 * 60, `entries: ${recs.length}`);
-    assert.ok(recs.every((r) => r.extra?.event_id === 7), "data reports only");
+    assert.ok(
+      recs.every((r) => r.extra?.event_id === 7),
+      "data reports only",
+    );
     assert.equal(recs.find((r) => r.sensor === "va_temperature")?.unit, "℃", "the specification applied");
   });
 
@@ -134,7 +152,13 @@ describe("tuya-log node", function () {
 
     it("raw output with two devices of the same name: keyed by id, neither overwrites the other", async () => {
       await load({ devices: "devices", devicesType: "msg" });
-      const { out } = await run({ devices: [{ id: id("climate"), name: "Sensor" }, { id: id("pir"), name: "Sensor" }, { id: id("plug"), name: "Plug" }] });
+      const { out } = await run({
+        devices: [
+          { id: id("climate"), name: "Sensor" },
+          { id: id("pir"), name: "Sensor" },
+          { id: id("plug"), name: "Plug" },
+        ],
+      });
       const map = out[0].payload as Record<string, Entry[]>;
       assert.deepEqual(Object.keys(map), [id("climate"), id("pir"), "Plug"]);
       assert.deepEqual(map[id("climate")].map(key), (await history(id("climate"), T0 - HOUR, T0)).map(key));
@@ -215,7 +239,10 @@ describe("tuya-log node", function () {
       assert.equal(info.pages, Math.ceil(expected.length / 7));
       assert.ok(info.pages > 50);
       assert.equal(info.truncated, false);
-      assert.ok(n1.statuses().some((s) => /^30 pages · 210 entries$/.test(String(s.text))), "progress shown page by page");
+      assert.ok(
+        n1.statuses().some((s) => /^30 pages · 210 entries$/.test(String(s.text))),
+        "progress shown page by page",
+      );
       assert.deepEqual(lastStatus() && { fill: lastStatus()?.fill, shape: lastStatus()?.shape }, { fill: "green", shape: "dot" });
       assert.match(String(lastStatus()?.text), new RegExp(`^${expected.length} entries ·`));
     });
@@ -231,29 +258,44 @@ describe("tuya-log node", function () {
 
     it("one message per page with msg.parts, reassembled by a core Join node", async () => {
       const joinNode = runtimeModule("@node-red/nodes/core/sequence/17-split.js");
-      const extra = [{ id: "j1", type: "join", z: "t1", mode: "auto", wires: [["h4"]] }, { id: "h4", type: "helper", z: "t1" }];
+      const extra = [
+        { id: "j1", type: "join", z: "t1", mode: "auto", wires: [["h4"]] },
+        { id: "h4", type: "helper", z: "t1" },
+      ];
       await load({ pageSize: 25, output: "page", format: "records" }, { extra, wires: ["h1", "j1"], modules: [joinNode] });
       const joined = new Promise<Msg>((resolve) => helper.getNode("h4").once("input", resolve));
       const { out } = await run();
       const expected = await history(id("climate"), T0 - HOUR, T0);
       assert.equal(out.length, Math.ceil(expected.length / 25));
-      assert.deepEqual(out.map((m) => (m.parts as { index: number }).index), out.map((_, i) => i));
+      assert.deepEqual(
+        out.map((m) => (m.parts as { index: number }).index),
+        out.map((_, i) => i),
+      );
       assert.equal((out.at(-1)?.parts as { count?: number }).count, out.length, "the last page carries count");
       assert.ok(out.slice(0, -1).every((m) => (m.parts as { count?: number }).count === undefined));
       assert.ok(out.every((m) => (m.payload as Rec[]).length <= 25 && m.topic === id("climate")));
       const whole = (await joined).payload as Rec[][];
       const times = whole.flat().map((r) => `${new Date(r.time).getTime()}|${r.sensor}`);
-      assert.deepEqual(times, expected.map((e) => `${e.event_time}|${e.code}`));
+      assert.deepEqual(
+        times,
+        expected.map((e) => `${e.event_time}|${e.code}`),
+      );
     });
 
     it("one message per device with msg.parts and each device's summary", async () => {
       await load({ devices: JSON.stringify({ Climate: id("climate"), PIR: id("pir") }), devicesType: "json", output: "device" });
       const { out } = await run();
-      assert.deepEqual(out.map((m) => m.topic), ["Climate", "PIR"]);
-      assert.deepEqual(out.map((m) => m.parts), [
-        { id: out[0]._msgid, index: 0, type: "array", len: 1 },
-        { id: out[0]._msgid, index: 1, count: 2, type: "array", len: 1 },
-      ]);
+      assert.deepEqual(
+        out.map((m) => m.topic),
+        ["Climate", "PIR"],
+      );
+      assert.deepEqual(
+        out.map((m) => m.parts),
+        [
+          { id: out[0]._msgid, index: 0, type: "array", len: 1 },
+          { id: out[0]._msgid, index: 1, count: 2, type: "array", len: 1 },
+        ],
+      );
       assert.deepEqual(entriesOf([out[1]]).map(key), (await history(id("pir"), T0 - HOUR, T0)).map(key));
       assert.equal((out[1].tuyaLog as { entries: number }).entries, (out[1].payload as Entry[]).length);
     });
@@ -302,7 +344,10 @@ describe("tuya-log node", function () {
 
       await load({ devices: JSON.stringify({ PIR: id("pir") }), devicesType: "json", format: "messages", output: "page", pageSize: 2 });
       const { out } = await run({ payload: 1, keep: 7 });
-      assert.deepEqual(out.map((m) => m.timestamp), expected.map((e) => e.event_time));
+      assert.deepEqual(
+        out.map((m) => m.timestamp),
+        expected.map((e) => e.event_time),
+      );
       assert.ok(out.every((m) => typeof m.topic === "string" && m.topic.startsWith("PIR/") && m.keep === 7 && m.parts === undefined));
     });
   });
@@ -315,7 +360,10 @@ describe("tuya-log node", function () {
       assert.equal(out.length, 1, "what Tuya still keeps is sent");
       assert.deepEqual({ fill: lastStatus()?.fill, shape: lastStatus()?.shape }, { fill: "yellow", shape: "ring" });
       assert.match(String(lastStatus()?.text), /past 7 days/);
-      assert.ok(warnings().some((w) => w.startsWith(id("pir")) && /keeps device logs for 7 days/.test(w)), warnings().join(" | "));
+      assert.ok(
+        warnings().some((w) => w.startsWith(id("pir")) && /keeps device logs for 7 days/.test(w)),
+        warnings().join(" | "),
+      );
       assert.ok((out[0].tuyaLog as Info).warnings.some((w) => /7 days/.test(w)));
     });
 
@@ -331,7 +379,10 @@ describe("tuya-log node", function () {
       assert.equal(info.devices[0].truncated, true);
       assert.equal(typeof info.devices[0].cursor, "string");
       assert.ok(warnings().some((w) => /stopped after 3 pages \(the page cap\)/.test(w)));
-      assert.deepEqual({ fill: lastStatus()?.fill, shape: lastStatus()?.shape, text: lastStatus()?.text }, { fill: "yellow", shape: "ring", text: "30 entries · truncated" });
+      assert.deepEqual(
+        { fill: lastStatus()?.fill, shape: lastStatus()?.shape, text: lastStatus()?.text },
+        { fill: "yellow", shape: "ring", text: "30 entries · truncated" },
+      );
     });
   });
 
@@ -372,11 +423,18 @@ describe("tuya-log node", function () {
           continue;
         }
         if ((out[0]?.tuyaLog as Info | undefined)?.truncated) truncated += 1;
-        tally(seen, out.flatMap((m) => Object.values(m.payload as Record<string, Entry[]>).flat()));
+        tally(
+          seen,
+          out.flatMap((m) => Object.values(m.payload as Record<string, Entry[]>).flat()),
+        );
       }
       assert.equal(failed, 1);
       assert.ok(truncated >= 3, `the cap cut several runs short (${truncated})`);
-      assert.deepEqual([...seen].filter(([, n]) => n > 1), [], "no entry twice");
+      assert.deepEqual(
+        [...seen].filter(([, n]) => n > 1),
+        [],
+        "no entry twice",
+      );
       const expected = [...(await history(id("climate"), T0 - HOUR, ends.at(-1)!)), ...(await history(id("pir"), T0 - HOUR, ends.at(-1)!))];
       assert.deepEqual([...seen.keys()].sort(), expected.map(key).sort(), "every entry of the whole period");
     }
@@ -406,7 +464,11 @@ describe("tuya-log node", function () {
       emu.faults.failNext(1, { code: 1106, path: "last_row_key" });
       const first = await run({ end: T0 });
       assert.ok(first.caught);
-      assert.deepEqual(first.out.map((m) => (m.payload as Entry[]).length), [2], "the page before the failure was sent");
+      assert.deepEqual(
+        first.out.map((m) => (m.payload as Entry[]).length),
+        [2],
+        "the page before the failure was sent",
+      );
       const sent = entriesOf(first.out);
       assert.equal(sent[0].event_time, sent[1].event_time);
       const second = await run({ end: T0 });

@@ -57,9 +57,15 @@ describe("tuya-request node", () => {
 
   it("msg.path and msg.query override the dialog; a ?query in the path is read too", async () => {
     await load({ path: "/v1.0/iot-03/devices/nothing" });
-    const ids = emu.devices.slice(0, 2).map((d) => d.id).join(",");
+    const ids = emu.devices
+      .slice(0, 2)
+      .map((d) => d.id)
+      .join(",");
     const { out } = await run({ path: "/v1.0/iot-03/devices/status", query: { device_ids: ids } });
-    assert.deepEqual((out?.payload as { id: string }[]).map((d) => d.id), ids.split(","));
+    assert.deepEqual(
+      (out?.payload as { id: string }[]).map((d) => d.id),
+      ids.split(","),
+    );
     const viaPath = await run({ path: `/v1.0/iot-03/devices/status?device_ids=${ids}` });
     assert.equal((viaPath.out?.payload as unknown[]).length, 2);
   });
@@ -75,7 +81,11 @@ describe("tuya-request node", () => {
   });
 
   it("POST with the dialog's body when msg.payload is not an object", async () => {
-    await load({ method: "POST", path: `/v1.0/iot-03/devices/${light()}/commands`, body: JSON.stringify({ commands: [{ code: "bright_value_v2", value: 321 }] }) });
+    await load({
+      method: "POST",
+      path: `/v1.0/iot-03/devices/${light()}/commands`,
+      body: JSON.stringify({ commands: [{ code: "bright_value_v2", value: 321 }] }),
+    });
     await run({ payload: Date.now() });
     assert.equal(emu.status(light()).find((d) => d.code === "bright_value_v2")?.value, 321);
   });
@@ -137,7 +147,10 @@ describe("tuya-request node", () => {
     assert.equal(details.platform, "tuya");
     const statuses = n1.statuses();
     assert.deepEqual(statuses.at(-1), { fill: "red", shape: "ring", text: "Tuya 1106: permission deny" });
-    assert.ok(statuses.some((s) => String(s.text).startsWith("GET /v1.0/iot-03/devices/")), "showed the request while it ran");
+    assert.ok(
+      statuses.some((s) => String(s.text).startsWith("GET /v1.0/iot-03/devices/")),
+      "showed the request while it ran",
+    );
   });
 
   it("without a config node: red ring and an error per message", async () => {

@@ -52,27 +52,46 @@ describe("tuya-status node", () => {
       const { out } = await run();
       assert.equal(out.length, 1);
       const entries = out[0].payload as Entry[];
-      assert.deepEqual(entries.map((e) => [e.id, e.name]), [[id("plug"), "My plug"], [id("light"), "My light"]]);
-      assert.deepEqual(entries[0].status.find((dp) => dp.code === "switch_1"), { code: "switch_1", value: emu.status(id("plug")).find((d) => d.code === "switch_1")?.value });
+      assert.deepEqual(
+        entries.map((e) => [e.id, e.name]),
+        [
+          [id("plug"), "My plug"],
+          [id("light"), "My light"],
+        ],
+      );
+      assert.deepEqual(
+        entries[0].status.find((dp) => dp.code === "switch_1"),
+        { code: "switch_1", value: emu.status(id("plug")).find((d) => d.code === "switch_1")?.value },
+      );
     });
 
     it("takes a typed comma list (str)", async () => {
       await load({ devices: `${id("plug")}, ${id("pir")}`, devicesType: "str" });
       const { out } = await run();
-      assert.deepEqual((out[0].payload as Entry[]).map((e) => e.id), [id("plug"), id("pir")]);
+      assert.deepEqual(
+        (out[0].payload as Entry[]).map((e) => e.id),
+        [id("plug"), id("pir")],
+      );
     });
 
     it("takes msg.devices as one id, an array, a name -> id map or a device list", async () => {
       await load({ devices: "devices", devicesType: "msg" });
       const shapes: [unknown, string[]][] = [
         [id("climate"), [id("climate")]],
-        [[id("plug"), id("climate")], [id("plug"), id("climate")]],
+        [
+          [id("plug"), id("climate")],
+          [id("plug"), id("climate")],
+        ],
         [{ PIR3: id("pir") }, [id("pir")]],
         [[{ id: id("light"), name: "Light" }], [id("light")]],
       ];
       for (const [devices, ids] of shapes) {
         const { out } = await run({ payload: 1, devices });
-        assert.deepEqual((out[0].payload as Entry[]).map((e) => e.id), ids, JSON.stringify(devices));
+        assert.deepEqual(
+          (out[0].payload as Entry[]).map((e) => e.id),
+          ids,
+          JSON.stringify(devices),
+        );
       }
     });
 
@@ -105,8 +124,14 @@ describe("tuya-status node", () => {
     it("one message per device: msg.topic = name, msg.parts for a Join", async () => {
       await load({ devices: JSON.stringify({ A: id("plug"), B: id("pir") }), devicesType: "json", output: "each" });
       const { out } = await run();
-      assert.deepEqual(out.map((m) => m.topic), ["A", "B"]);
-      assert.deepEqual(out.map((m) => (m.parts as { index: number }).index), [0, 1]);
+      assert.deepEqual(
+        out.map((m) => m.topic),
+        ["A", "B"],
+      );
+      assert.deepEqual(
+        out.map((m) => (m.parts as { index: number }).index),
+        [0, 1],
+      );
       assert.equal((out[1].parts as { count: number }).count, 2);
       assert.equal((out[0].payload as Entry).id, id("plug"));
     });
@@ -172,7 +197,10 @@ describe("tuya-status node", () => {
     it("includes the online state as a record", async () => {
       await load({ devices: id("offline"), devicesType: "str", format: "records", includeOnline: true });
       const { out } = await run();
-      assert.deepEqual((out[0].payload as Rec[]).filter((r) => r.sensor === "online").map((r) => r.value), [false]);
+      assert.deepEqual(
+        (out[0].payload as Rec[]).filter((r) => r.sensor === "online").map((r) => r.value),
+        [false],
+      );
     });
 
     it("uses the Smart Home paths when the config's API family says so", async () => {
@@ -187,11 +215,15 @@ describe("tuya-status node", () => {
     });
 
     it("on Smart Home, status with online state and info costs one batch call per 20 devices, not two", async () => {
-      await load({ devices: `${id("plug")},${id("offline")}`, devicesType: "str", format: "raw", includeOnline: true, includeInfo: true }, true, { family: "smart-home" });
+      await load({ devices: `${id("plug")},${id("offline")}`, devicesType: "str", format: "raw", includeOnline: true, includeInfo: true }, true, {
+        family: "smart-home",
+      });
       const before = { ...emu.stats.byPath };
       const { out } = await run();
       const after = emu.stats.byPath;
-      const calls = Object.keys(after).filter((k) => !k.includes("/token")).reduce((n, k) => n + (after[k] ?? 0) - (before[k] ?? 0), 0);
+      const calls = Object.keys(after)
+        .filter((k) => !k.includes("/token"))
+        .reduce((n, k) => n + (after[k] ?? 0) - (before[k] ?? 0), 0);
       assert.equal(calls, 1, JSON.stringify(after));
       const [plug, offline] = out[0].payload as Entry[];
       assert.ok(plug.status.length > 0, "the status comes from the batch details");
@@ -208,7 +240,10 @@ describe("tuya-status node", () => {
       assert.equal(out.length, 1);
       const entries = out[0].payload as Entry[];
       assert.equal(entries.length, 200);
-      assert.deepEqual(entries.map((e) => e.id), emu.devices.map((d) => d.id));
+      assert.deepEqual(
+        entries.map((e) => e.id),
+        emu.devices.map((d) => d.id),
+      );
       assert.equal((emu.stats.byPath[batchPath] ?? 0) - before, 10);
     });
     it("twelve messages in flight at once on one node: each answered, no listener-leak warning from Node", async () => {
@@ -227,7 +262,10 @@ describe("tuya-status node", () => {
         emu.faults.setLatency(0);
         process.off("warning", onWarning);
       }
-      assert.deepEqual(warnings.filter((w) => w.startsWith("MaxListenersExceededWarning")), []);
+      assert.deepEqual(
+        warnings.filter((w) => w.startsWith("MaxListenersExceededWarning")),
+        [],
+      );
     });
   });
 
@@ -240,7 +278,9 @@ describe("tuya-status node", () => {
       assert.ok(all.includes("switch_led") && all.length > 1);
 
       const current = emu.status(id("light")).find((d) => d.code === "switch_led")?.value as boolean;
-      const cfg = (helper.getNode("cfg") as unknown as { connection: { devices: { sendCommands(id: string, c: { code: string; value: unknown }[]): Promise<boolean> } } }).connection;
+      const cfg = (
+        helper.getNode("cfg") as unknown as { connection: { devices: { sendCommands(id: string, c: { code: string; value: unknown }[]): Promise<boolean> } } }
+      ).connection;
       await cfg.devices.sendCommands(id("light"), [{ code: "switch_led", value: !current }]);
 
       const second = await run();
@@ -271,9 +311,15 @@ describe("tuya-status node", () => {
       const foreign = "eb0000000000000000nope";
       await load({ devices: `${foreign},${id("plug")}`, devicesType: "str" });
       const { out } = await first();
-      assert.deepEqual((out?.payload as Entry[]).map((e) => e.id), [id("plug")]);
+      assert.deepEqual(
+        (out?.payload as Entry[]).map((e) => e.id),
+        [id("plug")],
+      );
       assert.deepEqual(out?.missing, [foreign]);
-      assert.ok(n1.warnings().some((w) => w.includes(foreign)), n1.warnings().join(" | "));
+      assert.ok(
+        n1.warnings().some((w) => w.includes(foreign)),
+        n1.warnings().join(" | "),
+      );
       assert.deepEqual(n1.lastStatus(), { fill: "yellow", shape: "ring", text: "1 of 2 devices missing" });
     });
 
@@ -317,7 +363,10 @@ describe("tuya-status node", () => {
       const texts = n1.statusTexts();
       const requesting = texts.findIndex((t) => t.startsWith("status of 1 device"));
       assert.ok(requesting >= 0, texts.join(" | "));
-      assert.ok(texts.slice(requesting).some((t) => t.startsWith("1 device ·")), texts.join(" | "));
+      assert.ok(
+        texts.slice(requesting).some((t) => t.startsWith("1 device ·")),
+        texts.join(" | "),
+      );
     });
   });
 });

@@ -54,7 +54,11 @@ export function packageChecks(pkg: PackageJson, snap: RegistrySnapshot): Check[]
       ok: Boolean(nr.version) && versions.some((v) => semver.satisfies(v, nr.version ?? "")),
       text: `node-red.version ${nr.version} satisfied by ${versions.join(" or ")}`,
     },
-    { id: "P07", ok: Boolean(pkg.engines?.node) && semver.satisfies(minNode, pkg.engines?.node ?? ""), text: `engines.node ${pkg.engines?.node} allows Node ${minNode}` },
+    {
+      id: "P07",
+      ok: Boolean(pkg.engines?.node) && semver.satisfies(minNode, pkg.engines?.node ?? ""),
+      text: `engines.node ${pkg.engines?.node} allows Node ${minNode}`,
+    },
     { id: "D01", ok: deps.length <= 6, text: `${deps.length} runtime dependencies (at most 6)` },
     ...deps.map(([name, range]) => ({
       id: "D03",

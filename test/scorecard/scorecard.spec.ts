@@ -31,7 +31,10 @@ describe("scorecard (offline re-implementation of node-red-dev validate)", () =>
       it("registers its node type with literals the scorecard can read", () => {
         const defs = parseNodeHtml(readFileSync(html, "utf8"));
         assert.ok(defs.length > 0, `no RED.nodes.registerType('type', {...}) found in ${html}: the scorecard would skip this node`);
-        assert.ok(defs.some((d) => d.type === set), `the set name ${set} should match a registered type (found ${defs.map((d) => d.type).join(", ")})`);
+        assert.ok(
+          defs.some((d) => d.type === set),
+          `the set name ${set} should match a registered type (found ${defs.map((d) => d.type).join(", ")})`,
+        );
         for (const d of defs) {
           assert.equal(typeof d.category, "string", `${d.type}: category must be a literal`);
           if (d.category !== "config") {
@@ -83,7 +86,9 @@ describe("scorecard (the real node-red-dev validate, catalogue stubbed)", functi
     }
     assert.equal(res.status, 0, `node-red-dev exited ${res.status}:\n${res.stdout}\n${res.stderr}`);
     const card = JSON.parse(readFileSync(out, "utf8")) as Record<string, { test?: boolean }>;
-    const failed = Object.entries(card).filter(([, v]) => v && typeof v === "object" && v.test === false).map(([k]) => k);
+    const failed = Object.entries(card)
+      .filter(([, v]) => v && typeof v === "object" && v.test === false)
+      .map(([k]) => k);
     assert.deepEqual(failed, [], `node-red-dev reports failed checks: ${failed.join(", ")}\n${res.stdout}\n${res.stderr}`);
   });
 });

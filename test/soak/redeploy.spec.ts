@@ -54,7 +54,10 @@ describe("redeploys: every node type, 100 times", function () {
       assert.ok(await settle(() => emu.tuya.mq.consumerCount() === 0), "the message-service connection closed");
       const same = () => JSON.stringify(resources()) === JSON.stringify(baseline);
       assert.ok(await settle(same), `handles and timers back to baseline: ${JSON.stringify(resources())} vs ${JSON.stringify(baseline)}`);
-      assert.ok(Object.values(relays).every((r) => r.total() >= REDEPLOYS), "every deploy opened its own connections");
+      assert.ok(
+        Object.values(relays).every((r) => r.total() >= REDEPLOYS),
+        "every deploy opened its own connections",
+      );
       assert.deepEqual(rejections, []);
     } finally {
       process.off("unhandledRejection", onRejection);

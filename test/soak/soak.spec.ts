@@ -47,7 +47,12 @@ describe("soak: every node polled once a minute for 24 simulated hours", functio
   before(async () => {
     // The clock is faked before the emulators start, so their tokens, data and meters live on it.
     const start = Math.floor(Date.now() / 3600_000) * 3600_000;
-    clock = sinon.useFakeTimers({ now: start, toFake: ["Date", "setTimeout", "clearTimeout", "setInterval", "clearInterval"], shouldAdvanceTime: true, advanceTimeDelta: 5 });
+    clock = sinon.useFakeTimers({
+      now: start,
+      toFake: ["Date", "setTimeout", "clearTimeout", "setInterval", "clearInterval"],
+      shouldAdvanceTime: true,
+      advanceTimeDelta: 5,
+    });
     const rate = { requests: 1_000_000, windowMs: 60_000 };
     emu = { tuya: new TuyaEmulator({ qps: 0 }), hobo: new HoboEmulator({ legacyRateLimit: rate }), egauge: new EgaugeEmulator() };
     for (const e of Object.values(emu)) await e.start();
@@ -64,7 +69,14 @@ describe("soak: every node polled once a minute for 24 simulated hours", functio
     const gc = collector();
     await helper.load(MODULES, everyNodeFlow({ tuya: emu.tuya.url, hobo: emu.hobo.url, egauge: emu.egauge.url }, { incremental: true }), credentials(emu));
     const messages = pollMessages(emu);
-    const secrets = () => [emu.tuya.accessSecret, ...emu.tuya.issuedTokens(), emu.hobo.legacy.clientSecret, ...emu.hobo.issuedTokens(), ...emu.egauge.issuedTokens(), "owner-pass"];
+    const secrets = () => [
+      emu.tuya.accessSecret,
+      ...emu.tuya.issuedTokens(),
+      emu.hobo.legacy.clientSecret,
+      ...emu.hobo.issuedTokens(),
+      ...emu.egauge.issuedTokens(),
+      "owner-pass",
+    ];
     const hourly: { hour: number; heapMb: number; handles: Record<string, number> }[] = [];
     const found: string[] = [];
     const failures: string[] = [];
@@ -83,12 +95,15 @@ describe("soak: every node polled once a minute for 24 simulated hours", functio
     const [first, last] = [hourly[0], hourly[hourly.length - 1]];
     const trace = hourly.map((h) => `${h.hour}h ${h.heapMb.toFixed(1)} MB ${JSON.stringify(h.handles)}`).join("\n");
     if (process.env.SOAK_TRACE) console.log(trace);
-    console.log(`      heap after GC: ${first.heapMb.toFixed(1)} MB at hour 1, ${last.heapMb.toFixed(1)} MB at hour ${last.hour}; handles ${JSON.stringify(last.handles)}`);
+    console.log(
+      `      heap after GC: ${first.heapMb.toFixed(1)} MB at hour 1, ${last.heapMb.toFixed(1)} MB at hour ${last.hour}; handles ${JSON.stringify(last.handles)}`,
+    );
     assert.deepEqual(failures.slice(0, 10), [], `${failures.length} poll(s) failed`);
     assert.deepEqual(found.slice(0, 10), [], "no secret emitted");
     assert.ok(last.heapMb - first.heapMb < HEAP_SLACK_MB, `heap after GC flat from hour 1 to hour ${HOURS}:\n${trace}`);
     const kinds = new Set([...Object.keys(first.handles), ...Object.keys(last.handles)]);
-    for (const kind of kinds) assert.ok((last.handles[kind] ?? 0) <= (first.handles[kind] ?? 0), `${kind} handles flat from hour 1 to hour ${HOURS}:\n${trace}`);
+    for (const kind of kinds)
+      assert.ok((last.handles[kind] ?? 0) <= (first.handles[kind] ?? 0), `${kind} handles flat from hour 1 to hour ${HOURS}:\n${trace}`);
     // The day really passed on the emulators' clock: the Tuya tokens (2 h) were renewed along the way.
     if (HOURS >= 4) assert.ok(emu.tuya.issuedTokens().length > tokensAtStart, "tokens were renewed during the day");
   });

@@ -15,7 +15,8 @@ helper.init(require.resolve(runtimeName));
 // Settings as a user who logs at debug level has them: the config nodes then pass the clients'
 // debug lines to their node (debugLogging), so those lines join the secret scan too.
 const settings = helper.settings.bind(helper);
-helper.settings = (userSettings: Record<string, unknown>) => settings({ logging: { console: { level: "debug", metrics: false, audit: false } }, ...userSettings });
+helper.settings = (userSettings: Record<string, unknown>) =>
+  settings({ logging: { console: { level: "debug", metrics: false, audit: false } }, ...userSettings });
 helper.settings({});
 
 // The admin routes' answers (test connection, device lists) join the transcript the secret scans read.
@@ -40,4 +41,3 @@ export function runtimeModule(path: string): unknown {
   const resolved = require.resolve(path, { paths: [dirname(require.resolve(`${runtimeName}/package.json`))] });
   return createRequire(resolved)(resolved) as unknown;
 }
-

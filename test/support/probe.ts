@@ -182,7 +182,9 @@ export function probe(id = "n1", wiring: ProbeWiring = {}): Probe {
         quiet = undefined;
         if (!status || !isStop(status)) return;
         quiet = realSetTimeout(() => {
-          reject(new Error(`${id} stopped on a ${status.fill} ${status.shape} status "${status.text ?? ""}" and did not complete (no Complete or Catch message)`));
+          reject(
+            new Error(`${id} stopped on a ${status.fill} ${status.shape} status "${status.text ?? ""}" and did not complete (no Complete or Catch message)`),
+          );
         }, quietMs);
       };
       const on = (emitter: EventEmitter, event: string, fn: Listener) => {

@@ -21,7 +21,10 @@ export const mochaHooks = {
       assert.ok(recorded.lines > 0, `${name} node specs ran but nothing they emitted was recorded`);
       assert.ok(recorded.secrets > 0, `${name} node specs ran but registered no secret to look for`);
     }
-    assert.ok(emissionTranscript().some((line) => line.startsWith("status ")), "the transcript holds the nodes' statuses");
+    assert.ok(
+      emissionTranscript().some((line) => line.startsWith("status ")),
+      "the transcript holds the nodes' statuses",
+    );
     const found = leaks();
     assert.deepEqual(found, [], `secrets found in what the nodes emitted:\n${found.join("\n")}`);
   },

@@ -60,7 +60,12 @@ export interface TuyaFlowOptions {
  * to helper "h1", the probe's Catch (-> "h2") and Complete (-> "h3") nodes (probe.ts), and a
  * tuya-config "cfg" on the emulator with its credentials.
  */
-export async function loadTuyaFlow(emu: TuyaEmulator, modules: NodeModule, n1: Record<string, unknown> & { type: string }, options: TuyaFlowOptions = {}): Promise<void> {
+export async function loadTuyaFlow(
+  emu: TuyaEmulator,
+  modules: NodeModule,
+  n1: Record<string, unknown> & { type: string },
+  options: TuyaFlowOptions = {},
+): Promise<void> {
   const flow = [
     { id: "t1", type: "tab" },
     { id: "cfg", type: "tuya-config", endpointMode: "custom", endpoint: emu.url, ...options.configProps },

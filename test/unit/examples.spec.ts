@@ -16,7 +16,9 @@ type FlowNode = Record<string, unknown> & { id: string; type: string; wires?: st
 const root = resolve(__dirname, "../..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { "node-red": { nodes: Record<string, string> } };
 const packTypes = new Set(Object.keys(pkg["node-red"].nodes));
-const files = readdirSync(join(root, "examples")).filter((f) => f.endsWith(".json")).sort();
+const files = readdirSync(join(root, "examples"))
+  .filter((f) => f.endsWith(".json"))
+  .sort();
 const examples = files.map((file) => ({ file, flow: JSON.parse(readFileSync(join(root, "examples", file), "utf8")) as FlowNode[] }));
 const isConfig = (n: FlowNode) => n.x === undefined && n.type !== "tab" && n.type !== "group";
 
@@ -43,8 +45,14 @@ describe("the example flows' conventions", () => {
   for (const { file, flow } of examples) {
     describe(file, () => {
       it("has no tab or subflow node, and its flow nodes name no flow (z)", () => {
-        assert.deepEqual(flow.filter((n) => n.type === "tab" || n.type.startsWith("subflow")).map((n) => n.id), []);
-        assert.deepEqual(flow.filter((n) => "z" in n).map((n) => n.id), []);
+        assert.deepEqual(
+          flow.filter((n) => n.type === "tab" || n.type.startsWith("subflow")).map((n) => n.id),
+          [],
+        );
+        assert.deepEqual(
+          flow.filter((n) => "z" in n).map((n) => n.id),
+          [],
+        );
       });
 
       it("uses the shared config nodes of the pack: id bestlab-<type>, no credentials", () => {
@@ -61,7 +69,11 @@ describe("the example flows' conventions", () => {
           const automatic = inject.once === true || Boolean(inject.repeat) || Boolean(inject.crontab);
           if (!automatic) continue;
           const pack = downstream(flow, inject).filter((n) => packTypes.has(n.type));
-          assert.deepEqual(pack.map((n) => n.type), [], `inject "${String(inject.name)}" fires by itself into the pack's nodes`);
+          assert.deepEqual(
+            pack.map((n) => n.type),
+            [],
+            `inject "${String(inject.name)}" fires by itself into the pack's nodes`,
+          );
         }
       });
 
@@ -84,7 +96,10 @@ describe("the example flows' conventions", () => {
         if (usesConfig) assert.match(String(first.info), /Setup:/, "the comment says what to set up");
         const catchNode = flow.find((n) => n.type === "catch");
         assert.ok(catchNode, "a Catch node");
-        assert.ok(downstream(flow, catchNode).some((n) => n.type === "debug"), "the Catch node feeds a debug node");
+        assert.ok(
+          downstream(flow, catchNode).some((n) => n.type === "debug"),
+          "the Catch node feeds a debug node",
+        );
       });
     });
   }
@@ -99,6 +114,10 @@ describe("the example flows' conventions", () => {
       }
     }
     const packConfigs = [...byId.values()].filter(({ node }) => packTypes.has(node.type));
-    assert.deepEqual(packConfigs.map(({ node }) => node.type).sort(), [...new Set(packConfigs.map(({ node }) => node.type))].sort(), "one config node per pack config type");
+    assert.deepEqual(
+      packConfigs.map(({ node }) => node.type).sort(),
+      [...new Set(packConfigs.map(({ node }) => node.type))].sort(),
+      "one config node per pack config type",
+    );
   });
 });

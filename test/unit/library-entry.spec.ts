@@ -32,7 +32,9 @@ describe("the library entry (src/index)", () => {
     const emu = new HoboEmulator({ now: () => now });
     await emu.start();
     const [logger] = emu.describe().loggers;
-    const api = new pack.HoboApi(emu.legacy.clientId, emu.legacy.clientSecret, emu.legacy.userId, emu.url, { logger: { debug: () => undefined, warn: () => undefined } });
+    const api = new pack.HoboApi(emu.legacy.clientId, emu.legacy.clientSecret, emu.legacy.userId, emu.url, {
+      logger: { debug: () => undefined, warn: () => undefined },
+    });
     try {
       const res = await api.getData(logger.serial, "2025-06-15 10:00:00", "2025-06-15 11:00:00");
       assert.ok(res.observation_list.length > 0);

@@ -8,12 +8,14 @@ import { errorLabel, Status } from "../../nodes/shared/status";
 describe("node status texts", () => {
   it("an API error shows its code and a short cause, at most 32 characters", () => {
     assert.equal(errorLabel(new ApiError({ platform: "tuya", code: 1106, serviceMessage: "permission deny" })), "Tuya 1106: permission deny");
-    const long = errorLabel(new ApiError({ platform: "hobolink", status: 400, code: "VAL-006", serviceMessage: "Invalid time range: the start date must be before the end date" }));
+    const long = errorLabel(
+      new ApiError({ platform: "hobolink", status: 400, code: "VAL-006", serviceMessage: "Invalid time range: the start date must be before the end date" }),
+    );
     assert.ok(long.startsWith("HOBOlink VAL-006: Invalid"), long);
     assert.ok(long.length <= 32, long);
     assert.equal(errorLabel(new ApiError({ platform: "tuya", status: 502 })), "Tuya HTTP 502");
     assert.equal(errorLabel(new ApiError({ platform: "egauge", status: 401, code: "AUTH" })), "eGauge AUTH");
-    const plain = errorLabel(new InputError("devices: \"x\" is not a Tuya device id such as eb4af1b9bebf6b1188cama"));
+    const plain = errorLabel(new InputError('devices: "x" is not a Tuya device id such as eb4af1b9bebf6b1188cama'));
     assert.ok(plain.length <= 32 && plain.endsWith("…"), plain);
   });
 

@@ -70,7 +70,11 @@ export class Meter {
 
   /** The rate shown at `now`: the counts of the last complete second, in physical units. */
   rate(reg: EgaugeEmulatorRegister, now: number): number {
-    if (reg.sum) return roundToQuantum(reg.sum.reduce((acc, n) => acc + this.rate(this.byName(n), now), 0), 1e-3);
+    if (reg.sum)
+      return roundToQuantum(
+        reg.sum.reduce((acc, n) => acc + this.rate(this.byName(n), now), 0),
+        1e-3,
+      );
     return this.physical(reg.name).rate(now - 1);
   }
 

@@ -177,7 +177,15 @@ export class EgaugeEmulator {
   }
 
   state(): MeterClockState {
-    return { now: this.nowSec(), created: this.created, boot: this.boot, tz: this.tz, epoch: this.epoch, billingDay: this.options.billingDay ?? 1, weekStart: this.options.weekStart ?? 0 };
+    return {
+      now: this.nowSec(),
+      created: this.created,
+      boot: this.boot,
+      tz: this.tz,
+      epoch: this.epoch,
+      billingDay: this.options.billingDay ?? 1,
+      weekStart: this.options.weekStart ?? 0,
+    };
   }
 
   async start(): Promise<string> {
@@ -234,7 +242,12 @@ export class EgaugeEmulator {
     if (fault) {
       if (fault.hang) return;
       if (fault.drop) return void res.destroy();
-      this.send(res, fault.status ?? 500, fault.html ? "<html><body><h1>502 Bad Gateway</h1></body></html>" : { error: fault.message ?? "Internal Server Error" }, fault.html ? "text/html" : "application/json");
+      this.send(
+        res,
+        fault.status ?? 500,
+        fault.html ? "<html><body><h1>502 Bad Gateway</h1></body></html>" : { error: fault.message ?? "Internal Server Error" },
+        fault.html ? "text/html" : "application/json",
+      );
       return;
     }
     const q = parseQuery(rawQuery);
@@ -290,7 +303,15 @@ export class EgaugeEmulator {
       case "/sys/version/firmware":
         return this.options.firmware ?? "4.6.2";
       case "/sys/db":
-        return { "max-registers": 64, level: this.meter.store.levels.map((l) => ({ head: Math.floor(st.now / l.interval) * l.interval, interval: l.interval * 1000, "row-count": l.rowCount, volatile: l.volatile })) };
+        return {
+          "max-registers": 64,
+          level: this.meter.store.levels.map((l) => ({
+            head: Math.floor(st.now / l.interval) * l.interval,
+            interval: l.interval * 1000,
+            "row-count": l.rowCount,
+            volatile: l.volatile,
+          })),
+        };
       case "/config/net/hostname":
         return this.options.hostname ?? "DEMO-EGAUGE";
       case "/config/db/epoch":
@@ -316,7 +337,12 @@ export class EgaugeEmulator {
   }
 
   private serialHex(): string {
-    return "0x" + Buffer.from(this.options.serial ?? "G10400").readUInt32BE(0).toString(16);
+    return (
+      "0x" +
+      Buffer.from(this.options.serial ?? "G10400")
+        .readUInt32BE(0)
+        .toString(16)
+    );
   }
 
   private admin(path: string, res: ServerResponse): void {
@@ -328,6 +354,5 @@ export class EgaugeEmulator {
     this.send(res, 404, { error: "Not Found" });
   }
 }
-
 
 export { REALM };

@@ -28,7 +28,6 @@ export interface TimeRange {
 
 export class TimeSyntaxError extends Error {}
 
-
 function evalPoint(text: string, ctx: TimeContext): number {
   let rest = text;
   let t: number;
@@ -82,4 +81,3 @@ export function parseTimeParam(value: string, ctx: TimeContext): TimeRange[] {
     return range;
   });
 }
-

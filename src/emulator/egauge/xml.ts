@@ -27,7 +27,9 @@ export function showXml(meter: Meter, q: Query, st: MeterClockState, serial: str
   const skip = Math.max(0, Number(q.get("s") ?? 0) || 0);
   const youngest = Math.min(q.has("f") ? Number(q.get("f")) : st.now, st.now);
   const oldest = q.has("t") ? Number(q.get("t")) : -Infinity;
-  const regs: EgaugeEmulatorRegister[] = q.has("a") ? [...meter.registers.filter((r) => r.sum), ...meter.registers.filter((r) => !r.sum)] : meter.registers.filter((r) => !r.sum);
+  const regs: EgaugeEmulatorRegister[] = q.has("a")
+    ? [...meter.registers.filter((r) => r.sum), ...meter.registers.filter((r) => !r.sum)]
+    : meter.registers.filter((r) => !r.sum);
   const raw = !q.has("E");
   const first = Math.floor(youngest / delta) * delta - skip * delta * (q.has("s") ? 1 : 0);
   const rows: string[] = [];

@@ -46,8 +46,28 @@ function smooth(seed: number, salt: number, t: number, period: number): number {
 
 // Salts keep the noise streams of different quantities independent.
 const S = {
-  temp: 11, tempFast: 12, tempNoise: 13, cloud: 21, rh: 31, rhNoise: 32, solarNoise: 41, rainStorm: 51, rainTip: 52, rainAmount: 53,
-  wind: 61, windFast: 62, windGust: 63, dir: 71, dirFast: 72, battery: 81, level: 91, levelNoise: 92, waterTemp: 101, baro: 111, baroFast: 112, generic: 121,
+  temp: 11,
+  tempFast: 12,
+  tempNoise: 13,
+  cloud: 21,
+  rh: 31,
+  rhNoise: 32,
+  solarNoise: 41,
+  rainStorm: 51,
+  rainTip: 52,
+  rainAmount: 53,
+  wind: 61,
+  windFast: 62,
+  windGust: 63,
+  dir: 71,
+  dirFast: 72,
+  battery: 81,
+  level: 91,
+  levelNoise: 92,
+  waterTemp: 101,
+  baro: 111,
+  baroFast: 112,
+  generic: 121,
 } as const;
 
 /** Per-station climate, derived from the seed so every station looks a little different. */
@@ -65,7 +85,13 @@ function climate(st: StationModel): Climate {
   let c = climateCache.get(st);
   if (!c) {
     const u = (salt: number): number => hash01(st.seed, salt, 0);
-    c = { meanC: 8 + 5 * u(1), seasonAmp: 9 + 4 * u(2), dayAmp: 4 + 3 * u(3), utcOffsetH: -(5 + Math.floor(3 * u(4))), latRad: ((38 + 8 * u(5)) * Math.PI) / 180 };
+    c = {
+      meanC: 8 + 5 * u(1),
+      seasonAmp: 9 + 4 * u(2),
+      dayAmp: 4 + 3 * u(3),
+      utcOffsetH: -(5 + Math.floor(3 * u(4))),
+      latRad: ((38 + 8 * u(5)) * Math.PI) / 180,
+    };
     climateCache.set(st, c);
   }
   return c;
@@ -155,8 +181,9 @@ function rain(st: StationModel, t: number): number {
 /** Wind speed as an integer number of 0.5033 m/s steps (gamma-ish: often calm, sometimes strong). */
 function windSteps(st: StationModel, t: number): number {
   const c = climate(st);
-  const base = 2.3 + 1.2 * Math.cos((TAU * (localHour(c, t) - 14)) / 24) + 2.2 * smooth(st.seed, S.wind, t, 1.4 * DAY) + 1.1 * smooth(st.seed, S.windFast, t, 40 * 60);
-  const speed = base > 0 ? base * (0.8 + 0.4 * Math.max(0, base) / 4) : 0;
+  const base =
+    2.3 + 1.2 * Math.cos((TAU * (localHour(c, t) - 14)) / 24) + 2.2 * smooth(st.seed, S.wind, t, 1.4 * DAY) + 1.1 * smooth(st.seed, S.windFast, t, 40 * 60);
+  const speed = base > 0 ? base * (0.8 + (0.4 * Math.max(0, base)) / 4) : 0;
   return Math.max(0, Math.round(speed / WIND_STEP));
 }
 
@@ -192,13 +219,20 @@ function waterLevel(st: StationModel, t: number): number {
 
 function waterTemperature(st: StationModel, t: number): number {
   const c = climate(st);
-  return Math.max(0.1, c.meanC + 0.8 * c.seasonAmp * season(t, 20) + 1.1 * Math.cos((TAU * (localHour(c, t) - 17)) / 24) + 1.2 * smooth(st.seed, S.waterTemp, t, 4 * DAY));
+  return Math.max(
+    0.1,
+    c.meanC + 0.8 * c.seasonAmp * season(t, 20) + 1.1 * Math.cos((TAU * (localHour(c, t) - 17)) / 24) + 1.2 * smooth(st.seed, S.waterTemp, t, 4 * DAY),
+  );
 }
 
 /** Barometric pressure in kPa, 0.01 kPa (0.1 mbar) steps. */
 function barometricPressure(st: StationModel, t: number): number {
   const c = climate(st);
-  const v = 101.325 + 1.3 * smooth(st.seed, S.baro, t, 2.6 * DAY) + 0.35 * smooth(st.seed, S.baroFast, t, 9 * 3600) + 0.08 * Math.cos((TAU * 2 * (localHour(c, t) - 10)) / 24);
+  const v =
+    101.325 +
+    1.3 * smooth(st.seed, S.baro, t, 2.6 * DAY) +
+    0.35 * smooth(st.seed, S.baroFast, t, 9 * 3600) +
+    0.08 * Math.cos((TAU * 2 * (localHour(c, t) - 10)) / 24);
   return Math.round(v * 100) / 100;
 }
 

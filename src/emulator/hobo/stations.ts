@@ -108,7 +108,12 @@ function ch(sensorSn: string, sensorKey: number, type: string, siUnit: string, u
 }
 
 /** The ten channels of the real RX3000 sample (reference §2.3/§10.1). */
-function weatherChannels(loggerSn: string, sensors: { thb: string; solar: string; rain: string; wind: string; wet: string }, firstKey: number, batteryKey: number): HoboEmulatorChannel[] {
+function weatherChannels(
+  loggerSn: string,
+  sensors: { thb: string; solar: string; rain: string; wind: string; wet: string },
+  firstKey: number,
+  batteryKey: number,
+): HoboEmulatorChannel[] {
   return [
     ch(`${sensors.wet}-1`, firstKey, "Wetness", "%", "%", "wetness"),
     ch(`${sensors.thb}-1`, firstKey + 1, "Temperature", "°C", "°F", "temperature"),
@@ -191,7 +196,12 @@ export function extraWeatherStations(count: number, nowMs: number): HoboEmulator
       intervalSec: 300,
       unitSystem: "US",
       since,
-      channels: weatherChannels(serial, { thb: String(base + 1), solar: String(base + 2), rain: String(base + 3), wind: String(base + 4), wet: String(base + 5) }, 2400000 + i * 16, 1170000 + i),
+      channels: weatherChannels(
+        serial,
+        { thb: String(base + 1), solar: String(base + 2), rain: String(base + 3), wind: String(base + 4), wet: String(base + 5) },
+        2400000 + i * 16,
+        1170000 + i,
+      ),
     });
   }
   return out;

@@ -167,7 +167,13 @@ export class TuyaEmulator {
     };
     const routes = buildRoutes(
       this.project,
-      { oversizePage: o.oversizePage ?? "clamp", logOrder: o.logOrder ?? "desc", iot03LogShape: o.iot03LogShape ?? "doc", batchForeignIds: o.batchForeignIds ?? "omit", iot03LogCodes: o.iot03LogCodes ?? "filter" },
+      {
+        oversizePage: o.oversizePage ?? "clamp",
+        logOrder: o.logOrder ?? "desc",
+        iot03LogShape: o.iot03LogShape ?? "doc",
+        batchForeignIds: o.batchForeignIds ?? "omit",
+        iot03LogCodes: o.iot03LogCodes ?? "filter",
+      },
       this.stats,
     );
     this.gateway = new Gateway({

@@ -84,7 +84,10 @@ export class Project {
         if (changed) log.append(now, c.code, logValue(c.value), 7, "1");
       }
       this.counters.commandsExecuted++;
-      this.onCommand?.(d, commands.map((c) => ({ code: c.code, value: c.value })));
+      this.onCommand?.(
+        d,
+        commands.map((c) => ({ code: c.code, value: c.value })),
+      );
       return true;
     };
   }

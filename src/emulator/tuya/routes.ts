@@ -96,7 +96,13 @@ export function buildRoutes(p: Project, o: RouteOptions, counters: RouteCounters
   };
   const count = (c: Ctx, q: LogQuery, now: number) => p.readLogs(dev(c), { ...q, from: undefined }, now, Number.MAX_SAFE_INTEGER).length;
   const key = (c: Ctx, pos: Position) => p.logKey(dev(c), pos);
-  const iotEntry = (r: Positioned) => ({ code: r.entry.code, event_from: r.entry.event_from, event_id: r.entry.event_id, value: r.entry.value, event_time: r.entry.event_time });
+  const iotEntry = (r: Positioned) => ({
+    code: r.entry.code,
+    event_from: r.entry.event_from,
+    event_id: r.entry.event_id,
+    value: r.entry.value,
+    event_time: r.entry.event_time,
+  });
 
   const routes: Route[] = [];
   const add = (method: string, family: Family, patterns: string[], prepare: (c: Ctx) => Exec) => {

@@ -219,7 +219,9 @@ export class Gateway {
   }
 
   private answerFault(res: ServerResponse, fault: TuyaFault): void {
-    const f = fault.echoTokens ? { ...fault, msg: `${fault.msg ?? messageFor(fault.code ?? 500)} (session tokens: ${this.d.project.tokens.issued().join(" ")})` } : fault;
+    const f = fault.echoTokens
+      ? { ...fault, msg: `${fault.msg ?? messageFor(fault.code ?? 500)} (session tokens: ${this.d.project.tokens.issued().join(" ")})` }
+      : fault;
     const headers: Record<string, string> = {};
     if (f.retryAfterSec !== undefined) headers["retry-after"] = String(f.retryAfterSec);
     if (f.html) {

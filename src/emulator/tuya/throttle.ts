@@ -66,7 +66,8 @@ export function parseQpsFlags(values: string[]): { qps?: number; qpsByTemplate: 
     if (eq < 0) qps = n;
     else {
       const template = value.slice(0, eq).trim();
-      if (!/^(GET|POST|PUT|DELETE) \/\S*$/.test(template)) throw new Error(`--tuya-qps: "${template}" is not "METHOD /path" (e.g. "GET /v1.0/iot-03/devices/{device_id}/logs")`);
+      if (!/^(GET|POST|PUT|DELETE) \/\S*$/.test(template))
+        throw new Error(`--tuya-qps: "${template}" is not "METHOD /path" (e.g. "GET /v1.0/iot-03/devices/{device_id}/logs")`);
       qpsByTemplate[template] = n;
     }
   }

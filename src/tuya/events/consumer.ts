@@ -79,10 +79,16 @@ export function refusalOf(status: number, env: MqEnvironment): { kind: RefusalKi
     return { kind: "credentials", hint: "the message service refused the access id/secret: check them in the tuya-config (the project's Authorization Key)" };
   }
   if (status === 500) {
-    return { kind: "environment", hint: `the "${env}" environment is not enabled for this project: turn the Message Service on in the Tuya cloud project${env === "event-test" ? " and add test devices under Test Environment" : ""}, or choose the other environment` };
+    return {
+      kind: "environment",
+      hint: `the "${env}" environment is not enabled for this project: turn the Message Service on in the Tuya cloud project${env === "event-test" ? " and add test devices under Test Environment" : ""}, or choose the other environment`,
+    };
   }
   if (status === 400 || status === 404 || status === 409) {
-    return { kind: "subscription", hint: "the subscription was refused (unknown subscription suffix, or another exclusive consumer): check the subscription suffix in the tuya-config" };
+    return {
+      kind: "subscription",
+      hint: "the subscription was refused (unknown subscription suffix, or another exclusive consumer): check the subscription suffix in the tuya-config",
+    };
   }
   return undefined;
 }

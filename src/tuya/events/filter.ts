@@ -31,6 +31,12 @@ export function polledStatusEvent(deviceId: string, status: { code: string; valu
 
 /** Splits a comma/space list setting ("status, online") into a set. */
 export function listSetting(value: unknown): Set<string> {
-  if (Array.isArray(value)) return new Set(value.map(String).map((s) => s.trim()).filter(Boolean));
+  if (Array.isArray(value))
+    return new Set(
+      value
+        .map(String)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
   return new Set(typeof value === "string" ? value.split(/[\s,]+/).filter(Boolean) : []);
 }

@@ -5,6 +5,14 @@ export { parseFrame, parseEnvelope, type MqFrame, type MqEnvelope } from "./fram
 export { normaliseEvent, contentKey, UnknownProtocolError, type TuyaEvent, type TuyaEventType, type TuyaEventStatus } from "./normalise";
 export { RecentKeys } from "./dedupe";
 export { eventToRecords } from "./records";
-export { TuyaEventConsumer, refusalOf, type TuyaEventConsumerOptions, type ConsumerState, type ConsumerStats, type Undecodable, type RefusalKind } from "./consumer";
+export {
+  TuyaEventConsumer,
+  refusalOf,
+  type TuyaEventConsumerOptions,
+  type ConsumerState,
+  type ConsumerStats,
+  type Undecodable,
+  type RefusalKind,
+} from "./consumer";
 export { SharedConsumer } from "./shared";
 export { applyFilter, polledStatusEvent, listSetting, type EventFilter } from "./filter";

@@ -91,7 +91,14 @@ export function normaliseEvent(protocol: number, data: unknown, pushTime: number
     case 20: {
       const biz = isObject(data.bizData) ? data.bizData : {};
       const bizCode = text(data.bizCode) ?? "unknown";
-      const e = base(LEGACY_TYPES[bizCode] ?? bizCode, text(data.devId) ?? text(biz.devId), data.productKey ?? biz.productKey, dateOf(biz.time ?? data.ts, pushTime), [], bizCode);
+      const e = base(
+        LEGACY_TYPES[bizCode] ?? bizCode,
+        text(data.devId) ?? text(biz.devId),
+        data.productKey ?? biz.productKey,
+        dateOf(biz.time ?? data.ts, pushTime),
+        [],
+        bizCode,
+      );
       if (e.type === "name" && typeof biz.name === "string") e.deviceName = biz.name;
       return e;
     }
@@ -115,6 +122,11 @@ export function normaliseEvent(protocol: number, data: unknown, pushTime: number
  * device, type and the report times of its codes (or the event time).
  */
 export function contentKey(e: TuyaEvent): string {
-  const parts = e.status.length ? e.status.map((s) => `${s.code}@${s.time.getTime()}`).sort().join(",") : String(e.time.getTime());
+  const parts = e.status.length
+    ? e.status
+        .map((s) => `${s.code}@${s.time.getTime()}`)
+        .sort()
+        .join(",")
+    : String(e.time.getTime());
   return `${e.type}|${e.deviceId}|${parts}`;
 }

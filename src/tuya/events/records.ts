@@ -12,7 +12,9 @@ export function eventToRecords(e: TuyaEvent, opts: TuyaRecordOptions = {}): Read
   const o: TuyaRecordOptions = { ...opts, deviceName: opts.deviceName ?? (e.type === "name" ? undefined : e.deviceName) };
   const extra = { event: e.type, protocol: e.protocol };
   if (e.status.length) {
-    return e.status.flatMap((s) => statusToRecords(e.deviceId, [{ code: s.code, value: s.value }], { ...o, time: s.time })).map((r) => ({ ...r, extra: { ...r.extra, ...extra } }));
+    return e.status
+      .flatMap((s) => statusToRecords(e.deviceId, [{ code: s.code, value: s.value }], { ...o, time: s.time }))
+      .map((r) => ({ ...r, extra: { ...r.extra, ...extra } }));
   }
   const value = e.type === "online" ? true : e.type === "offline" ? false : e.type === "name" ? (e.deviceName ?? null) : (e.bizCode ?? e.type);
   const name = e.type === "online" || e.type === "offline" ? "online" : e.type;

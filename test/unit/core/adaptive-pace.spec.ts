@@ -79,7 +79,10 @@ describe("core/adaptive-pace", () => {
       });
       // "slow" is limited to 5 a second, "fast" not at all: only "slow" is refused and slowed.
       const s = service({ slow: 5, fast: 10_000 });
-      const jobs = [...Array.from({ length: 60 }, () => paced(limiter, s.call("slow"), "slow")), ...Array.from({ length: 120 }, () => paced(limiter, s.call("fast"), "fast"))];
+      const jobs = [
+        ...Array.from({ length: 60 }, () => paced(limiter, s.call("slow"), "slow")),
+        ...Array.from({ length: 120 }, () => paced(limiter, s.call("fast"), "fast")),
+      ];
       await clock.runAllAsync();
       await Promise.all(jobs);
       const slow = paces.get("slow")!;
@@ -136,7 +139,13 @@ describe("core/adaptive-pace", () => {
       await clock.runAllAsync();
       await all;
       assert.equal(pace.safe, 12);
-      assert.equal(busiest(s.log.map((e) => e.at), 1000), 12);
+      assert.equal(
+        busiest(
+          s.log.map((e) => e.at),
+          1000,
+        ),
+        12,
+      );
     });
   });
 

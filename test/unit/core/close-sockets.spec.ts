@@ -23,7 +23,10 @@ describe("close() leaves no socket open", () => {
       counter = await countSockets(emu.url);
       for (let i = 0; i < CYCLES; i++) {
         const flavour = i % 2 ? "legacy" : "licor";
-        const creds = flavour === "licor" ? { token: emu.licor.token } : { clientId: emu.legacy.clientId, clientSecret: emu.legacy.clientSecret, userId: emu.legacy.userId };
+        const creds =
+          flavour === "licor"
+            ? { token: emu.licor.token }
+            : { clientId: emu.legacy.clientId, clientSecret: emu.legacy.clientSecret, userId: emu.legacy.userId };
         const client = createHoboClient({ flavour, baseUrl: counter.url, ...creds, requestsPerMinute: 100_000 });
         await client.testConnection();
         assert.ok(counter.open() > 0, "the client holds a keep-alive socket while open");

@@ -4,7 +4,13 @@ import { isDeviceSecretField, withoutDeviceSecrets } from "../../../src/core";
 
 describe("withoutDeviceSecrets", () => {
   it("removes local_key at any depth, in objects and arrays, without changing the input", () => {
-    const input = { payload: [{ id: "a", local_key: "k1" }, { id: "b", info: { localKey: "k2", name: "x" } }], topic: "t" };
+    const input = {
+      payload: [
+        { id: "a", local_key: "k1" },
+        { id: "b", info: { localKey: "k2", name: "x" } },
+      ],
+      topic: "t",
+    };
     const out = withoutDeviceSecrets(input);
     assert.deepEqual(out, { payload: [{ id: "a" }, { id: "b", info: { name: "x" } }], topic: "t" });
     assert.equal(input.payload[0].local_key, "k1", "the input is not mutated");

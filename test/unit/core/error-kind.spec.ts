@@ -93,7 +93,11 @@ describe("core/error-kind", () => {
   });
 
   it("every error gets exactly one of the seven kinds, and errorDetails carries it with the name and message (property)", () => {
-    const code = fc.oneof(fc.integer({ min: -1, max: 30_000_000 }), fc.constantFrom(...classifiedCodes("tuya"), ...classifiedCodes("hobolink"), ...classifiedCodes("egauge")), fc.string({ maxLength: 12 }));
+    const code = fc.oneof(
+      fc.integer({ min: -1, max: 30_000_000 }),
+      fc.constantFrom(...classifiedCodes("tuya"), ...classifiedCodes("hobolink"), ...classifiedCodes("egauge")),
+      fc.string({ maxLength: 12 }),
+    );
     const status = fc.option(fc.integer({ min: 100, max: 599 }), { nil: undefined });
     const platform = fc.constantFrom<Platform>("tuya", "hobolink", "egauge");
     const anyError = fc.oneof(
@@ -101,8 +105,12 @@ describe("core/error-kind", () => {
       fc.string().map((m) => new InputError(m)),
       fc.string().map((t) => new ConfigMissingError(t || "tuya-config")),
       fc.string().map((m) => new AbortError(m)),
-      fc.tuple(fc.string(), fc.option(fc.string({ maxLength: 12 }), { nil: undefined })).map(([m, c]) => Object.assign(new Error(m), c === undefined ? {} : { code: c })),
-      fc.array(fc.record({ deviceId: fc.string(), ok: fc.boolean(), kind: fc.option(fc.constantFrom(...ERROR_KINDS), { nil: undefined }) }), { maxLength: 5 }).map((r) => new CommandPartlyFailedError("partly", r)),
+      fc
+        .tuple(fc.string(), fc.option(fc.string({ maxLength: 12 }), { nil: undefined }))
+        .map(([m, c]) => Object.assign(new Error(m), c === undefined ? {} : { code: c })),
+      fc
+        .array(fc.record({ deviceId: fc.string(), ok: fc.boolean(), kind: fc.option(fc.constantFrom(...ERROR_KINDS), { nil: undefined }) }), { maxLength: 5 })
+        .map((r) => new CommandPartlyFailedError("partly", r)),
       fc.anything({ withNullPrototype: true }),
     );
     fc.assert(
@@ -145,7 +153,10 @@ describe("core/error-kind", () => {
       ]);
       assert.equal(err.name, "CommandPartlyFailedError");
       assert.equal(err.kind, "permission");
-      assert.deepEqual(err.failed.map((r) => r.deviceId), ["b", "c"]);
+      assert.deepEqual(
+        err.failed.map((r) => r.deviceId),
+        ["b", "c"],
+      );
       assert.deepEqual(errorDetails(err), {
         name: "CommandPartlyFailedError",
         message: "1 of 3 failed",

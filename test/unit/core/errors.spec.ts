@@ -47,27 +47,47 @@ describe("core/errors", () => {
 
     it("never shows a secret placed in any field, in any of its encodings", () => {
       fc.assert(
-        fc.property(fc.array(secret, { minLength: 1, maxLength: 3 }), surroundings, fc.constantFrom<(s: string) => string>((s) => s, encodeURIComponent, (s) => JSON.stringify(s).slice(1, -1)), (secrets, around, encode) => {
-          const [a, b = a, c = a] = secrets.map(encode);
-          const err = new ApiError({
-            platform: "hobolink",
-            status: 401,
-            code: `ERR-${a}`,
-            serviceMessage: `Bad client credentials ${a}${around}`,
-            requestId: `req-${b}`,
-            hint: `${around}token ${b}`,
-            responseText: `{"error_description":"${c}","access_token":"${a}"}`,
-            method: "POST",
-            path: `/ws/data/file/JSON/user/${c}?token=${b}`,
-            secrets,
-          });
-          // Stack frames name this suite's own files, which a random secret may match by chance.
-          const withoutFrames = (text: string) => text.split("\n").filter((line) => !/^\s+at /.test(line)).join("\n");
-          const shown = [err.message, String(err), withoutFrames(err.stack ?? ""), JSON.stringify(err), withoutFrames(inspect(err, { depth: 5 })), err.responseText].join("\n");
-          for (const s of secrets) {
-            for (const form of [s, encode(s)]) assert.ok(!shown.includes(form), `${form} shows in:\n${shown}`);
-          }
-        }),
+        fc.property(
+          fc.array(secret, { minLength: 1, maxLength: 3 }),
+          surroundings,
+          fc.constantFrom<(s: string) => string>(
+            (s) => s,
+            encodeURIComponent,
+            (s) => JSON.stringify(s).slice(1, -1),
+          ),
+          (secrets, around, encode) => {
+            const [a, b = a, c = a] = secrets.map(encode);
+            const err = new ApiError({
+              platform: "hobolink",
+              status: 401,
+              code: `ERR-${a}`,
+              serviceMessage: `Bad client credentials ${a}${around}`,
+              requestId: `req-${b}`,
+              hint: `${around}token ${b}`,
+              responseText: `{"error_description":"${c}","access_token":"${a}"}`,
+              method: "POST",
+              path: `/ws/data/file/JSON/user/${c}?token=${b}`,
+              secrets,
+            });
+            // Stack frames name this suite's own files, which a random secret may match by chance.
+            const withoutFrames = (text: string) =>
+              text
+                .split("\n")
+                .filter((line) => !/^\s+at /.test(line))
+                .join("\n");
+            const shown = [
+              err.message,
+              String(err),
+              withoutFrames(err.stack ?? ""),
+              JSON.stringify(err),
+              withoutFrames(inspect(err, { depth: 5 })),
+              err.responseText,
+            ].join("\n");
+            for (const s of secrets) {
+              for (const form of [s, encode(s)]) assert.ok(!shown.includes(form), `${form} shows in:\n${shown}`);
+            }
+          },
+        ),
       );
     });
   });

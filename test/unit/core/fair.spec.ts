@@ -66,26 +66,30 @@ describe("core/fair", () => {
 
   it("serves owners with work waiting round-robin, each in its own order (any queue lengths and pace)", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 3 }), async (lengths, perWindow, concurrent) =>
-        onFakeClock(async (clock) => {
-          const limiter = new RateLimiter({ requestsPerWindow: perWindow, windowMs: 1000, maxConcurrent: concurrent || 1 });
-          const log: string[] = [];
-          const all = lengths.flatMap((n, i) => Array.from({ length: n }, () => job(limiter, `node-${i}`, log, 50)));
-          await clock.runAllAsync();
-          await Promise.all(all);
-          // Expected: one of each owner that still has work, in turn, until every queue is empty.
-          const left = [...lengths];
-          const expected: string[] = [];
-          while (left.some((n) => n > 0)) {
-            left.forEach((n, i) => {
-              if (n > 0) {
-                expected.push(`node-${i}`);
-                left[i] = n - 1;
-              }
-            });
-          }
-          assert.deepEqual(log, expected);
-        }),
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 0, max: 3 }),
+        async (lengths, perWindow, concurrent) =>
+          onFakeClock(async (clock) => {
+            const limiter = new RateLimiter({ requestsPerWindow: perWindow, windowMs: 1000, maxConcurrent: concurrent || 1 });
+            const log: string[] = [];
+            const all = lengths.flatMap((n, i) => Array.from({ length: n }, () => job(limiter, `node-${i}`, log, 50)));
+            await clock.runAllAsync();
+            await Promise.all(all);
+            // Expected: one of each owner that still has work, in turn, until every queue is empty.
+            const left = [...lengths];
+            const expected: string[] = [];
+            while (left.some((n) => n > 0)) {
+              left.forEach((n, i) => {
+                if (n > 0) {
+                  expected.push(`node-${i}`);
+                  left[i] = n - 1;
+                }
+              });
+            }
+            assert.deepEqual(log, expected);
+          }),
       ),
       { numRuns: 40 },
     );

@@ -26,7 +26,14 @@ interface Page {
 
 /** A cloud in miniature: lists what has arrived by `now`, in pages, newest or oldest first, with a page cap and a failure. */
 /** repeatEdge: each page repeats the previous page's last reading first (as windows or pages that touch at one instant may). */
-function source(all: Reading[], order: "newest-first" | "oldest-first", pageSize: number, maxPages: number | undefined, state: { now: number; failAfter?: number }, repeatEdge = false): HarvestSource<Reading, Page> {
+function source(
+  all: Reading[],
+  order: "newest-first" | "oldest-first",
+  pageSize: number,
+  maxPages: number | undefined,
+  state: { now: number; failAfter?: number },
+  repeatEdge = false,
+): HarvestSource<Reading, Page> {
   return {
     order,
     async *read(q: HarvestQuery) {
@@ -53,7 +60,12 @@ const SERIES = ["a", "b", "c"];
 const readingsArb = (settle: number) =>
   fc
     .uniqueArray(
-      fc.record({ series: fc.constantFrom(...SERIES), time: fc.integer({ min: 0, max: 40 }), key: fc.constantFrom("k1", "k2", "k3"), late: fc.integer({ min: 0, max: settle }) }),
+      fc.record({
+        series: fc.constantFrom(...SERIES),
+        time: fc.integer({ min: 0, max: 40 }),
+        key: fc.constantFrom("k1", "k2", "k3"),
+        late: fc.integer({ min: 0, max: settle }),
+      }),
       { selector: (r) => `${r.series}|${r.time}|${r.key}`, minLength: 10, maxLength: 100 },
     )
     .map((list) => list.map(({ late, ...r }): Reading => ({ ...r, arrival: r.time + late })));
@@ -66,9 +78,16 @@ interface RunPlan {
   streaming: boolean;
 }
 
-const planArb = fc.array(fc.record({ at: fc.integer({ min: 0, max: 46 }), failAfter: fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }), streaming: fc.boolean() }), { minLength: 2, maxLength: 14 });
+const planArb = fc.array(
+  fc.record({ at: fc.integer({ min: 0, max: 46 }), failAfter: fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }), streaming: fc.boolean() }),
+  { minLength: 2, maxLength: 14 },
+);
 
-async function harvestAll(all: Reading[], plans: RunPlan[], o: { order: "newest-first" | "oldest-first"; shareMs?: number; settle: number; pageSize: number; maxPages?: number; repeatEdge?: boolean }): Promise<Map<string, number>> {
+async function harvestAll(
+  all: Reading[],
+  plans: RunPlan[],
+  o: { order: "newest-first" | "oldest-first"; shareMs?: number; settle: number; pageSize: number; maxPages?: number; repeatEdge?: boolean },
+): Promise<Map<string, number>> {
   const emitted = new Map<string, number>();
   const state: { now: number; failAfter?: number } = { now: 0 };
   const src = source(all, o.order, o.pageSize, o.maxPages, state, o.repeatEdge);
@@ -104,7 +123,11 @@ async function harvestAll(all: Reading[], plans: RunPlan[], o: { order: "newest-
 }
 
 function expectExactlyOnce(all: Reading[], emitted: Map<string, number>): void {
-  assert.deepEqual([...emitted].filter(([, n]) => n > 1), [], "nothing twice");
+  assert.deepEqual(
+    [...emitted].filter(([, n]) => n > 1),
+    [],
+    "nothing twice",
+  );
   assert.deepEqual([...emitted.keys()].sort(), all.map((r) => `${r.series}|${r.time}|${r.key}`).sort(), "every reading of the window");
 }
 

@@ -102,7 +102,10 @@ describe("core/http", () => {
   it("does not follow redirects", async () => {
     const res = await client().get("/redirect");
     assert.equal(res.status, 302);
-    assert.deepEqual(seen.map((s) => s.path), ["/redirect"]);
+    assert.deepEqual(
+      seen.map((s) => s.path),
+      ["/redirect"],
+    );
   });
 
   it("keeps the connection alive between requests", async () => {
@@ -148,10 +151,14 @@ describe("core/http", () => {
     const res = await client().get("/text200");
     assert.throws(
       () => parseJsonBody(res, "tuya"),
-      (err: unknown) => err instanceof ApiError && err.status === 200 && !err.retryable && /check the endpoint URL/.test(err.message) && err.responseText === "OK",
+      (err: unknown) =>
+        err instanceof ApiError && err.status === 200 && !err.retryable && /check the endpoint URL/.test(err.message) && err.responseText === "OK",
     );
     const empty = { ...res, data: "", headers: {} } as AxiosResponse;
-    assert.throws(() => parseJsonBody(empty, "tuya"), (err: unknown) => err instanceof ApiError && /non-JSON body \(unknown type\)/.test(err.message));
+    assert.throws(
+      () => parseJsonBody(empty, "tuya"),
+      (err: unknown) => err instanceof ApiError && /non-JSON body \(unknown type\)/.test(err.message),
+    );
   });
 
   it("keeps no part of a secret that straddles the response-text cut", async () => {

@@ -18,7 +18,12 @@ function readAll(text: string, cuts: number[], keys = ["observation_list", "data
 
 describe("core/json-items", () => {
   it("hands on every element and parses the rest, for any chunking (property)", () => {
-    const row = fc.record({ logger_sn: fc.string(), si_value: fc.double({ noNaN: true, noDefaultInfinity: true }), unit: fc.constantFrom("°C", "µmol", 'a"b\\c', "{[]}"), nested: fc.array(fc.dictionary(fc.string(), fc.integer()), { maxLength: 2 }) });
+    const row = fc.record({
+      logger_sn: fc.string(),
+      si_value: fc.double({ noNaN: true, noDefaultInfinity: true }),
+      unit: fc.constantFrom("°C", "µmol", 'a"b\\c', "{[]}"),
+      nested: fc.array(fc.dictionary(fc.string(), fc.integer()), { maxLength: 2 }),
+    });
     fc.assert(
       fc.property(fc.array(row, { maxLength: 12 }), fc.string(), fc.boolean(), fc.array(fc.nat(), { maxLength: 20 }), (rows, message, cut, cuts) => {
         const body = { "observation_list-": [1], message, observation_list: rows, max_results: cut, after: { "x]": "[" } };

@@ -46,19 +46,25 @@ function busiestWindow(starts: number[], windowMs: number): number {
 describe("core/rate-limit", () => {
   it("never lets more than N requests start in any window, and runs them all", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 10, max: 5000 }), fc.integer({ min: 1, max: 25 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 300 }), async (perWindow, windowMs, count, maxConcurrent, duration) =>
-        onFakeClock(async (clock) => {
-          const limiter = new RateLimiter({ requestsPerWindow: perWindow, windowMs, maxConcurrent });
-          const p = probe();
-          const all = Promise.all(Array.from({ length: count }, () => limiter.schedule(p.job(duration))));
-          await clock.runAllAsync();
-          assert.equal((await all).length, count);
-          assert.equal(p.starts.length, count);
-          assert.equal(p.starts[0], 0, "the first request is not held back");
-          assert.ok(busiestWindow(p.starts, windowMs) <= perWindow, `starts ${p.starts.join(",")} break ${perWindow}/${windowMs} ms`);
-          assert.ok(p.peak() <= maxConcurrent);
-          assert.equal(limiter.pending(), 0);
-        }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 10, max: 5000 }),
+        fc.integer({ min: 1, max: 25 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 300 }),
+        async (perWindow, windowMs, count, maxConcurrent, duration) =>
+          onFakeClock(async (clock) => {
+            const limiter = new RateLimiter({ requestsPerWindow: perWindow, windowMs, maxConcurrent });
+            const p = probe();
+            const all = Promise.all(Array.from({ length: count }, () => limiter.schedule(p.job(duration))));
+            await clock.runAllAsync();
+            assert.equal((await all).length, count);
+            assert.equal(p.starts.length, count);
+            assert.equal(p.starts[0], 0, "the first request is not held back");
+            assert.ok(busiestWindow(p.starts, windowMs) <= perWindow, `starts ${p.starts.join(",")} break ${perWindow}/${windowMs} ms`);
+            assert.ok(p.peak() <= maxConcurrent);
+            assert.equal(limiter.pending(), 0);
+          }),
       ),
       { numRuns: 30 },
     );
@@ -110,7 +116,11 @@ describe("core/rate-limit", () => {
 
   it("runs one at a time when asked for none at once, and four when the number is not a number", async () => {
     await onFakeClock(async (clock) => {
-      for (const [maxConcurrent, expected] of [[0, 1], [-3, 1], [NaN, 4]]) {
+      for (const [maxConcurrent, expected] of [
+        [0, 1],
+        [-3, 1],
+        [NaN, 4],
+      ]) {
         const limiter = new RateLimiter({ maxConcurrent });
         const p = probe();
         const all = Promise.all(Array.from({ length: 6 }, () => limiter.schedule(p.job(100))));
@@ -144,7 +154,12 @@ describe("core/rate-limit", () => {
           cancelledRan++;
         }, controller.signal),
       );
-      const outcomes = cancelled.map((c) => c.then(() => "ran", (e: unknown) => e));
+      const outcomes = cancelled.map((c) =>
+        c.then(
+          () => "ran",
+          (e: unknown) => e,
+        ),
+      );
       await clock.tickAsync(10);
       controller.abort();
       for (const o of outcomes) assert.ok((await o) instanceof AbortError);
@@ -164,7 +179,10 @@ describe("core/rate-limit", () => {
     const controller = new AbortController();
     controller.abort();
     let ran = false;
-    await assert.rejects(limiter.schedule(async () => (ran = true), controller.signal), AbortError);
+    await assert.rejects(
+      limiter.schedule(async () => (ran = true), controller.signal),
+      AbortError,
+    );
     assert.equal(ran, false);
   });
 

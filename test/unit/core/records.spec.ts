@@ -2,7 +2,20 @@
 // every storable reading, its value, time and series, and skip what a store cannot take.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { OUTPUT_FORMATS, DEFAULT_TIME_FORMAT, TIME_FORMATS, isOutputFormat, isTimeFormat, recordsWithTime, seriesTopic, sortRecords, toInfluxPoints, toReadingMessages, type ReadingRecord, type ReadingValue } from "../../../src/core/records";
+import {
+  OUTPUT_FORMATS,
+  DEFAULT_TIME_FORMAT,
+  TIME_FORMATS,
+  isOutputFormat,
+  isTimeFormat,
+  recordsWithTime,
+  seriesTopic,
+  sortRecords,
+  toInfluxPoints,
+  toReadingMessages,
+  type ReadingRecord,
+  type ReadingValue,
+} from "../../../src/core/records";
 
 const text = fc.string({ minLength: 0, maxLength: 12 });
 const value: fc.Arbitrary<ReadingValue> = fc.oneof(fc.double(), fc.integer(), fc.boolean(), text, fc.constant(null));
@@ -26,7 +39,16 @@ function storable(r: ReadingRecord): boolean {
 }
 
 function rec(over: Partial<ReadingRecord> = {}): ReadingRecord {
-  return { time: new Date("2025-06-10T06:30:00Z"), source: "hobolink", device: "21079936", sensor: "21079936-1", name: "Temperature", value: 21.5, unit: "°C", ...over };
+  return {
+    time: new Date("2025-06-10T06:30:00Z"),
+    source: "hobolink",
+    device: "21079936",
+    sensor: "21079936-1",
+    name: "Temperature",
+    value: 21.5,
+    unit: "°C",
+    ...over,
+  };
 }
 
 describe("core/records", () => {
@@ -106,8 +128,19 @@ describe("core/records", () => {
     });
 
     it("skips null, NaN and infinite values (one would fail the whole batch write) but keeps 0, false and text", () => {
-      const points = toInfluxPoints([rec({ value: null }), rec({ value: NaN }), rec({ value: Infinity }), rec({ value: -Infinity }), rec({ value: 0 }), rec({ value: false }), rec({ value: "on" })]);
-      assert.deepEqual(points.map((p) => p.fields.value), [0, false, "on"]);
+      const points = toInfluxPoints([
+        rec({ value: null }),
+        rec({ value: NaN }),
+        rec({ value: Infinity }),
+        rec({ value: -Infinity }),
+        rec({ value: 0 }),
+        rec({ value: false }),
+        rec({ value: "on" }),
+      ]);
+      assert.deepEqual(
+        points.map((p) => p.fields.value),
+        [0, false, "on"],
+      );
     });
   });
 
@@ -125,7 +158,14 @@ describe("core/records", () => {
             assert.equal(m.topic, seriesTopic(r));
             assert.equal(m.payload, r.value);
             assert.equal(m.timestamp, r.time.getTime());
-            assert.deepEqual(m.params, { $time: r.time.getTime(), $device: r.device, $sensor: r.sensor, $name: r.name, $value: r.value, $unit: r.unit ?? null });
+            assert.deepEqual(m.params, {
+              $time: r.time.getTime(),
+              $device: r.device,
+              $sensor: r.sensor,
+              $name: r.name,
+              $value: r.value,
+              $unit: r.unit ?? null,
+            });
           });
         }),
       );
@@ -134,7 +174,10 @@ describe("core/records", () => {
     it("names the series by device name when known, else by id", () => {
       assert.equal(seriesTopic(rec()), "21079936/Temperature");
       assert.equal(seriesTopic(rec({ deviceName: "Weather" })), "Weather/Temperature");
-      assert.deepEqual(toReadingMessages([rec({ value: null }), rec({ value: NaN }), rec({ value: 0 })]).map((m) => m.payload), [0]);
+      assert.deepEqual(
+        toReadingMessages([rec({ value: null }), rec({ value: NaN }), rec({ value: 0 })]).map((m) => m.payload),
+        [0],
+      );
     });
   });
 
@@ -148,7 +191,10 @@ describe("core/records", () => {
           for (let i = 1; i < sorted.length; i++) {
             const [a, b] = [sorted[i - 1], sorted[i]];
             const dt = a.time.getTime() - b.time.getTime();
-            assert.ok(dt < 0 || (dt === 0 && (a.device.localeCompare(b.device) < 0 || (a.device.localeCompare(b.device) === 0 && a.sensor.localeCompare(b.sensor) <= 0))));
+            assert.ok(
+              dt < 0 ||
+                (dt === 0 && (a.device.localeCompare(b.device) < 0 || (a.device.localeCompare(b.device) === 0 && a.sensor.localeCompare(b.sensor) <= 0))),
+            );
           }
         }),
       );

@@ -38,23 +38,41 @@ describe("core/retry", () => {
   describe("backoffDelay", () => {
     it("stays within [0, min(cap, base·2^(retry-1))] as a whole number, for any inputs", () => {
       fc.assert(
-        fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 1_000_000 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (retry, base, cap, r) => {
-          const d = backoffDelay(retry, base, cap, () => r);
-          assert.ok(Number.isInteger(d), `${d}`);
-          const ceiling = Math.min(cap, base === 0 ? 0 : base * 2 ** (retry - 1));
-          assert.ok(d >= 0 && d <= ceiling, `${d} > ${ceiling}`);
-        }),
+        fc.property(
+          fc.integer({ min: 1, max: 5000 }),
+          fc.integer({ min: 0, max: 100_000 }),
+          fc.integer({ min: 0, max: 1_000_000 }),
+          fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+          (retry, base, cap, r) => {
+            const d = backoffDelay(retry, base, cap, () => r);
+            assert.ok(Number.isInteger(d), `${d}`);
+            const ceiling = Math.min(cap, base === 0 ? 0 : base * 2 ** (retry - 1));
+            assert.ok(d >= 0 && d <= ceiling, `${d} > ${ceiling}`);
+          },
+        ),
       );
     });
 
     it("doubles the ceiling per retry up to the cap (full jitter spans all of it)", () => {
-      assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, 500, 10_000, () => 0.999999)), [500, 1000, 2000, 4000, 8000, 10_000]);
-      assert.equal(backoffDelay(3, 500, 10_000, () => 0), 0);
+      assert.deepEqual(
+        [1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, 500, 10_000, () => 0.999999)),
+        [500, 1000, 2000, 4000, 8000, 10_000],
+      );
+      assert.equal(
+        backoffDelay(3, 500, 10_000, () => 0),
+        0,
+      );
     });
 
     it("treats negative base or cap as zero", () => {
-      assert.equal(backoffDelay(2, -100, 1000, () => 0.5), 0);
-      assert.equal(backoffDelay(2, 100, -1000, () => 0.5), 0);
+      assert.equal(
+        backoffDelay(2, -100, 1000, () => 0.5),
+        0,
+      );
+      assert.equal(
+        backoffDelay(2, 100, -1000, () => 0.5),
+        0,
+      );
     });
   });
 
@@ -73,14 +91,23 @@ describe("core/retry", () => {
   describe("withRetry", () => {
     it("tries exactly `attempts` times with every delay within [0, cap] and the clock moved by their sum", async () => {
       await fc.assert(
-        fc.asyncProperty(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: 20_000 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), async (attempts, base, cap, r) => {
-          const { calls, delays, spent, error } = await runFailing({ attempts, baseDelayMs: base, maxDelayMs: cap, maxTotalMs: 1e9, random: () => r });
-          assert.ok(error instanceof ApiError);
-          assert.equal(calls, attempts);
-          assert.equal(delays.length, attempts - 1);
-          for (const d of delays) assert.ok(d >= 0 && d <= cap, `${d}`);
-          assert.equal(spent, delays.reduce((a, b) => a + b, 0));
-        }),
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 8 }),
+          fc.integer({ min: 0, max: 2000 }),
+          fc.integer({ min: 0, max: 20_000 }),
+          fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+          async (attempts, base, cap, r) => {
+            const { calls, delays, spent, error } = await runFailing({ attempts, baseDelayMs: base, maxDelayMs: cap, maxTotalMs: 1e9, random: () => r });
+            assert.ok(error instanceof ApiError);
+            assert.equal(calls, attempts);
+            assert.equal(delays.length, attempts - 1);
+            for (const d of delays) assert.ok(d >= 0 && d <= cap, `${d}`);
+            assert.equal(
+              spent,
+              delays.reduce((a, b) => a + b, 0),
+            );
+          },
+        ),
         { numRuns: 40 },
       );
     });

@@ -56,9 +56,31 @@ function messagePath(def: WindowDef, msg: Record<string, unknown>, defaultSpan: 
 
 // Time texts people type: spans (good, reversed, malformed), dates, timestamps, and noise.
 const timeText = fc.oneof(
-  fc.tuple(fc.constantFrom("-", "+", "", "now-", "now -", " -", "--"), fc.integer({ min: 0, max: 400 }), fc.constantFrom("s", "m", "h", "d", "w", "H", "y", "", "x")).map(([s, n, u]) => `${s}${n}${u}`),
+  fc
+    .tuple(
+      fc.constantFrom("-", "+", "", "now-", "now -", " -", "--"),
+      fc.integer({ min: 0, max: 400 }),
+      fc.constantFrom("s", "m", "h", "d", "w", "H", "y", "", "x"),
+    )
+    .map(([s, n, u]) => `${s}${n}${u}`),
   fc.integer({ min: -2000, max: 2000 }).map((d) => new Date(NOW + d * HOUR).toISOString()),
-  fc.constantFrom("2026-02-29", "2024-02-29 12:00:00", "2026-06-15T11:00:00+02:00", "2026-13-01", "2026-06-15 25:00:00", "now", "yesterday", "1750000000", "1750000000000", "17500000000", "soon", " -1h ", "-1.5d", "0", "1e3"),
+  fc.constantFrom(
+    "2026-02-29",
+    "2024-02-29 12:00:00",
+    "2026-06-15T11:00:00+02:00",
+    "2026-13-01",
+    "2026-06-15 25:00:00",
+    "now",
+    "yesterday",
+    "1750000000",
+    "1750000000000",
+    "17500000000",
+    "soon",
+    " -1h ",
+    "-1.5d",
+    "0",
+    "1e3",
+  ),
   fc.string({ minLength: 1, maxLength: 12 }),
 );
 
@@ -149,7 +171,10 @@ describe("input rules: one definition for dialog, message path and library", () 
       const en = loadDialog("hobo-data");
       assert.equal(verdict(en, "span", { window: "relative" }, "soon"), (refused as { text: string }).text);
       const de = loadDialog("hobo-data", { lang: "de", translate: (key, params) => `${key} ${JSON.stringify(params)}` });
-      assert.equal(verdict(de, "span", { window: "relative" }, "soon"), `@bestlab/node-red-platform/tuya-config:common.lib.time.unreadable {"input":"\\"soon\\"","name":"span"}`);
+      assert.equal(
+        verdict(de, "span", { window: "relative" }, "soon"),
+        `@bestlab/node-red-platform/tuya-config:common.lib.time.unreadable {"input":"\\"soon\\"","name":"span"}`,
+      );
     });
 
     it("a start or end only a message gives is not judged by the dialog; an absolute window without a start is refused with the runtime's text", () => {
@@ -179,7 +204,12 @@ describe("input rules: one definition for dialog, message path and library", () 
     const libraryLogs = (codes: string[]) =>
       devices.collectLogs("bf0123456789abcdef01", { start: NOW - HOUR, end: NOW, now: NOW, codes }).then(
         () => ({ ok: true }) as Outcome,
-        (err: unknown) => (err === sent ? ({ ok: true } as Outcome) : accepted(() => { throw err; })),
+        (err: unknown) =>
+          err === sent
+            ? ({ ok: true } as Outcome)
+            : accepted(() => {
+                throw err;
+              }),
       );
 
     it("data-point codes (tuya-log): the same verdict and text in the dialog (text and JSON), the message path and the library (property, 500 inputs)", async () => {
@@ -189,9 +219,18 @@ describe("input rules: one definition for dialog, message path and library", () 
           const runtime = accepted(() => parseLogCodes([a, b]));
           const library = await libraryLogs([a, b]);
           assert.deepEqual(library, runtime, `library vs message path for ${JSON.stringify([a, b])}`);
-          assert.deepEqual(fromDialog(verdict(log, "codes", { codesType: "json" }, JSON.stringify([a, b]))), runtime, `dialog (JSON) for ${JSON.stringify([a, b])}`);
+          assert.deepEqual(
+            fromDialog(verdict(log, "codes", { codesType: "json" }, JSON.stringify([a, b]))),
+            runtime,
+            `dialog (JSON) for ${JSON.stringify([a, b])}`,
+          );
           const bothTrimmable = a.trim() === a && b.trim() === b;
-          if (bothTrimmable) assert.deepEqual(fromDialog(verdict(log, "codes", { codesType: "str" }, `${a}, ${b}`)), accepted(() => parseLogCodes(`${a}, ${b}`)), `dialog (text) for ${a}, ${b}`);
+          if (bothTrimmable)
+            assert.deepEqual(
+              fromDialog(verdict(log, "codes", { codesType: "str" }, `${a}, ${b}`)),
+              accepted(() => parseLogCodes(`${a}, ${b}`)),
+              `dialog (text) for ${a}, ${b}`,
+            );
         }),
         { numRuns: 500 },
       );

@@ -50,7 +50,15 @@ async function runCase(c: Case, ignoreSignal = false): Promise<{ error: unknown;
         calls++;
         return unanswered(c.timeoutMs, ignoreSignal ? never : signal, spans);
       },
-      { attempts: c.attempts, baseDelayMs: c.baseDelayMs, maxDelayMs: 15_000, maxTotalMs: c.boundMs, random: () => c.r, shouldRetry: () => true, platform: "hobolink" },
+      {
+        attempts: c.attempts,
+        baseDelayMs: c.baseDelayMs,
+        maxDelayMs: 15_000,
+        maxTotalMs: c.boundMs,
+        random: () => c.r,
+        shouldRetry: () => true,
+        platform: "hobolink",
+      },
     ).then(
       () => assert.fail("resolved"),
       (e: unknown) => {
@@ -122,15 +130,30 @@ describe("core/retry total time bound", () => {
       const limiter = new RateLimiter({ requestsPerWindow: 30, windowMs: 60_000, maxConcurrent: 75 });
       const sentAt: number[] = [];
       const call = () =>
-        withRetry((_attempt, signal) => limiter.schedule(() => { sentAt.push(Date.now()); return new Promise<string>((resolve) => setTimeout(() => resolve("rows"), 1000)); }, signal, "/data"), {
-          maxTotalMs: 10_000,
-          shouldRetry: () => true,
-        });
+        withRetry(
+          (_attempt, signal) =>
+            limiter.schedule(
+              () => {
+                sentAt.push(Date.now());
+                return new Promise<string>((resolve) => setTimeout(() => resolve("rows"), 1000));
+              },
+              signal,
+              "/data",
+            ),
+          {
+            maxTotalMs: 10_000,
+            shouldRetry: () => true,
+          },
+        );
       const started = Date.now();
       const results = Promise.allSettled(Array.from({ length: 45 }, call));
       await clock.runAllAsync();
       const outcomes = await results;
-      assert.deepEqual(outcomes.filter((o) => o.status === "rejected"), [], "no call failed at the 10 s bound while it waited its turn");
+      assert.deepEqual(
+        outcomes.filter((o) => o.status === "rejected"),
+        [],
+        "no call failed at the 10 s bound while it waited its turn",
+      );
       assert.equal(sentAt.filter((t) => t - started < 60_000).length, 30, "the first 30 at once, the rest a minute later");
     } finally {
       clock.restore();
@@ -150,7 +173,10 @@ describe("core/retry total time bound", () => {
       for (const o of [a, b]) {
         assert.equal(o.status, "rejected");
         // The second waited a minute for its turn, then 5 s: its note counts the 5 s only.
-        assert.match(String((o as PromiseRejectedResult).reason.message), /no answer within the total time bound: gave up after 1 attempt in 5 s \(total time bound 5 s\)/);
+        assert.match(
+          String((o as PromiseRejectedResult).reason.message),
+          /no answer within the total time bound: gave up after 1 attempt in 5 s \(total time bound 5 s\)/,
+        );
       }
     } finally {
       clock.restore();

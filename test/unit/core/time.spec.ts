@@ -90,11 +90,17 @@ describe("core/time", () => {
     it("reads relative spans against the reference time", () => {
       const UNITS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
       fc.assert(
-        fc.property(instantMs, fc.integer({ min: 0, max: 500 }), fc.constantFrom(...(Object.keys(UNITS) as (keyof typeof UNITS)[])), fc.boolean(), (ms, n, unit, prefixed) => {
-          const now = ms + n * UNITS[unit];
-          assert.equal(parseTime(`${prefixed ? "now" : ""}-${n}${unit}`, { now }).getTime(), ms);
-          assert.equal(parseTime(`+${n}${unit.toUpperCase()}`, { now: ms }).getTime(), now);
-        }),
+        fc.property(
+          instantMs,
+          fc.integer({ min: 0, max: 500 }),
+          fc.constantFrom(...(Object.keys(UNITS) as (keyof typeof UNITS)[])),
+          fc.boolean(),
+          (ms, n, unit, prefixed) => {
+            const now = ms + n * UNITS[unit];
+            assert.equal(parseTime(`${prefixed ? "now" : ""}-${n}${unit}`, { now }).getTime(), ms);
+            assert.equal(parseTime(`+${n}${unit.toUpperCase()}`, { now: ms }).getTime(), now);
+          },
+        ),
       );
       assert.equal(parseTime("now", { now: 1_700_000_000_000 }).getTime(), 1_700_000_000_000);
       assert.equal(parseTime(" NOW ", { now: 1_700_000_000_000 }).getTime(), 1_700_000_000_000);
@@ -120,7 +126,18 @@ describe("core/time", () => {
 
   describe("rejection", () => {
     it("rejects impossible calendar values and clock values", () => {
-      for (const text of ["2024-02-30 00:00:00", "2023-02-29", "2024-13-01 00:00:00", "2024-00-10", "2024-04-31T00:00:00Z", "2024-01-01 24:00:00", "2024-01-01 23:60:00", "2024-01-01 23:59:60", "2024-01-01T00:00:00+24:00", "2024-01-01T00:00:00+01:60"]) {
+      for (const text of [
+        "2024-02-30 00:00:00",
+        "2023-02-29",
+        "2024-13-01 00:00:00",
+        "2024-00-10",
+        "2024-04-31T00:00:00Z",
+        "2024-01-01 24:00:00",
+        "2024-01-01 23:60:00",
+        "2024-01-01 23:59:60",
+        "2024-01-01T00:00:00+24:00",
+        "2024-01-01T00:00:00+01:60",
+      ]) {
         rejectsQuoting(text, `"${text}"`);
       }
     });
@@ -135,7 +152,13 @@ describe("core/time", () => {
       for (const text of ["", "   ", "yesterday", "-24x", "24h", "now-", "1e12", "2024/01/01", "17000000000000000", "-9999999999999d"]) {
         rejectsQuoting(text, `"${text}"`);
       }
-      for (const [input, quoted] of [[null, "null"], [undefined, "undefined"], [true, "true"], [{ at: 1 }, '{"at":1}'], [new Date(NaN), "an invalid Date"]] as const) {
+      for (const [input, quoted] of [
+        [null, "null"],
+        [undefined, "undefined"],
+        [true, "true"],
+        [{ at: 1 }, '{"at":1}'],
+        [new Date(NaN), "an invalid Date"],
+      ] as const) {
         rejectsQuoting(input, quoted);
       }
       assert.throws(() => parseTime("soon", { name: "start" }), /Cannot read "soon" as a start time: use an ISO 8601 date, .*"-24h"/);
@@ -177,7 +200,10 @@ describe("core/time", () => {
       const w = parseWindow("-1h", undefined, now);
       assert.equal(w.start.getTime(), now - 3_600_000);
       assert.equal(w.end.getTime(), now);
-      assert.throws(() => parseWindow("now", "-1h", now), (err: unknown) => err instanceof InputError && /end time .* must be after the start time/.test(err.message));
+      assert.throws(
+        () => parseWindow("now", "-1h", now),
+        (err: unknown) => err instanceof InputError && /end time .* must be after the start time/.test(err.message),
+      );
       assert.throws(() => parseWindow(now, now, now), InputError);
       assert.throws(() => parseWindow("bad", "now", now), /as a start time/);
       assert.throws(() => parseWindow("-1h", "bad", now), /as an? end time/);

@@ -64,14 +64,19 @@ describe("core/token-cache", () => {
 
   it("refreshes exactly when the time reaches expiry minus the margin", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 1e9 }), fc.integer({ min: 0, max: 1e7 }), fc.integer({ min: -1e7, max: 1e7 }), async (expiresAt, marginMs, delta) => {
-        let t = 0;
-        const cache = new TokenCache<string>(async () => ({ value: "x", expiresAt }), { marginMs, now: () => t });
-        assert.equal(cache.needsRefresh(), true, "no token yet");
-        await cache.refresh();
-        t = expiresAt - marginMs + delta;
-        assert.equal(cache.needsRefresh(), delta >= 0);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 1e9 }),
+        fc.integer({ min: 0, max: 1e7 }),
+        fc.integer({ min: -1e7, max: 1e7 }),
+        async (expiresAt, marginMs, delta) => {
+          let t = 0;
+          const cache = new TokenCache<string>(async () => ({ value: "x", expiresAt }), { marginMs, now: () => t });
+          assert.equal(cache.needsRefresh(), true, "no token yet");
+          await cache.refresh();
+          t = expiresAt - marginMs + delta;
+          assert.equal(cache.needsRefresh(), delta >= 0);
+        },
+      ),
     );
   });
 

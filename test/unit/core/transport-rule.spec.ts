@@ -9,8 +9,25 @@ import { createHoboClient } from "../../../src/hobo";
 import { TuyaOpenApi } from "../../../src/tuya";
 import { TuyaEmulator } from "../../../src/emulator/tuya";
 
-const REFUSED = ["http://openapi.example.org", "http://10.0.0.8:8830", "http://127.0.0.1.example.org", "http://localhost.example.org/v1", "ftp://127.0.0.1", "file:///etc/passwd", "//127.0.0.1:80", "not a url"];
-const ALLOWED = ["https://openapi.tuyaus.com", "https://10.0.0.8", "http://127.0.0.1:8830", "http://127.5.0.1", "http://localhost:1880", "http://[::1]:8831", "HTTP://LOCALHOST"];
+const REFUSED = [
+  "http://openapi.example.org",
+  "http://10.0.0.8:8830",
+  "http://127.0.0.1.example.org",
+  "http://localhost.example.org/v1",
+  "ftp://127.0.0.1",
+  "file:///etc/passwd",
+  "//127.0.0.1:80",
+  "not a url",
+];
+const ALLOWED = [
+  "https://openapi.tuyaus.com",
+  "https://10.0.0.8",
+  "http://127.0.0.1:8830",
+  "http://127.5.0.1",
+  "http://localhost:1880",
+  "http://[::1]:8831",
+  "HTTP://LOCALHOST",
+];
 
 describe("transport rule", () => {
   let connects: sinon.SinonSpy;
@@ -46,8 +63,13 @@ describe("transport rule", () => {
   });
 
   it("the HOBOlink client refuses a plain-http base URL for both flavours", () => {
-    assert.throws(() => createHoboClient({ flavour: "licor", token: "t0k3n-value", baseUrl: "http://hobo.example.org" }), { name: "InputError", message: /plain http/ });
-    assert.throws(() => createHoboClient({ flavour: "legacy", clientId: "c", clientSecret: "s3cret", userId: "1", baseUrl: "http://hobo.example.org" }), { name: "InputError" });
+    assert.throws(() => createHoboClient({ flavour: "licor", token: "t0k3n-value", baseUrl: "http://hobo.example.org" }), {
+      name: "InputError",
+      message: /plain http/,
+    });
+    assert.throws(() => createHoboClient({ flavour: "legacy", clientId: "c", clientSecret: "s3cret", userId: "1", baseUrl: "http://hobo.example.org" }), {
+      name: "InputError",
+    });
     assert.equal(connects.callCount, 0);
   });
 

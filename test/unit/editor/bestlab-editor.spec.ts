@@ -39,11 +39,23 @@ describe("resources/bestlab-editor.js (the dialogs' shared helpers)", () => {
 
   it("says a refusal as the runtime does: the library's English text in English, the catalog's otherwise", () => {
     const p: Problem = { key: "time.unreadable", params: { input: '"soon"', name: "span" }, message: "English text" };
-    assert.equal(editor.problemText(p, () => "translated", "en-US"), "English text");
-    assert.equal(editor.problemText(p, (k) => `de:${k}`, "de"), "de:@bestlab/node-red-platform/tuya-config:common.lib.time.unreadable");
+    assert.equal(
+      editor.problemText(p, () => "translated", "en-US"),
+      "English text",
+    );
+    assert.equal(
+      editor.problemText(p, (k) => `de:${k}`, "de"),
+      "de:@bestlab/node-red-platform/tuya-config:common.lib.time.unreadable",
+    );
     // No catalog text (the key comes back): the English text rather than a key.
-    assert.equal(editor.problemText(p, (k) => k, "de"), "English text");
-    assert.equal(editor.problemText({ key: "common.errors.noStart", params: {} }, (k) => `text of ${k}`, "en-US"), "text of @bestlab/node-red-platform/tuya-config:common.errors.noStart");
+    assert.equal(
+      editor.problemText(p, (k) => k, "de"),
+      "English text",
+    );
+    assert.equal(
+      editor.problemText({ key: "common.errors.noStart", params: {} }, (k) => `text of ${k}`, "en-US"),
+      "text of @bestlab/node-red-platform/tuya-config:common.errors.noStart",
+    );
     assert.equal(editor.problemText(null), "");
   });
 
@@ -59,7 +71,8 @@ describe("resources/bestlab-editor.js (the dialogs' shared helpers)", () => {
   describe("windowProblem: the runtime's window reading, per input", () => {
     const relative = { window: "relative", end: "now", endType: "str" };
     it("a span: the runtime's spans pass (now-2h, -1.5d, an ISO date), others are refused with the field and text", () => {
-      for (const span of ["-1h", "now-2h", " -30m ", "-1.5d", "2026-06-01", "1750000000"]) assert.equal(editor.windowProblem(relative, "span", span, "-1h", NOW), null, span);
+      for (const span of ["-1h", "now-2h", " -30m ", "-1.5d", "2026-06-01", "1750000000"])
+        assert.equal(editor.windowProblem(relative, "span", span, "-1h", NOW), null, span);
       const p = editor.windowProblem(relative, "span", "soon", "-1h", NOW)!;
       assert.deepEqual([p.field, p.key, p.params.name], ["span", "time.unreadable", "span"]);
       assert.match(p.message!, /^Cannot read "soon" as a span time/);
@@ -114,7 +127,10 @@ describe("resources/bestlab-editor.js (the dialogs' shared helpers)", () => {
 
   it("data centers: the region route's list holds every code of the runtime's table once, each resolving to its URL", () => {
     const list = tuyaRegionList();
-    assert.deepEqual(list.map((r) => r.code), ["cn", "us", "us-e", "eu", "eu-w", "in", "sg"]);
+    assert.deepEqual(
+      list.map((r) => r.code),
+      ["cn", "us", "us-e", "eu", "eu-w", "in", "sg"],
+    );
     const named = list.flatMap((r) => [r.code, ...r.aliases]).sort();
     assert.deepEqual(named, Object.keys(TUYA_REGIONS).sort());
     for (const r of list) for (const code of [r.code, ...r.aliases]) assert.equal(resolveTuyaEndpoint(code), r.url);

@@ -46,7 +46,9 @@ export function editorContext(options: DialogOptions = {}): vm.Context {
 export function loadDialog(type: string, options: DialogOptions = {}): EditorDefinition {
   const context = editorContext(options);
   const html = readFileSync(join(ROOT, "nodes", `${type}.html`), "utf8");
-  const blocks = [...html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)].map((m) => m[1]).filter((code) => code.includes(`registerType('${type}'`));
+  const blocks = [...html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)]
+    .map((m) => m[1])
+    .filter((code) => code.includes(`registerType('${type}'`));
   assert.equal(blocks.length, 1, `nodes/${type}.html has one registerType script for ${type}`);
   let def: EditorDefinition | undefined;
   (context.RED as { nodes: { registerType: unknown } }).nodes.registerType = (t: string, d: EditorDefinition) => {

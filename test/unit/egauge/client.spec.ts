@@ -27,7 +27,12 @@ describe("eGauge client", function () {
   let em: EgaugeEmulator;
   let client: EgaugeClient;
   const clients: EgaugeClient[] = [];
-  const open = async (options: EgaugeEmulatorOptions = {}, user = "owner", password = "owner-pass", extra: Partial<ConstructorParameters<typeof EgaugeClient>[0]> = {}) => {
+  const open = async (
+    options: EgaugeEmulatorOptions = {},
+    user = "owner",
+    password = "owner-pass",
+    extra: Partial<ConstructorParameters<typeof EgaugeClient>[0]> = {},
+  ) => {
     em = new EgaugeEmulator({ now: () => t, ...options });
     await em.start();
     client = new EgaugeClient({ url: em.describe().url, user, password, now: () => t, ...extra });
@@ -86,7 +91,12 @@ describe("eGauge client", function () {
   });
 
   it("5. Δcounter·quantum/Δt equals the emulated rates; counters above 2^53 stay exact; Δ is taken mod 2^64", async () => {
-    await open({ registers: [{ name: "Grid", type: "P", idx: 0, did: 0, rate: (s) => 1000 + (s % 7) }, { name: "Cost", type: "$", idx: 1, did: 1, rate: () => 3 }] });
+    await open({
+      registers: [
+        { name: "Grid", type: "P", idx: 0, did: 0, rate: (s) => 1000 + (s % 7) },
+        { name: "Cost", type: "$", idx: 1, did: 1, rate: () => 3 },
+      ],
+    });
     const rates = await client.rates();
     const hist = await all(client.history(undefined, { start: new Date(NOW - 2000), end: new Date(NOW) }, { resolution: 1 }));
     for (const name of ["Grid", "Cost"]) {
@@ -142,7 +152,16 @@ describe("eGauge client", function () {
   it("8. sparse idx, and a rename with a new idx found again by did", async () => {
     await open();
     const regs = await client.registers({ virtual: true });
-    assert.deepEqual(regs.map((r) => [r.name, r.idx, r.did]), [["Grid", 0, 0], ["Solar", 3, 2], ["L1", 7, 5], ["Temp", 12, 9], ["use", 14, undefined]]);
+    assert.deepEqual(
+      regs.map((r) => [r.name, r.idx, r.did]),
+      [
+        ["Grid", 0, 0],
+        ["Solar", 3, 2],
+        ["L1", 7, 5],
+        ["Temp", 12, 9],
+        ["use", 14, undefined],
+      ],
+    );
     const before = await client.rates(["Solar"]);
     em.renameRegister("Solar", "PV", 5);
     const after = await client.rates(["Solar"]);
@@ -184,7 +203,10 @@ describe("eGauge client", function () {
   it("totals since the start of today, this week and this month in the meter's zone", async () => {
     await open({ timeZone: "America/Denver" });
     const totals = await client.totals(["Grid"], ["today", "week", "month"]);
-    assert.deepEqual(totals.map((x) => x.period), ["today", "week", "month"]);
+    assert.deepEqual(
+      totals.map((x) => x.period),
+      ["today", "week", "month"],
+    );
     assert.equal(totals[0].from.toISOString(), "2026-06-15T06:00:00.000Z", "midnight in Denver (UTC-6 in June)");
     assert.equal(totals[2].from.toISOString(), "2026-06-01T06:00:00.000Z");
     assert.equal(totals[0].energyUnit, "kWh");
@@ -223,7 +245,10 @@ describe("eGauge client", function () {
       marks = run.marks();
     }
     assert.equal(failures, 1);
-    assert.deepEqual([...seen].filter(([, n]) => n > 1), []);
+    assert.deepEqual(
+      [...seen].filter(([, n]) => n > 1),
+      [],
+    );
     assert.equal(seen.size, 2 * (60 + 120));
   });
 

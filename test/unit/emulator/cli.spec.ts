@@ -14,7 +14,11 @@ import { TestClient } from "./tuya-test-client";
 const root = resolve(__dirname, "../../..");
 
 async function startCli(args: string[] = [], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/emulator/cli.ts"), ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/emulator/cli.ts"), ...args], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
+  });
   const [line] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
   return { child, info: JSON.parse(line) };
 }
@@ -69,7 +73,10 @@ describe("emulator CLI", () => {
   });
 
   it("rejects a port that is not a number", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/emulator/cli.ts"), "--tuya-port", "abc"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/emulator/cli.ts"), "--tuya-port", "abc"], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
     const [code] = await once(child, "exit");

@@ -35,7 +35,16 @@ describe("eGauge emulator: /api/register", () => {
 
   it("reports ids, sparse idx and rates; counters integrate those rates exactly", async () => {
     const reply = await register(em, auth, "reg=all&rate&virtual=value&time=now-1::now");
-    assert.deepEqual(reply.registers!.map((r) => [r.idx, r.did]), [[0, 0], [3, 2], [7, 5], [12, 9], [14, undefined]]);
+    assert.deepEqual(
+      reply.registers!.map((r) => [r.idx, r.did]),
+      [
+        [0, 0],
+        [3, 2],
+        [7, 5],
+        [12, 9],
+        [14, undefined],
+      ],
+    );
     const [[t0, young], [t1, old]] = rowsOf(reply);
     assert.equal(t0 - t1, 1);
     const quanta = [1, 1, 0.001, 0.001, 1];
@@ -46,22 +55,38 @@ describe("eGauge emulator: /api/register", () => {
 
   it("rows run young → old on the step grid; start off the grid is dropped; max-rows keeps the youngest", async () => {
     const reply = await register(em, auth, "reg=0&time=now-125:60:now");
-    assert.deepEqual(rowsOf(reply).map(([ts]) => ts), [NOW, NOW - 60, NOW - 120]);
+    assert.deepEqual(
+      rowsOf(reply).map(([ts]) => ts),
+      [NOW, NOW - 60, NOW - 120],
+    );
     const capped = await register(em, auth, "reg=0&time=now-3000:1:now&max-rows=7");
-    assert.deepEqual(rowsOf(capped).map(([ts]) => NOW - ts), [0, 1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(
+      rowsOf(capped).map(([ts]) => NOW - ts),
+      [0, 1, 2, 3, 4, 5, 6],
+    );
     assert.match((await register(em, auth, "reg=0&time=now:60:now-600")).error!, /starts after it stops/);
   });
 
   it("splits one range into levels: 1 s while the volatile level holds, then 60 s", async () => {
     const reply = await register(em, auth, "reg=0&time=now-3720:1:now");
-    assert.deepEqual(reply.ranges!.map((r) => r.delta), [1, 60]);
+    assert.deepEqual(
+      reply.ranges!.map((r) => r.delta),
+      [1, 60],
+    );
     const times = rowsOf(reply).map(([ts]) => ts);
-    assert.deepEqual([...times].sort((a, b) => b - a), times);
+    assert.deepEqual(
+      [...times].sort((a, b) => b - a),
+      times,
+    );
     assert.equal(new Set(times).size, times.length);
     assert.ok(times.at(-1)! <= NOW - 3660 && times.at(-1)! % 60 === 0);
     em.reboot();
     const after = await register(await em, await login(em), "reg=0&time=now-5:1:now");
-    assert.deepEqual(after.ranges!.map((r) => r.delta), [60], "a reboot clears the 1 s level");
+    assert.deepEqual(
+      after.ranges!.map((r) => r.delta),
+      [60],
+      "a reboot clears the 1 s level",
+    );
     auth = await login(em);
   });
 
@@ -86,7 +111,11 @@ describe("eGauge emulator: /api/register", () => {
     const plain = rowsOf(await register(em, auth, "reg=0:3&time=now-180:60:now"));
     const delta = rowsOf(await register(em, auth, "reg=0:3&time=now-180:60:now&delta"));
     assert.deepEqual(delta[0][1], plain[0][1]);
-    for (let i = 1; i < plain.length; i++) assert.deepEqual(delta[i][1], plain[i][1].map((v, k) => v - plain[i - 1][1][k]));
+    for (let i = 1; i < plain.length; i++)
+      assert.deepEqual(
+        delta[i][1],
+        plain[i][1].map((v, k) => v - plain[i - 1][1][k]),
+      );
     assert.ok(delta[1][1][0] < 0n);
   });
 

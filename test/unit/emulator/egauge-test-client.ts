@@ -4,7 +4,10 @@ import { digestHash, REALM, type EgaugeEmulator } from "../../../src/emulator/eg
 export async function login(em: EgaugeEmulator, usr = "owner", pwd = "owner-pass"): Promise<Record<string, string>> {
   const challenge = (await (await fetch(`${em.url}/api/auth/unauthorized`)).json()) as { nnc: string };
   const cnnc = "0123456789abcdef";
-  const res = await fetch(`${em.url}/api/auth/login`, { method: "POST", body: JSON.stringify({ rlm: REALM, usr, nnc: challenge.nnc, cnnc, hash: digestHash(usr, REALM, pwd, challenge.nnc, cnnc) }) });
+  const res = await fetch(`${em.url}/api/auth/login`, {
+    method: "POST",
+    body: JSON.stringify({ rlm: REALM, usr, nnc: challenge.nnc, cnnc, hash: digestHash(usr, REALM, pwd, challenge.nnc, cnnc) }),
+  });
   const body = (await res.json()) as { jwt?: string; error?: string };
   if (!body.jwt) throw new Error(`login failed: ${body.error}`);
   return { Authorization: `Bearer ${body.jwt}` };

@@ -5,12 +5,18 @@ import { HoboEmulator, type HoboEmulatorOptions } from "../../../src/emulator/ho
 const NOW = Date.UTC(2025, 5, 15, 12, 0, 0);
 const QUERY = "loggers=21309641&start_date_time=2025-06-15+10%3A00%3A00&end_date_time=2025-06-15+11%3A00%3A00";
 
-async function startEmu(options: HoboEmulatorOptions = {}): Promise<{ emu: HoboEmulator; url: string; token: string; data: (path?: string) => Promise<Response> }> {
+async function startEmu(
+  options: HoboEmulatorOptions = {},
+): Promise<{ emu: HoboEmulator; url: string; token: string; data: (path?: string) => Promise<Response> }> {
   const emu = new HoboEmulator({ now: () => NOW, ...options });
   const url = await emu.start();
-  const res = await fetch(`${url}/ws/auth/token`, { method: "POST", body: new URLSearchParams({ grant_type: "client_credentials", client_id: emu.legacy.clientId, client_secret: emu.legacy.clientSecret }) });
+  const res = await fetch(`${url}/ws/auth/token`, {
+    method: "POST",
+    body: new URLSearchParams({ grant_type: "client_credentials", client_id: emu.legacy.clientId, client_secret: emu.legacy.clientSecret }),
+  });
   const token = ((await res.json()) as { access_token: string }).access_token;
-  const data = (path = "/ws/data/file/JSON/user/26954"): Promise<Response> => fetch(`${url}${path}?${QUERY}`, { headers: { Authorization: `Bearer ${token}` } });
+  const data = (path = "/ws/data/file/JSON/user/26954"): Promise<Response> =>
+    fetch(`${url}${path}?${QUERY}`, { headers: { Authorization: `Bearer ${token}` } });
   return { emu, url, token, data };
 }
 
@@ -41,7 +47,14 @@ describe("HOBOlink emulator: limits and faults", () => {
       const emu = new HoboEmulator({ now: () => NOW, rateClock: () => now, legacyRateLimit: { requests: 2, windowMs: 10000 }, sendRetryAfter: true });
       const url = await emu.start();
       try {
-        const tok = ((await (await fetch(`${url}/ws/auth/token`, { method: "POST", body: new URLSearchParams({ grant_type: "client_credentials", client_id: emu.legacy.clientId, client_secret: emu.legacy.clientSecret }) })).json()) as { access_token: string }).access_token;
+        const tok = (
+          (await (
+            await fetch(`${url}/ws/auth/token`, {
+              method: "POST",
+              body: new URLSearchParams({ grant_type: "client_credentials", client_id: emu.legacy.clientId, client_secret: emu.legacy.clientSecret }),
+            })
+          ).json()) as { access_token: string }
+        ).access_token;
         const data = (): Promise<Response> => fetch(`${url}/ws/data/file/JSON/user/26954?${QUERY}`, { headers: { Authorization: `Bearer ${tok}` } });
         assert.equal((await data()).status, 200);
         now += 4000;
@@ -80,10 +93,15 @@ describe("HOBOlink emulator: limits and faults", () => {
       // The first request hangs and holds the only slot; once it has arrived, the others are busy.
       emu.faults.failNext(1, { hang: true });
       const holder = new AbortController();
-      const first = fetch(`${url}/ws/data/file/JSON/user/26954?${QUERY}`, { headers: { Authorization: `Bearer ${token}` }, signal: holder.signal }).catch(() => undefined);
+      const first = fetch(`${url}/ws/data/file/JSON/user/26954?${QUERY}`, { headers: { Authorization: `Bearer ${token}` }, signal: holder.signal }).catch(
+        () => undefined,
+      );
       while (emu.stats.dataRequests < 1) await new Promise((r) => setImmediate(r));
       const answers = await Promise.all([data(), data()]);
-      assert.deepEqual(answers.map((r) => r.status), [509, 509]);
+      assert.deepEqual(
+        answers.map((r) => r.status),
+        [509, 509],
+      );
       assert.deepEqual(await errorOf(answers[0]), { error: "SYS-001", message: "System is busy.", error_description: "System is busy." });
       assert.ok(emu.stats.maxInFlight >= 2);
       holder.abort();
@@ -119,7 +137,11 @@ describe("HOBOlink emulator: limits and faults", () => {
       for (let i = 0; i < 2; i++) {
         const res = await ctx.data();
         assert.equal(res.status, 500);
-        assert.deepEqual(await errorOf(res), { error: "DBM-026", message: "Database error retrieving data.", error_description: "Database error retrieving data." });
+        assert.deepEqual(await errorOf(res), {
+          error: "DBM-026",
+          message: "Database error retrieving data.",
+          error_description: "Database error retrieving data.",
+        });
       }
       assert.equal((await ctx.data()).status, 200);
     });
@@ -130,7 +152,11 @@ describe("HOBOlink emulator: limits and faults", () => {
       assert.equal(res.status, 509);
       assert.equal((await errorOf(res)).error, "SYS-001");
       ctx.emu.faults.failNext(1, { status: 500, error: "WCE-001" });
-      assert.deepEqual(await errorOf(await ctx.data()), { error: "WCE-001", message: "WebCache connection not available.", error_description: "WebCache connection not available." });
+      assert.deepEqual(await errorOf(await ctx.data()), {
+        error: "WCE-001",
+        message: "WebCache connection not available.",
+        error_description: "WebCache connection not available.",
+      });
     });
 
     it("answers a non-JSON 502 page like a proxy", async () => {
@@ -182,7 +208,12 @@ describe("HOBOlink emulator: limits and faults", () => {
     it("drives faults, latency and tokens over HTTP and reports stats", async () => {
       const { emu, url, data } = await startEmu();
       try {
-        const admin = (path: string, body?: unknown): Promise<Response> => fetch(`${url}/_emulator/${path}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+        const admin = (path: string, body?: unknown): Promise<Response> =>
+          fetch(`${url}/_emulator/${path}`, {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: body === undefined ? undefined : JSON.stringify(body),
+          });
         emu.stats.reset();
         assert.equal((await admin("faults", { count: 1, status: 500, error: "DBM-026" })).status, 200);
         assert.equal((await data()).status, 500);

@@ -6,7 +6,20 @@ const NOW = Date.UTC(2025, 5, 15, 12, 0, 0);
 const WEATHER = "21092695";
 const WATER = "21150777";
 const MX = "21309641";
-const ITEM_KEYS = ["logger_sn", "sensor_sn", "timestamp", "data_type_id", "si_value", "si_unit", "us_value", "us_unit", "scaled_value", "scaled_unit", "sensor_key", "sensor_measurement_type"];
+const ITEM_KEYS = [
+  "logger_sn",
+  "sensor_sn",
+  "timestamp",
+  "data_type_id",
+  "si_value",
+  "si_unit",
+  "us_value",
+  "us_unit",
+  "scaled_value",
+  "scaled_unit",
+  "sensor_key",
+  "sensor_measurement_type",
+];
 
 interface Item {
   logger_sn: string;
@@ -27,7 +40,10 @@ interface Body {
 async function startEmu(options: HoboEmulatorOptions = {}): Promise<{ emu: HoboEmulator; url: string; token: string }> {
   const emu = new HoboEmulator({ now: () => NOW, legacyRateLimit: { requests: 10000, windowMs: 60000 }, ...options });
   const url = await emu.start();
-  const res = await fetch(`${url}/ws/auth/token`, { method: "POST", body: new URLSearchParams({ grant_type: "client_credentials", client_id: emu.legacy.clientId, client_secret: emu.legacy.clientSecret }) });
+  const res = await fetch(`${url}/ws/auth/token`, {
+    method: "POST",
+    body: new URLSearchParams({ grant_type: "client_credentials", client_id: emu.legacy.clientId, client_secret: emu.legacy.clientSecret }),
+  });
   const token = ((await res.json()) as { access_token: string }).access_token;
   return { emu, url, token };
 }
@@ -182,11 +198,19 @@ describe("HOBOlink emulator: legacy data endpoint", () => {
     it("sorts by timestamp, then sensor_sn, across loggers", async () => {
       const body = (await (await get(q(`${MX},${WEATHER},${WATER}`, "2025-06-14 00:00:00", "2025-06-14 06:00:00"))).json()) as Body;
       const list = body.observation_list;
-      assert.equal(list.length, emu.expectedRows(WEATHER, "2025-06-14 00:00:00", "2025-06-14 06:00:00") + emu.expectedRows(WATER, "2025-06-14 00:00:00", "2025-06-14 06:00:00") + emu.expectedRows(MX, "2025-06-14 00:00:00", "2025-06-14 06:00:00"));
+      assert.equal(
+        list.length,
+        emu.expectedRows(WEATHER, "2025-06-14 00:00:00", "2025-06-14 06:00:00") +
+          emu.expectedRows(WATER, "2025-06-14 00:00:00", "2025-06-14 06:00:00") +
+          emu.expectedRows(MX, "2025-06-14 00:00:00", "2025-06-14 06:00:00"),
+      );
       for (let i = 1; i < list.length; i++) {
         const a = list[i - 1];
         const b = list[i];
-        assert.ok(a.timestamp < b.timestamp || (a.timestamp === b.timestamp && a.sensor_sn < b.sensor_sn), `${i}: ${a.timestamp} ${a.sensor_sn} / ${b.timestamp} ${b.sensor_sn}`);
+        assert.ok(
+          a.timestamp < b.timestamp || (a.timestamp === b.timestamp && a.sensor_sn < b.sensor_sn),
+          `${i}: ${a.timestamp} ${a.sensor_sn} / ${b.timestamp} ${b.sensor_sn}`,
+        );
       }
       assert.deepEqual(new Set(list.map((i) => i.logger_sn)), new Set([WEATHER, WATER, MX]));
     });
@@ -251,7 +275,9 @@ describe("HOBOlink emulator: legacy data endpoint", () => {
     it("uses the clock and uploadLagSec for the newest row", async () => {
       const lagged = await startEmu({ uploadLagSec: 3600 });
       try {
-        const res = await fetch(`${lagged.url}/ws/data/file/JSON/user/26954?${q(MX, "2025-06-15 09:00:00", "2025-06-15 12:00:00")}`, { headers: { Authorization: `Bearer ${lagged.token}` } });
+        const res = await fetch(`${lagged.url}/ws/data/file/JSON/user/26954?${q(MX, "2025-06-15 09:00:00", "2025-06-15 12:00:00")}`, {
+          headers: { Authorization: `Bearer ${lagged.token}` },
+        });
         const body = (await res.json()) as Body;
         assert.equal(body.observation_list.at(-1)?.timestamp, "2025-06-15 11:00:00Z");
         assert.equal(body.observation_list.length, lagged.emu.expectedRows(MX, "2025-06-15 09:00:00", "2025-06-15 12:00:00"));
@@ -268,7 +294,8 @@ describe("HOBOlink emulator: legacy data endpoint", () => {
       capped = await startEmu({ maxResults: 25 });
     });
     after(() => capped.emu.stop());
-    const fetchCapped = async (query: string): Promise<Body> => (await (await fetch(`${capped.url}/ws/data/file/JSON/user/26954?${query}`, { headers: { Authorization: `Bearer ${capped.token}` } })).json()) as Body;
+    const fetchCapped = async (query: string): Promise<Body> =>
+      (await (await fetch(`${capped.url}/ws/data/file/JSON/user/26954?${query}`, { headers: { Authorization: `Bearer ${capped.token}` } })).json()) as Body;
 
     it("returns exactly maxResults rows, cut mid-timestamp, and max_results: true", async () => {
       const body = await fetchCapped(q(WEATHER, "2025-06-14 00:00:00", "2025-06-14 01:00:00"));
@@ -303,7 +330,9 @@ describe("HOBOlink emulator: legacy data endpoint", () => {
         let from = start;
         let requests = 0;
         for (;;) {
-          const res = await fetch(`${e.url}/ws/data/file/JSON/user/26954?${q(loggers.join(","), from, end)}`, { headers: { Authorization: `Bearer ${e.token}` } });
+          const res = await fetch(`${e.url}/ws/data/file/JSON/user/26954?${q(loggers.join(","), from, end)}`, {
+            headers: { Authorization: `Bearer ${e.token}` },
+          });
           const body = (await res.json()) as Body;
           requests++;
           for (const i of body.observation_list) seen.add(`${i.logger_sn}|${i.sensor_sn}|${i.timestamp}`);
@@ -322,21 +351,40 @@ describe("HOBOlink emulator: legacy data endpoint", () => {
 
   describe("loggers the user does not own", () => {
     const stations: HoboEmulatorOptions["stations"] = [
-      { serial: "20000001", name: "Mine", kind: "mx-temp-rh", intervalSec: 600, unitSystem: "SI", channels: [{ sensorSn: "20000001-1", sensorKey: 1, type: "Temperature", siUnit: "°C", usUnit: "°F" }] },
-      { serial: "20000002", name: "Theirs", kind: "mx-temp-rh", intervalSec: 600, unitSystem: "SI", owned: false, channels: [{ sensorSn: "20000002-1", sensorKey: 2, type: "Temperature", siUnit: "°C", usUnit: "°F" }] },
+      {
+        serial: "20000001",
+        name: "Mine",
+        kind: "mx-temp-rh",
+        intervalSec: 600,
+        unitSystem: "SI",
+        channels: [{ sensorSn: "20000001-1", sensorKey: 1, type: "Temperature", siUnit: "°C", usUnit: "°F" }],
+      },
+      {
+        serial: "20000002",
+        name: "Theirs",
+        kind: "mx-temp-rh",
+        intervalSec: 600,
+        unitSystem: "SI",
+        owned: false,
+        channels: [{ sensorSn: "20000002-1", sensorKey: 2, type: "Temperature", siUnit: "°C", usUnit: "°F" }],
+      },
     ];
 
     it("contribute no rows by default (200)", async () => {
       const e = await startEmu({ stations });
       try {
         assert.deepEqual(e.emu.loggers, [{ serial: "20000001", name: "Mine", kind: "mx-temp-rh" }]);
-        const res = await fetch(`${e.url}/ws/data/file/JSON/user/26954?${q("20000001,20000002,99999999", "2025-06-14 00:00:00", "2025-06-14 01:00:00")}`, { headers: { Authorization: `Bearer ${e.token}` } });
+        const res = await fetch(`${e.url}/ws/data/file/JSON/user/26954?${q("20000001,20000002,99999999", "2025-06-14 00:00:00", "2025-06-14 01:00:00")}`, {
+          headers: { Authorization: `Bearer ${e.token}` },
+        });
         assert.equal(res.status, 200);
         const body = (await res.json()) as Body;
         assert.equal(body.observation_list.length, 7);
         assert.ok(body.observation_list.every((i) => i.logger_sn === "20000001"));
         assert.equal(e.emu.expectedRows("20000002", "2025-06-14 00:00:00", "2025-06-14 01:00:00"), 0);
-        const none = await fetch(`${e.url}/ws/data/file/JSON/user/26954?${q("20000002", "2025-06-14 00:00:00", "2025-06-14 01:00:00")}`, { headers: { Authorization: `Bearer ${e.token}` } });
+        const none = await fetch(`${e.url}/ws/data/file/JSON/user/26954?${q("20000002", "2025-06-14 00:00:00", "2025-06-14 01:00:00")}`, {
+          headers: { Authorization: `Bearer ${e.token}` },
+        });
         assert.equal(await none.text(), '{"observation_list":[],"message":"OK: Found: 0 results.","max_results":false}');
       } finally {
         await e.emu.stop();
@@ -346,7 +394,9 @@ describe("HOBOlink emulator: legacy data endpoint", () => {
     it("answer 400 with an error body in error mode", async () => {
       const e = await startEmu({ stations, unownedLoggers: "error" });
       try {
-        const res = await fetch(`${e.url}/ws/data/file/JSON/user/26954?${q("20000001,20000002", "2025-06-14 00:00:00", "2025-06-14 01:00:00")}`, { headers: { Authorization: `Bearer ${e.token}` } });
+        const res = await fetch(`${e.url}/ws/data/file/JSON/user/26954?${q("20000001,20000002", "2025-06-14 00:00:00", "2025-06-14 01:00:00")}`, {
+          headers: { Authorization: `Bearer ${e.token}` },
+        });
         await expectError(res, 400, "ATH-008", "Device not owned by respective user.", /20000002/);
       } finally {
         await e.emu.stop();

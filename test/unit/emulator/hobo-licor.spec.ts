@@ -32,12 +32,16 @@ describe("HOBOlink emulator: LI-COR v1 endpoint", () => {
   before(async () => {
     emu = new HoboEmulator({ now: () => NOW, licorRateLimit: { requests: 1000, windowMs: 60000 }, legacyRateLimit: { requests: 1000, windowMs: 60000 } });
     url = await emu.start();
-    const res = await fetch(`${url}/ws/auth/token`, { method: "POST", body: new URLSearchParams({ grant_type: "client_credentials", client_id: emu.legacy.clientId, client_secret: emu.legacy.clientSecret }) });
+    const res = await fetch(`${url}/ws/auth/token`, {
+      method: "POST",
+      body: new URLSearchParams({ grant_type: "client_credentials", client_id: emu.legacy.clientId, client_secret: emu.legacy.clientSecret }),
+    });
     legacyToken = ((await res.json()) as { access_token: string }).access_token;
   });
   after(() => emu.stop());
 
-  const v1 = (query: string, auth: string | null = `Bearer ${emu.licor.token}`): Promise<Response> => fetch(`${url}/v1/data?${query}`, { headers: auth === null ? {} : { Authorization: auth } });
+  const v1 = (query: string, auth: string | null = `Bearer ${emu.licor.token}`): Promise<Response> =>
+    fetch(`${url}/v1/data?${query}`, { headers: auth === null ? {} : { Authorization: auth } });
   const q = (loggers: string, start: string, end: string): string => new URLSearchParams({ loggers, start_date_time: start, end_date_time: end }).toString();
 
   async function expectError(res: Response, status: number, code: string): Promise<void> {
@@ -70,7 +74,9 @@ describe("HOBOlink emulator: LI-COR v1 endpoint", () => {
     ] as const) {
       const query = q(logger, "2025-06-14 06:00:00", "2025-06-14 09:00:00");
       const v = (await (await v1(query)).json()) as V1Body;
-      const l = (await (await fetch(`${url}/ws/data/file/JSON/user/26954?${query}`, { headers: { Authorization: `Bearer ${legacyToken}` } })).json()) as LegacyBody;
+      const l = (await (
+        await fetch(`${url}/ws/data/file/JSON/user/26954?${query}`, { headers: { Authorization: `Bearer ${legacyToken}` } })
+      ).json()) as LegacyBody;
       assert.equal(v.data.length, l.observation_list.length);
       v.data.forEach((item, i) => {
         const legacy = l.observation_list[i];
@@ -85,7 +91,11 @@ describe("HOBOlink emulator: LI-COR v1 endpoint", () => {
   });
 
   it("sends CORS and RateLimit-* headers on every answer", async () => {
-    for (const res of [await v1(q(WEATHER, "2025-06-14 12:00:00", "2025-06-14 12:05:00")), await v1(q(WEATHER, "2025-06-14 12:00:00", "2025-06-14 12:05:00"), "Bearer wrong"), await v1("")]) {
+    for (const res of [
+      await v1(q(WEATHER, "2025-06-14 12:00:00", "2025-06-14 12:05:00")),
+      await v1(q(WEATHER, "2025-06-14 12:00:00", "2025-06-14 12:05:00"), "Bearer wrong"),
+      await v1(""),
+    ]) {
       assert.equal(res.headers.get("access-control-allow-origin"), "*");
       assert.equal(res.headers.get("ratelimit-policy"), "1000;w=60");
       assert.equal(res.headers.get("ratelimit-limit"), "1000");
@@ -102,8 +112,12 @@ describe("HOBOlink emulator: LI-COR v1 endpoint", () => {
     const e = new HoboEmulator({ now: () => NOW });
     const u = await e.start();
     try {
-      const a = await fetch(`${u}/v1/data?${q(WEATHER, "2025-06-14 12:00:00", "2025-06-14 12:05:00")}`, { headers: { Authorization: `Bearer ${e.licor.token}` } });
-      const b = await fetch(`${u}/v1/data?${q(WEATHER, "2025-06-14 12:00:00", "2025-06-14 12:05:00")}`, { headers: { Authorization: `Bearer ${e.licor.token}` } });
+      const a = await fetch(`${u}/v1/data?${q(WEATHER, "2025-06-14 12:00:00", "2025-06-14 12:05:00")}`, {
+        headers: { Authorization: `Bearer ${e.licor.token}` },
+      });
+      const b = await fetch(`${u}/v1/data?${q(WEATHER, "2025-06-14 12:00:00", "2025-06-14 12:05:00")}`, {
+        headers: { Authorization: `Bearer ${e.licor.token}` },
+      });
       assert.equal(a.headers.get("ratelimit-policy"), "60;w=60");
       assert.equal(a.headers.get("ratelimit-limit"), "60");
       assert.equal(a.headers.get("ratelimit-remaining"), "59");
@@ -128,7 +142,11 @@ describe("HOBOlink emulator: LI-COR v1 endpoint", () => {
     await expectError(await v1(q(WEATHER, "2025-06-14 12:00", "2025-06-14 13:00:00")), 400, "VAL-006");
     await expectError(await v1(q(WEATHER, "2025-06-16 12:00:00", "2025-06-16 13:00:00")), 400, "VAL-002");
     await expectError(await v1(q(WEATHER, "2025-06-14 12:00:00", "2025-06-14 11:00:00")), 400, "VAL-006");
-    await expectError(await v1(q(Array.from({ length: 11 }, (_, i) => String(30000000 + i)).join(","), "2025-06-14 12:00:00", "2025-06-14 13:00:00")), 400, "VAL-034");
+    await expectError(
+      await v1(q(Array.from({ length: 11 }, (_, i) => String(30000000 + i)).join(","), "2025-06-14 12:00:00", "2025-06-14 13:00:00")),
+      400,
+      "VAL-034",
+    );
   });
 
   it("accepts %20 and + for spaces", async () => {
@@ -141,7 +159,9 @@ describe("HOBOlink emulator: LI-COR v1 endpoint", () => {
     const e = new HoboEmulator({ now: () => NOW, maxResults: 7 });
     const u = await e.start();
     try {
-      const body = (await (await fetch(`${u}/v1/data?${q(WEATHER, "2025-06-14 12:00:00", "2025-06-14 13:00:00")}`, { headers: { Authorization: `Bearer ${e.licor.token}` } })).json()) as V1Body;
+      const body = (await (
+        await fetch(`${u}/v1/data?${q(WEATHER, "2025-06-14 12:00:00", "2025-06-14 13:00:00")}`, { headers: { Authorization: `Bearer ${e.licor.token}` } })
+      ).json()) as V1Body;
       assert.equal(body.data.length, 7);
       assert.equal(body.max_results, true);
       assert.equal(body.message, "OK: Found: 7 results.");

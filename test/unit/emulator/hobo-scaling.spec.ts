@@ -16,7 +16,14 @@ const station: HoboEmulatorStation = {
   since: "2025-01-01 00:00:00",
   channels: [
     { sensorSn: "20958112-2", sensorKey: 2104411, type: "Water Temperature", siUnit: "°C", usUnit: "°F" },
-    { sensorSn: "20958112-3", sensorKey: 2104412, type: "Water Level", siUnit: "meters", usUnit: "feet", scaled: { unit: "cm", factor: 100, offset: -12.5, type: "Stage" } },
+    {
+      sensorSn: "20958112-3",
+      sensorKey: 2104412,
+      type: "Water Level",
+      siUnit: "meters",
+      usUnit: "feet",
+      scaled: { unit: "cm", factor: 100, offset: -12.5, type: "Stage" },
+    },
   ],
 };
 

@@ -49,7 +49,11 @@ describe("HOBOlink emulator: token endpoint", () => {
   });
 
   it("answers 400 invalid_request when a field is missing", async () => {
-    for (const body of [`client_id=${emu.legacy.clientId}&client_secret=${emu.legacy.clientSecret}`, `grant_type=client_credentials&client_id=${emu.legacy.clientId}`, "grant_type=client_credentials"]) {
+    for (const body of [
+      `client_id=${emu.legacy.clientId}&client_secret=${emu.legacy.clientSecret}`,
+      `grant_type=client_credentials&client_id=${emu.legacy.clientId}`,
+      "grant_type=client_credentials",
+    ]) {
       const res = await post(body);
       assert.equal(res.status, 400, body);
       assertTokenHeaders(res);
@@ -67,7 +71,10 @@ describe("HOBOlink emulator: token endpoint", () => {
   });
 
   it("answers 401 invalid_client for an unknown client or a wrong secret", async () => {
-    for (const [id, secret] of [["Someone_WS", emu.legacy.clientSecret], [emu.legacy.clientId, "0".repeat(40)]]) {
+    for (const [id, secret] of [
+      ["Someone_WS", emu.legacy.clientSecret],
+      [emu.legacy.clientId, "0".repeat(40)],
+    ]) {
       const res = await post(new URLSearchParams({ grant_type: "client_credentials", client_id: id, client_secret: secret }));
       assert.equal(res.status, 401);
       assertTokenHeaders(res);
@@ -88,8 +95,10 @@ describe("HOBOlink emulator: token endpoint", () => {
 
   it("keeps older tokens valid by default, and can revoke them on a new token", async () => {
     const form = new URLSearchParams({ grant_type: "client_credentials", client_id: emu.legacy.clientId, client_secret: emu.legacy.clientSecret });
-    const dataUrl = (u: string): string => `${u}/ws/data/file/JSON/user/26954?loggers=21309641&start_date_time=2020-01-01+00%3A00%3A00&end_date_time=2020-01-01+01%3A00%3A00`;
-    const token = async (u: string): Promise<string> => ((await (await fetch(`${u}/ws/auth/token`, { method: "POST", body: form })).json()) as { access_token: string }).access_token;
+    const dataUrl = (u: string): string =>
+      `${u}/ws/data/file/JSON/user/26954?loggers=21309641&start_date_time=2020-01-01+00%3A00%3A00&end_date_time=2020-01-01+01%3A00%3A00`;
+    const token = async (u: string): Promise<string> =>
+      ((await (await fetch(`${u}/ws/auth/token`, { method: "POST", body: form })).json()) as { access_token: string }).access_token;
 
     const first = await token(url);
     await token(url);
@@ -112,11 +121,16 @@ describe("HOBOlink emulator: token endpoint", () => {
     const e = new HoboEmulator({ now: () => now, tokenLifetimeSec: 5 });
     const u = await e.start();
     try {
-      const res = await fetch(`${u}/ws/auth/token`, { method: "POST", body: new URLSearchParams({ grant_type: "client_credentials", client_id: e.legacy.clientId, client_secret: e.legacy.clientSecret }) });
+      const res = await fetch(`${u}/ws/auth/token`, {
+        method: "POST",
+        body: new URLSearchParams({ grant_type: "client_credentials", client_id: e.legacy.clientId, client_secret: e.legacy.clientSecret }),
+      });
       const tok = (await res.json()) as { access_token: string; expires_in: number };
       assert.equal(tok.expires_in, 5);
       const data = (): Promise<Response> =>
-        fetch(`${u}/ws/data/file/JSON/user/26954?loggers=21309641&start_date_time=2025-06-15+10%3A00%3A00&end_date_time=2025-06-15+11%3A00%3A00`, { headers: { Authorization: `Bearer ${tok.access_token}` } });
+        fetch(`${u}/ws/data/file/JSON/user/26954?loggers=21309641&start_date_time=2025-06-15+10%3A00%3A00&end_date_time=2025-06-15+11%3A00%3A00`, {
+          headers: { Authorization: `Bearer ${tok.access_token}` },
+        });
       assert.equal((await data()).status, 200);
       now += 4_999;
       assert.equal((await data()).status, 200);

@@ -19,9 +19,19 @@ async function fetchAll(options: HoboEmulatorOptions, loggers: string, start: st
   const emu = new HoboEmulator({ now: () => NOW, legacyRateLimit: { requests: 1000, windowMs: 60000 }, ...options });
   const url = await emu.start();
   try {
-    const tok = ((await (await fetch(`${url}/ws/auth/token`, { method: "POST", body: new URLSearchParams({ grant_type: "client_credentials", client_id: emu.legacy.clientId, client_secret: emu.legacy.clientSecret }) })).json()) as { access_token: string }).access_token;
+    const tok = (
+      (await (
+        await fetch(`${url}/ws/auth/token`, {
+          method: "POST",
+          body: new URLSearchParams({ grant_type: "client_credentials", client_id: emu.legacy.clientId, client_secret: emu.legacy.clientSecret }),
+        })
+      ).json()) as { access_token: string }
+    ).access_token;
     const q = new URLSearchParams({ loggers, start_date_time: start, end_date_time: end });
-    const body = (await (await fetch(`${url}/ws/data/file/JSON/user/26954?${q}`, { headers: { Authorization: `Bearer ${tok}` } })).json()) as { observation_list: Item[]; max_results: boolean };
+    const body = (await (await fetch(`${url}/ws/data/file/JSON/user/26954?${q}`, { headers: { Authorization: `Bearer ${tok}` } })).json()) as {
+      observation_list: Item[];
+      max_results: boolean;
+    };
     assert.equal(body.max_results, false);
     return body.observation_list;
   } finally {
@@ -56,21 +66,18 @@ describe("HOBOlink emulator: generated values", () => {
 
   it("has the ten channels and units of the real RX3000 sample", () => {
     const units = new Map(weather.map((i) => [i.sensor_measurement_type, `${i.sensor_sn} ${i.si_unit}/${i.us_unit}`]));
-    assert.deepEqual(
-      Object.fromEntries(units),
-      {
-        Wetness: "21069815-1 %/%",
-        "Solar Radiation": "21071488-1 W/m²/W/m²",
-        Rain: "21076411-1 mm/in",
-        Temperature: "21079936-1 °C/°F",
-        RH: "21079936-2 %/%",
-        "Dew Point": "21079936-3 °C/°F",
-        "Wind Speed": "21082917-1 m/s/mph",
-        "Gust Speed": "21082917-2 m/s/mph",
-        "Wind Direction": "21082917-3 °/°",
-        Battery: "21092695-S V/V",
-      },
-    );
+    assert.deepEqual(Object.fromEntries(units), {
+      Wetness: "21069815-1 %/%",
+      "Solar Radiation": "21071488-1 W/m²/W/m²",
+      Rain: "21076411-1 mm/in",
+      Temperature: "21079936-1 °C/°F",
+      RH: "21079936-2 %/%",
+      "Dew Point": "21079936-3 °C/°F",
+      "Wind Speed": "21082917-1 m/s/mph",
+      "Gust Speed": "21082917-2 m/s/mph",
+      "Wind Direction": "21082917-3 °/°",
+      Battery: "21092695-S V/V",
+    });
   });
 
   it("derives every US value exactly from the SI value", () => {

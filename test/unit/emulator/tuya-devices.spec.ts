@@ -70,12 +70,18 @@ describe("tuya emulator: devices and commands (reference §4)", () => {
   });
 
   it("more than 20 ids → 1101; a device outside the project → 1106 alone, left out of a batch; no ids → 1100", async () => {
-    const ids = emu.devices.slice(0, 21).map((d) => d.id).join(",");
+    const ids = emu.devices
+      .slice(0, 21)
+      .map((d) => d.id)
+      .join(",");
     for (const path of ["/v1.0/iot-03/devices/status", "/v1.0/iot-03/devices/factory-infos", "/v1.0/devices/", "/v1.0/iot-03/devices"]) {
       assert.equal((await c.get(path, { device_ids: ids })).code, 1101, path);
     }
     const batch = await c.get("/v1.0/iot-03/devices/status", { device_ids: `${plug},eb0000000000000000nope` });
-    assert.deepEqual((batch.result as { id: string }[]).map((d) => d.id), [plug]);
+    assert.deepEqual(
+      (batch.result as { id: string }[]).map((d) => d.id),
+      [plug],
+    );
     const foreign = await c.get("/v1.0/iot-03/devices/eb0000000000000000nope");
     assert.equal(foreign.code, 1106);
     assert.equal(foreign.msg, "permission deny");
@@ -107,7 +113,10 @@ describe("tuya emulator: devices and commands (reference §4)", () => {
       if (!r.result.has_more) break;
       last = r.result.last_row_key;
     }
-    assert.deepEqual(seen, emu.devices.map((d) => d.id));
+    assert.deepEqual(
+      seen,
+      emu.devices.map((d) => d.id),
+    );
     const a = await c.get("/v1.0/iot-01/associated-users/devices", { size: 20 });
     assert.equal(a.result.devices.length, 20);
     assert.equal(a.result.has_more, true);

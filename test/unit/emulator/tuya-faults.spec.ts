@@ -129,7 +129,8 @@ describe("tuya emulator: faults, throttling, quota and admin", () => {
 
   it("throttles each endpoint template at its own limit: Tuya's per-API table by default, overridable per template", async () => {
     const commands = `/v1.0/iot-03/devices/${plug}/commands`;
-    const burst = async (n: number, call: () => Promise<{ success: boolean }>) => (await Promise.all(Array.from({ length: n }, call))).filter((r) => r.success).length;
+    const burst = async (n: number, call: () => Promise<{ success: boolean }>) =>
+      (await Promise.all(Array.from({ length: n }, call))).filter((r) => r.success).length;
     const byDefault = new TuyaEmulator();
     try {
       const k = new TestClient(await byDefault.start(), byDefault.accessId, byDefault.accessSecret);
@@ -152,7 +153,10 @@ describe("tuya emulator: faults, throttling, quota and admin", () => {
   });
 
   it("reads --tuya-qps values: N for every template, METHOD /path=N for one; refuses anything else", () => {
-    assert.deepEqual(parseQpsFlags(["40", "GET /v1.0/iot-03/devices/{device_id}/logs=10"]), { qps: 40, qpsByTemplate: { "GET /v1.0/iot-03/devices/{device_id}/logs": 10 } });
+    assert.deepEqual(parseQpsFlags(["40", "GET /v1.0/iot-03/devices/{device_id}/logs=10"]), {
+      qps: 40,
+      qpsByTemplate: { "GET /v1.0/iot-03/devices/{device_id}/logs": 10 },
+    });
     for (const bad of ["x", "-1", "GET /a=", "/v1.0/token=3", "GET /a=two"]) assert.throws(() => parseQpsFlags([bad]), /--tuya-qps/, bad);
   });
 
@@ -213,10 +217,17 @@ describe("tuya emulator: faults, throttling, quota and admin", () => {
     it("no CORS allowance, and a POST that is not JSON is refused (a web page cannot drive the admin paths)", async () => {
       const stats = await admin("/_emulator/stats");
       assert.equal(stats.headers.get("access-control-allow-origin"), null);
-      const preflight = await fetch(`${emu.url}/_emulator/faults`, { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "POST" } });
+      const preflight = await fetch(`${emu.url}/_emulator/faults`, {
+        method: "OPTIONS",
+        headers: { origin: "https://evil.example", "access-control-request-method": "POST" },
+      });
       assert.equal(preflight.headers.get("access-control-allow-origin"), null);
       // What a cross-site form or no-cors fetch can send: text/plain, no preflight.
-      const simple = await fetch(`${emu.url}/_emulator/faults`, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ count: 1, code: 2009 }) });
+      const simple = await fetch(`${emu.url}/_emulator/faults`, {
+        method: "POST",
+        headers: { "content-type": "text/plain" },
+        body: JSON.stringify({ count: 1, code: 2009 }),
+      });
       assert.equal(simple.status, 415);
       assert.equal((await c.get(statusPath())).success, true, "no fault was queued");
     });

@@ -27,7 +27,10 @@ describe("tuya emulator: message service", () => {
     `${emu.mqUrl}ws/v2/consumer/persistent/${emu.accessId}/out/${env}/${sub}?${q}`;
 
   /** Opens a socket; resolves with it and its frames, or rejects with the HTTP status. */
-  function open(url = path(), headers: Record<string, string> = { username: emu.accessId, password: password() }): Promise<{ ws: WebSocket; frames: Record<string, unknown>[] }> {
+  function open(
+    url = path(),
+    headers: Record<string, string> = { username: emu.accessId, password: password() },
+  ): Promise<{ ws: WebSocket; frames: Record<string, unknown>[] }> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, { headers });
       sockets.push(ws);
@@ -41,7 +44,11 @@ describe("tuya emulator: message service", () => {
       ws.on("error", () => undefined);
     });
   }
-  const status = (p: Promise<unknown>) => p.then(() => 101, (e: Error) => Number(e.message));
+  const status = (p: Promise<unknown>) =>
+    p.then(
+      () => 101,
+      (e: Error) => Number(e.message),
+    );
   const until = async (cond: () => boolean) => {
     for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
     assert.ok(cond(), "condition never held");
@@ -123,12 +130,16 @@ describe("tuya emulator: message service", () => {
     const decode = (f: Record<string, unknown>) => {
       const env = JSON.parse(Buffer.from(String(f.payload), "base64").toString()) as { data: string; protocol: number };
       const d = createDecipheriv("aes-128-ecb", Buffer.from(emu.accessSecret.substring(8, 24)), null);
-      return { protocol: env.protocol, data: JSON.parse(Buffer.concat([d.update(Buffer.from(env.data, "base64")), d.final()]).toString()) as Record<string, unknown> };
+      return {
+        protocol: env.protocol,
+        data: JSON.parse(Buffer.concat([d.update(Buffer.from(env.data, "base64")), d.final()]).toString()) as Record<string, unknown>,
+      };
     };
     emu.events.setOnline(plug, false);
     emu.events.rename(plug, "Bench plug");
     assert.equal(emu.devices[0].name, "Bench plug");
-    const post = (p: string, body: unknown) => fetch(`${emu.url}/_emulator/mq/${p}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const post = (p: string, body: unknown) =>
+      fetch(`${emu.url}/_emulator/mq/${p}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     assert.equal((await post("publish", { deviceId: plug, status: [{ code: "x", value: 1, t: now }] })).status, 200);
     assert.equal((await post("faults", { fault: "nope" })).status, 400);
     emu.events.reportSensors();
@@ -139,7 +150,10 @@ describe("tuya emulator: message service", () => {
     assert.deepEqual(decoded[0].data.bizCode, "offline");
     assert.deepEqual([decoded[1].data.bizCode, (decoded[1].data.bizData as Record<string, unknown>).name], ["nameUpdate", "Bench plug"]);
     assert.equal(decoded[2].protocol, 4);
-    assert.ok(decoded.slice(3).some((d) => d.data.devId === climate), "the climate sensor reported new readings");
+    assert.ok(
+      decoded.slice(3).some((d) => d.data.devId === climate),
+      "the climate sensor reported new readings",
+    );
     const stats = (await (await fetch(`${emu.url}/_emulator/mq/stats`)).json()) as { consumers: number };
     assert.equal(stats.consumers, 1);
   });

@@ -29,7 +29,13 @@ describe("tuya emulator: signatures (reference §3)", () => {
     after(() => emu.stop());
 
     it("A1 token request is accepted and returns the fixed tokens", async () => {
-      const r = await c.call({ path: "/v1.0/token", query: { grant_type: 1 }, tokenPath: true, t: D.t, sign: "78235B2402C73FB740334A7B43D9230C6B8DFD42574B1C27844F3A9C62757DF7" });
+      const r = await c.call({
+        path: "/v1.0/token",
+        query: { grant_type: 1 },
+        tokenPath: true,
+        t: D.t,
+        sign: "78235B2402C73FB740334A7B43D9230C6B8DFD42574B1C27844F3A9C62757DF7",
+      });
       assert.equal(r.success, true, JSON.stringify(r));
       assert.equal(r.result.access_token, D.accessToken);
       assert.equal(r.result.refresh_token, D.refreshToken);
@@ -39,7 +45,12 @@ describe("tuya emulator: signatures (reference §3)", () => {
     });
 
     it("C1 batch status (comma list percent-encoded on the wire) is accepted", async () => {
-      const r = await c.call({ path: "/v1.0/iot-03/devices/status", query: { device_ids: "dev1,dev2,dev3" }, t: D.t, sign: "C0BAE50D5E6A968C8325AF8F5B0A6E2840892F1CE0A710C6F6CE1426D24AAB56" });
+      const r = await c.call({
+        path: "/v1.0/iot-03/devices/status",
+        query: { device_ids: "dev1,dev2,dev3" },
+        t: D.t,
+        sign: "C0BAE50D5E6A968C8325AF8F5B0A6E2840892F1CE0A710C6F6CE1426D24AAB56",
+      });
       assert.equal(r.success, true, JSON.stringify(r));
       assert.deepEqual(
         r.result.map((x: { id: string }) => x.id),
@@ -48,9 +59,21 @@ describe("tuya emulator: signatures (reference §3)", () => {
     });
 
     it("D1 compact JSON body and D2 Python-spaced body are both accepted", async () => {
-      const d1 = await c.call({ method: "POST", path: "/v1.0/iot-03/devices/dev1/commands", body: '{"commands":[{"code":"switch_1","value":true}]}', t: D.t, sign: "1F197C5FFC69338BBF3A1184C19444A881006D502D33A78A47697CC1B60CF820" });
+      const d1 = await c.call({
+        method: "POST",
+        path: "/v1.0/iot-03/devices/dev1/commands",
+        body: '{"commands":[{"code":"switch_1","value":true}]}',
+        t: D.t,
+        sign: "1F197C5FFC69338BBF3A1184C19444A881006D502D33A78A47697CC1B60CF820",
+      });
       assert.equal(d1.success, true, JSON.stringify(d1));
-      const d2 = await c.call({ method: "POST", path: "/v1.0/iot-03/devices/dev1/commands", body: '{"commands": [{"code": "switch_1", "value": true}]}', t: D.t, sign: "375FF10DD3EB552EC788EB2B3ECA1C4A420626B3B34CC6132114BA158C808DF8" });
+      const d2 = await c.call({
+        method: "POST",
+        path: "/v1.0/iot-03/devices/dev1/commands",
+        body: '{"commands": [{"code": "switch_1", "value": true}]}',
+        t: D.t,
+        sign: "375FF10DD3EB552EC788EB2B3ECA1C4A420626B3B34CC6132114BA158C808DF8",
+      });
       assert.equal(d2.success, true, JSON.stringify(d2));
     });
 
@@ -144,7 +167,10 @@ describe("tuya emulator: signatures (reference §3)", () => {
     try {
       const baseUrl = await emu.start();
       const ctx = new TuyaContext({ baseUrl, accessKey: emu.accessId, secretKey: emu.accessSecret });
-      const ids = emu.devices.slice(0, 3).map((d) => d.id).join(",");
+      const ids = emu.devices
+        .slice(0, 3)
+        .map((d) => d.id)
+        .join(",");
       const res = await ctx.request<{ id: string }[]>({ path: "/v1.0/iot-03/devices/status", method: "GET", query: { device_ids: ids } });
       assert.equal(res.success, true, JSON.stringify(res));
       assert.equal(res.result.length, 3);

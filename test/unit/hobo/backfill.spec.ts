@@ -86,7 +86,13 @@ describe("hobo long backfills (emulator)", function () {
   it("licor: one query of 40 windows stays under its rate limit without a single 429", async () => {
     ({ emu } = await startEmulator({ licorRateLimit: { requests: 30, windowMs: 2000 } }));
     const { client } = clientFor(emu, "licor", { requestsPerMinute: 30, windowMs: 2000, maxConcurrent: 8 });
-    const { windows, requests } = await client.fetchAll({ loggers: WEATHER, start: "2025-06-01 00:00:00", end: "2025-06-02 15:59:59", windowMs: 3600_000, now: NOW });
+    const { windows, requests } = await client.fetchAll({
+      loggers: WEATHER,
+      start: "2025-06-01 00:00:00",
+      end: "2025-06-02 15:59:59",
+      windowMs: 3600_000,
+      now: NOW,
+    });
     assert.equal(windows, 40);
     assert.equal(requests, 40);
     assert.equal(emu.stats.byStatus["429"], undefined);

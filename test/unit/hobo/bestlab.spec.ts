@@ -31,7 +31,8 @@ describe("hobo HoboApi (bestlab face, emulator)", () => {
     const before = api.tokenInfo;
     assert.equal(before, undefined, "the token is fetched on first use");
     const result = await api.getData([WEATHER, MX], "2025-06-10 00:00:00", "2025-06-10 06:00:00");
-    const expected = emu.expectedRows(WEATHER, "2025-06-10 00:00:00", "2025-06-10 06:00:00") + emu.expectedRows(MX, "2025-06-10 00:00:00", "2025-06-10 06:00:00");
+    const expected =
+      emu.expectedRows(WEATHER, "2025-06-10 00:00:00", "2025-06-10 06:00:00") + emu.expectedRows(MX, "2025-06-10 00:00:00", "2025-06-10 06:00:00");
     assert.deepEqual(Object.keys(result), ["observation_list", "message", "max_results"]);
     assert.equal(result.observation_list.length, expected);
     assert.ok(expected > 500);
@@ -53,13 +54,20 @@ describe("hobo HoboApi (bestlab face, emulator)", () => {
     const empty = await api.getData("99999999", "2025-06-10 00:00:00", "2025-06-10 01:00:00", { warnOnEmptyData: true });
     assert.deepEqual(empty, { observation_list: [], message: "OK: Found: 0 results.", max_results: false });
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0], /^The data seems to be empty\. Response: \{"observation_list":\[\],"message":"OK: Found: 0 results\.","max_results":false\}, t = \d{10}$/);
+    assert.match(
+      warnings[0],
+      /^The data seems to be empty\. Response: \{"observation_list":\[\],"message":"OK: Found: 0 results\.","max_results":false\}, t = \d{10}$/,
+    );
     await api.getData("99999999", "2025-06-10 00:00:00", "2025-06-10 01:00:00");
     assert.equal(warnings.length, 1, "no warning unless asked");
   });
 
   it("get() and post() call a path with the token and return the decoded body", async () => {
-    const body = (await api.get(`/ws/data/file/JSON/user/${emu.legacy.userId}`, { loggers: MX, start_date_time: "2025-06-10 00:00:00", end_date_time: "2025-06-10 00:30:00" })) as { observation_list: unknown[] };
+    const body = (await api.get(`/ws/data/file/JSON/user/${emu.legacy.userId}`, {
+      loggers: MX,
+      start_date_time: "2025-06-10 00:00:00",
+      end_date_time: "2025-06-10 00:30:00",
+    })) as { observation_list: unknown[] };
     assert.equal(body.observation_list.length, emu.expectedRows(MX, "2025-06-10 00:00:00", "2025-06-10 00:30:00"));
     await assert.rejects(api.post(`/ws/data/file/JSON/user/${emu.legacy.userId}`, { a: "b" }), (err: unknown) => err instanceof ApiError && err.status === 405);
   });

@@ -13,11 +13,21 @@ describe("hobo sortUnique", () => {
   it("keeps one row per key, sorted by timestamp then sensor_sn", () => {
     const rows = [row("L", "b", 5), row("L", "a", 5), row("L", "a", 0), row("L", "a", 5), row("L", "a", 5, "4")];
     const out = sortUnique(rows);
-    assert.deepEqual(out.map((r) => [r.timestamp.slice(11, 16), r.sensor_sn, r.data_type_id]), [["00:00", "a", "1"], ["00:05", "a", "1"], ["00:05", "a", "4"], ["00:05", "b", "1"]]);
+    assert.deepEqual(
+      out.map((r) => [r.timestamp.slice(11, 16), r.sensor_sn, r.data_type_id]),
+      [
+        ["00:00", "a", "1"],
+        ["00:05", "a", "1"],
+        ["00:05", "a", "4"],
+        ["00:05", "b", "1"],
+      ],
+    );
   });
 
   it("equals the set of distinct keys in sorted order (property)", () => {
-    const arb = fc.array(fc.tuple(fc.constantFrom("L1", "L2"), fc.constantFrom("s1", "s2", "s3"), fc.integer({ min: 0, max: 20 }), fc.constantFrom("1", "4")), { maxLength: 200 });
+    const arb = fc.array(fc.tuple(fc.constantFrom("L1", "L2"), fc.constantFrom("s1", "s2", "s3"), fc.integer({ min: 0, max: 20 }), fc.constantFrom("1", "4")), {
+      maxLength: 200,
+    });
     fc.assert(
       fc.property(arb, (tuples) => {
         const rows = tuples.map(([l, s, m, t]) => row(l, s, m, t));

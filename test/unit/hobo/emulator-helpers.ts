@@ -16,7 +16,12 @@ export interface Captured {
 }
 
 export async function startEmulator(options: HoboEmulatorOptions = {}): Promise<{ emu: HoboEmulator; url: string }> {
-  const emu = new HoboEmulator({ now: () => NOW, legacyRateLimit: { requests: 100_000, windowMs: 60_000 }, licorRateLimit: { requests: 100_000, windowMs: 60_000 }, ...options });
+  const emu = new HoboEmulator({
+    now: () => NOW,
+    legacyRateLimit: { requests: 100_000, windowMs: 60_000 },
+    licorRateLimit: { requests: 100_000, windowMs: 60_000 },
+    ...options,
+  });
   const url = await emu.start();
   return { emu, url };
 }
@@ -24,7 +29,8 @@ export async function startEmulator(options: HoboEmulatorOptions = {}): Promise<
 /** A client for the emulator with quick retries and limits that do not slow the test, plus captured logs and states. */
 export function clientFor(emu: HoboEmulator, flavour: "legacy" | "licor", options: Partial<HoboClientOptions> = {}): { client: HoboClient; log: Captured } {
   const log: Captured = { lines: [], warnings: [], states: [] };
-  const credentials = flavour === "licor" ? { token: emu.licor.token } : { clientId: emu.legacy.clientId, clientSecret: emu.legacy.clientSecret, userId: emu.legacy.userId };
+  const credentials =
+    flavour === "licor" ? { token: emu.licor.token } : { clientId: emu.legacy.clientId, clientSecret: emu.legacy.clientSecret, userId: emu.legacy.userId };
   const client = createHoboClient({
     flavour,
     baseUrl: emu.url,

@@ -14,14 +14,30 @@ const ctx = { method: "GET", path: "/ws/data/file/JSON/user/26954", secrets: ["7
 
 describe("hobo errors", () => {
   it("has a hint for the published codes and the OAuth errors", () => {
-    for (const code of ["VAL-001", "VAL-002", "VAL-004", "VAL-006", "VAL-033", "VAL-034", "ATH-001", "SYS-001", "SYS-002", "DBM-026", "WCE-001", "invalid_client", "invalid_request", "unsupported_grant_type"]) {
+    for (const code of [
+      "VAL-001",
+      "VAL-002",
+      "VAL-004",
+      "VAL-006",
+      "VAL-033",
+      "VAL-034",
+      "ATH-001",
+      "SYS-001",
+      "SYS-002",
+      "DBM-026",
+      "WCE-001",
+      "invalid_client",
+      "invalid_request",
+      "unsupported_grant_type",
+    ]) {
       assert.ok(hoboErrorHint(code), code);
     }
     assert.equal(hoboErrorHint("XYZ-999"), undefined);
   });
 
   it("tells connection failures (shown on every node of the account) from one request's own (throttling, bad values)", () => {
-    const of = (status: number, code: string) => isConnectionError(errorFromResponse(res(status, { error: code, message: code, error_description: code }), ctx));
+    const of = (status: number, code: string) =>
+      isConnectionError(errorFromResponse(res(status, { error: code, message: code, error_description: code }), ctx));
     assert.deepEqual(
       [of(401, "ATH-001"), of(403, "ATH-002"), of(503, "SYS-000"), of(400, "invalid_client"), of(509, "SYS-001"), of(429, "SYS-002"), of(400, "VAL-006")],
       [true, true, true, true, false, false, false],
@@ -29,7 +45,10 @@ describe("hobo errors", () => {
   });
 
   it("turns a HOBOlink error body into an ApiError with code, server text and hint", () => {
-    const err = errorFromResponse(res(400, { error: "VAL-006", message: "Bad query date format: start_date_time=x.", error_description: "Bad query date format." }), ctx);
+    const err = errorFromResponse(
+      res(400, { error: "VAL-006", message: "Bad query date format: start_date_time=x.", error_description: "Bad query date format." }),
+      ctx,
+    );
     assert.ok(err instanceof ApiError);
     assert.equal(err.status, 400);
     assert.equal(err.statusCode, 400);
@@ -46,7 +65,11 @@ describe("hobo errors", () => {
   });
 
   it("turns an OAuth error into an ApiError that names the credentials, without the secret", () => {
-    const err = errorFromResponse(res(401, { error: "invalid_client", error_description: `Bad client credentials ${ctx.secrets[0]}` }), { ...ctx, method: "POST", path: "/ws/auth/token" });
+    const err = errorFromResponse(res(401, { error: "invalid_client", error_description: `Bad client credentials ${ctx.secrets[0]}` }), {
+      ...ctx,
+      method: "POST",
+      path: "/ws/auth/token",
+    });
     assert.equal(err.code, "invalid_client");
     assert.match(err.message, /client id or secret is wrong/);
     assert.doesNotMatch(JSON.stringify(err) + err.message + err.responseText, /7c4a8d09ca/);
@@ -54,7 +77,10 @@ describe("hobo errors", () => {
   });
 
   it("marks throttling retryable and reads Retry-After", () => {
-    const err = errorFromResponse(res(429, { error: "SYS-002", message: "Too many requests.", error_description: "Too many requests." }, { "retry-after": "3" }), ctx);
+    const err = errorFromResponse(
+      res(429, { error: "SYS-002", message: "Too many requests.", error_description: "Too many requests." }, { "retry-after": "3" }),
+      ctx,
+    );
     assert.equal(err.retryable, true);
     assert.equal(err.retryAfterMs, 3000);
     assert.equal(errorFromResponse(res(509, { error: "SYS-001" }), ctx).retryable, true);

@@ -43,7 +43,10 @@ describe("hobo logger groups and concurrency (emulator)", function () {
     emu.faults.setLatency(1000);
     const hours = Array.from({ length: 100 }, (_, i) => new Date(Date.UTC(2025, 5, 1) + i * 3600_000));
     const results = await Promise.all(hours.map((h) => client.fetchAll({ loggers: MX, start: h, end: new Date(h.getTime() + 3599_000), now: NOW })));
-    assert.ok(results.every((r) => r.rows.length === 6 * 3), "every hour has six 10-minute readings of three channels");
+    assert.ok(
+      results.every((r) => r.rows.length === 6 * 3),
+      "every hour has six 10-minute readings of three channels",
+    );
     assert.equal(emu.stats.byStatus["509"], undefined, "the emulator never had to say it is busy");
     assert.ok(emu.stats.maxInFlight <= 75, `${emu.stats.maxInFlight} in flight`);
     assert.equal(emu.stats.dataRequests, 100);

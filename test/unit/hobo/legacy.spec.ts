@@ -27,7 +27,10 @@ describe("hobo legacy client (emulator)", () => {
     assert.equal(result.rows.at(-1)!.timestamp, "2025-06-11 00:00:00Z");
     assert.ok(result.rows[0].si_unit && result.rows[0].us_unit !== undefined);
     assert.equal(emu.stats.tokenRequests, 1);
-    assert.deepEqual(log.states.map((s) => s.state), ["connecting", "connected"]);
+    assert.deepEqual(
+      log.states.map((s) => s.state),
+      ["connecting", "connected"],
+    );
     await client.close();
   });
 
@@ -47,7 +50,10 @@ describe("hobo legacy client (emulator)", () => {
     const { client, log } = clientFor(emu, "legacy");
     await client.fetchAll({ loggers: `${WEATHER}, ${MX}`, start: new Date(Date.UTC(2025, 5, 10, 6, 30)), end: "2025-06-10T07:00:00Z", now: NOW });
     const line = log.lines.find((l) => l.includes("/ws/data/file/JSON/user/"));
-    assert.equal(line, `HOBOlink: GET /ws/data/file/JSON/user/26954?loggers=${WEATHER}%2C${MX}&start_date_time=2025-06-10+06%3A30%3A00&end_date_time=2025-06-10+07%3A00%3A00`);
+    assert.equal(
+      line,
+      `HOBOlink: GET /ws/data/file/JSON/user/26954?loggers=${WEATHER}%2C${MX}&start_date_time=2025-06-10+06%3A30%3A00&end_date_time=2025-06-10+07%3A00%3A00`,
+    );
     // Every other form the core time parser reads becomes the same UTC text.
     const start = Date.UTC(2025, 5, 10, 6, 30) / 1000;
     const forms: [unknown, unknown][] = [
@@ -61,7 +67,9 @@ describe("hobo legacy client (emulator)", () => {
       await client.fetchAll({ loggers: [MX, ` ${WEATHER}`, MX], start: s, end: e, now: NOW });
       assert.deepEqual(
         log.lines.filter((l) => l.includes("/ws/data/file/JSON/user/")),
-        [`HOBOlink: GET /ws/data/file/JSON/user/26954?loggers=${MX}%2C${WEATHER}&start_date_time=2025-06-10+06%3A30%3A00&end_date_time=2025-06-10+07%3A00%3A00`],
+        [
+          `HOBOlink: GET /ws/data/file/JSON/user/26954?loggers=${MX}%2C${WEATHER}&start_date_time=2025-06-10+06%3A30%3A00&end_date_time=2025-06-10+07%3A00%3A00`,
+        ],
         JSON.stringify([s, e]),
       );
     }
@@ -71,7 +79,11 @@ describe("hobo legacy client (emulator)", () => {
   it("shares one token fetch among concurrent callers", async () => {
     const { client } = clientFor(emu, "legacy");
     emu.faults.setLatency(30);
-    await Promise.all(Array.from({ length: 6 }, (_, i) => client.fetchAll({ loggers: WEATHER, start: `2025-06-0${i + 1} 00:00:00`, end: `2025-06-0${i + 1} 01:00:00`, now: NOW })));
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        client.fetchAll({ loggers: WEATHER, start: `2025-06-0${i + 1} 00:00:00`, end: `2025-06-0${i + 1} 01:00:00`, now: NOW }),
+      ),
+    );
     assert.equal(emu.stats.tokenRequests, 1);
     await client.close();
   });
@@ -213,14 +225,20 @@ describe("hobo legacy client (emulator)", () => {
   it("ends with an ApiError, not a parse crash, when HTML keeps coming", async () => {
     const { client } = clientFor(emu, "legacy", { retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 } });
     emu.faults.failNext(5, { html: true, path: "/ws/data" });
-    await assert.rejects(client.fetchAll({ loggers: MX, start: DAY_START, end: DAY_END, now: NOW }), (err: unknown) => err instanceof ApiError && err.status === 502 && /non-JSON/.test(err.message));
+    await assert.rejects(
+      client.fetchAll({ loggers: MX, start: DAY_START, end: DAY_END, now: NOW }),
+      (err: unknown) => err instanceof ApiError && err.status === 502 && /non-JSON/.test(err.message),
+    );
     assert.equal(emu.stats.dataRequests, 2);
     await client.close();
   });
 
   it("rejects bad input before anything is sent", async () => {
     const { client } = clientFor(emu, "legacy");
-    assert.throws(() => client.windows({ loggers: WEATHER, start: DAY_END, end: DAY_START }), (e: unknown) => e instanceof InputError && /must be after/.test(e.message));
+    assert.throws(
+      () => client.windows({ loggers: WEATHER, start: DAY_END, end: DAY_START }),
+      (e: unknown) => e instanceof InputError && /must be after/.test(e.message),
+    );
     assert.throws(() => client.windows({ loggers: WEATHER, start: DAY_START, end: DAY_START }), InputError);
     await assert.rejects(client.fetchAll({ loggers: { serial: 1 }, start: DAY_START, end: DAY_END }), InputError);
     await assert.rejects(client.fetchAll({ loggers: WEATHER, start: "yesterday-ish", end: DAY_END }), /Cannot read "yesterday-ish" as a start time/);

@@ -37,12 +37,21 @@ describe("hobo normalizeLoggers", () => {
   it("never returns duplicates or blanks (property)", () => {
     const serial = fc.stringMatching(/^[0-9]{6,10}$/);
     fc.assert(
-      fc.property(fc.array(fc.oneof(serial, serial.map((s) => ` ${s} `)), { minLength: 1, maxLength: 30 }), (list) => {
-        const out = normalizeLoggers(list);
-        assert.equal(new Set(out).size, out.length);
-        assert.deepEqual(new Set(out), new Set(list.map((s) => s.trim())));
-        assert.deepEqual(normalizeLoggers(list.join(",")), out);
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            serial,
+            serial.map((s) => ` ${s} `),
+          ),
+          { minLength: 1, maxLength: 30 },
+        ),
+        (list) => {
+          const out = normalizeLoggers(list);
+          assert.equal(new Set(out).size, out.length);
+          assert.deepEqual(new Set(out), new Set(list.map((s) => s.trim())));
+          assert.deepEqual(normalizeLoggers(list.join(",")), out);
+        },
+      ),
     );
   });
 });
@@ -51,9 +60,18 @@ describe("hobo groupLoggers", () => {
   it("splits into the fewest groups of at most ten, of nearly equal size", () => {
     const serials = Array.from({ length: 23 }, (_, i) => String(1000 + i));
     const groups = groupLoggers(serials);
-    assert.deepEqual(groups.map((g) => g.length), [8, 8, 7]);
+    assert.deepEqual(
+      groups.map((g) => g.length),
+      [8, 8, 7],
+    );
     assert.deepEqual(groups.flat(), serials);
-    assert.deepEqual(groupLoggers(serials.slice(0, 10)).map((g) => g.length), [10]);
-    assert.deepEqual(groupLoggers(serials.slice(0, 11)).map((g) => g.length), [6, 5]);
+    assert.deepEqual(
+      groupLoggers(serials.slice(0, 10)).map((g) => g.length),
+      [10],
+    );
+    assert.deepEqual(
+      groupLoggers(serials.slice(0, 11)).map((g) => g.length),
+      [6, 5],
+    );
   });
 });

@@ -26,9 +26,18 @@ describe("hobo options", () => {
   });
 
   it("rejects missing credentials and unknown flavours with a clear InputError", () => {
-    assert.throws(() => createHoboClient({ flavour: "licor" }), (e: unknown) => e instanceof InputError && /API token/.test(e.message));
-    assert.throws(() => createHoboClient({ flavour: "legacy", clientId: "id" }), (e: unknown) => e instanceof InputError && /client secret, user id/.test(e.message));
-    assert.throws(() => createHoboClient({ flavour: "v2" as "licor" }), (e: unknown) => e instanceof InputError && /flavour/.test(e.message));
+    assert.throws(
+      () => createHoboClient({ flavour: "licor" }),
+      (e: unknown) => e instanceof InputError && /API token/.test(e.message),
+    );
+    assert.throws(
+      () => createHoboClient({ flavour: "legacy", clientId: "id" }),
+      (e: unknown) => e instanceof InputError && /client secret, user id/.test(e.message),
+    );
+    assert.throws(
+      () => createHoboClient({ flavour: "v2" as "licor" }),
+      (e: unknown) => e instanceof InputError && /flavour/.test(e.message),
+    );
     assert.throws(() => createHoboClient({ flavour: "licor", token: "t", rowCap: 0 }), /rowCap/);
   });
 

@@ -7,7 +7,11 @@ import { resolveOptions } from "../../../src/hobo/options";
 import { HoboTransport } from "../../../src/hobo/transport";
 
 const flavours = [
-  { flavour: "legacy" as const, n: 30, options: { flavour: "legacy" as const, clientId: "id", clientSecret: "secret", userId: "1", baseUrl: "http://127.0.0.1:9" } },
+  {
+    flavour: "legacy" as const,
+    n: 30,
+    options: { flavour: "legacy" as const, clientId: "id", clientSecret: "secret", userId: "1", baseUrl: "http://127.0.0.1:9" },
+  },
   { flavour: "licor" as const, n: 60, options: { flavour: "licor" as const, token: "t", baseUrl: "http://127.0.0.1:9" } },
 ];
 

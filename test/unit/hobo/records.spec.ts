@@ -39,7 +39,15 @@ describe("hobo rowsToRecords", () => {
     assert.equal(r.name, "Temperature");
     assert.equal(r.value, legacy.si_value);
     assert.equal(r.unit, "°C");
-    assert.deepEqual(r.extra, { dataType: "CURRENT", dataTypeId: "1", sensorKey: 2033525, siValue: legacy.si_value, siUnit: "°C", usValue: legacy.us_value, usUnit: "°F" });
+    assert.deepEqual(r.extra, {
+      dataType: "CURRENT",
+      dataTypeId: "1",
+      sensorKey: 2033525,
+      siValue: legacy.si_value,
+      siUnit: "°C",
+      usValue: legacy.us_value,
+      usUnit: "°F",
+    });
   });
 
   it("lets the caller pick US units", () => {
@@ -68,9 +76,18 @@ describe("hobo rowsToRecords", () => {
   });
 
   it("maps every data_type_id and keeps unknown ids as they are", () => {
-    assert.deepEqual(Object.entries(HOBO_DATA_TYPES), [["1", "CURRENT"], ["2", "MINIMUM"], ["3", "MAXIMUM"], ["4", "AVERAGE"], ["5", "STANDARD_DEVIATION"]]);
+    assert.deepEqual(Object.entries(HOBO_DATA_TYPES), [
+      ["1", "CURRENT"],
+      ["2", "MINIMUM"],
+      ["3", "MAXIMUM"],
+      ["4", "AVERAGE"],
+      ["5", "STANDARD_DEVIATION"],
+    ]);
     const rows = ["1", "2", "3", "4", "5", "9"].map((id) => ({ ...legacy, data_type_id: id }));
-    assert.deepEqual(rowsToRecords(rows).map((r) => r.extra?.dataType), ["CURRENT", "MINIMUM", "MAXIMUM", "AVERAGE", "STANDARD_DEVIATION", "9"]);
+    assert.deepEqual(
+      rowsToRecords(rows).map((r) => r.extra?.dataType),
+      ["CURRENT", "MINIMUM", "MAXIMUM", "AVERAGE", "STANDARD_DEVIATION", "9"],
+    );
   });
 
   it("reports a missing or non-numeric value as null", () => {

@@ -30,7 +30,14 @@ function fakeServer(m: Model, calls: { loggers: string[]; start: Date; end: Date
       const group: HoboRow[] = [];
       for (const l of loggers) {
         for (let c = 0; c < m.channels; c++) {
-          const r: HoboRow = { logger_sn: l, sensor_sn: `${l}-${c}`, timestamp: `${toHoboUtc(new Date(t * 1000))}Z`, data_type_id: "1", value: t, sensor_measurement_type: "X" };
+          const r: HoboRow = {
+            logger_sn: l,
+            sensor_sn: `${l}-${c}`,
+            timestamp: `${toHoboUtc(new Date(t * 1000))}Z`,
+            data_type_id: "1",
+            value: t,
+            sensor_measurement_type: "X",
+          };
           group.push(r);
           if (m.duplicates) group.push({ ...r });
         }
@@ -48,7 +55,11 @@ function fakeServer(m: Model, calls: { loggers: string[]; start: Date; end: Date
 function expectedKeys(loggers: string[], m: Model, startSec: number, endSec: number): Set<string> {
   const keys = new Set<string>();
   for (let t = Math.ceil(startSec / m.intervalSec) * m.intervalSec; t <= endSec; t += m.intervalSec) {
-    for (const l of loggers) for (let c = 0; c < m.channels; c++) keys.add(rowKey({ logger_sn: l, sensor_sn: `${l}-${c}`, timestamp: `${toHoboUtc(new Date(t * 1000))}Z`, data_type_id: "1", sensor_measurement_type: "X" }));
+    for (const l of loggers)
+      for (let c = 0; c < m.channels; c++)
+        keys.add(
+          rowKey({ logger_sn: l, sensor_sn: `${l}-${c}`, timestamp: `${toHoboUtc(new Date(t * 1000))}Z`, data_type_id: "1", sensor_measurement_type: "X" }),
+        );
   }
   return keys;
 }
@@ -59,17 +70,22 @@ async function run(loggers: string[], m: Model, startSec: number, endSec: number
   for (let i = 0; i < loggers.length; i += 10) groups.push(loggers.slice(i, i + 10));
   const sizer = new WindowSizer({ rowCap: m.cap, targetFill: opts.fill ?? 0.8, channels: 10, intervalSec: 300, fixedMs: opts.fixedMs });
   const windows = [];
-  for await (const w of iterateWindows({ groups, startSec, endSec }, { fetch: fakeServer(m, calls), sizer, lookaheadRows: (opts.lookahead ?? 4) * m.cap, rowCap: m.cap, logger: quiet })) windows.push(w);
+  for await (const w of iterateWindows(
+    { groups, startSec, endSec },
+    { fetch: fakeServer(m, calls), sizer, lookaheadRows: (opts.lookahead ?? 4) * m.cap, rowCap: m.cap, logger: quiet },
+  ))
+    windows.push(w);
   return { windows, calls };
 }
 
 function assertExactlyOnce(windows: { rows: HoboRow[] }[], expected: Set<string>): void {
   const seen = new Set<string>();
-  for (const w of windows) for (const r of w.rows) {
-    const k = rowKey(r);
-    assert.ok(!seen.has(k), `duplicate ${k}`);
-    seen.add(k);
-  }
+  for (const w of windows)
+    for (const r of w.rows) {
+      const k = rowKey(r);
+      assert.ok(!seen.has(k), `duplicate ${k}`);
+      seen.add(k);
+    }
   assert.equal(seen.size, expected.size);
   for (const k of expected) assert.ok(seen.has(k), `missing ${k}`);
 }
@@ -94,7 +110,10 @@ describe("hobo window iterator", () => {
     windows.forEach((w, i) => assert.equal(w.index, i));
     assertTouching(windows, T0, T0 + 2 * 86400);
     assertExactlyOnce(windows, expectedKeys(["A", "B"], m, T0, T0 + 2 * 86400));
-    assert.equal(calls.length, windows.reduce((n, w) => n + w.requests, 0));
+    assert.equal(
+      calls.length,
+      windows.reduce((n, w) => n + w.requests, 0),
+    );
   });
 
   it("resumes a cut answer at its last timestamp when the window is forced too large", async () => {
@@ -146,7 +165,11 @@ describe("hobo window iterator", () => {
       return answer;
     };
     const windows = [];
-    for await (const w of iterateWindows({ groups: [["A"]], startSec: T0, endSec: T0 + 7 * 86400 }, { fetch, sizer, lookaheadRows: 400_000, rowCap: 100_000, logger: quiet })) windows.push(w);
+    for await (const w of iterateWindows(
+      { groups: [["A"]], startSec: T0, endSec: T0 + 7 * 86400 },
+      { fetch, sizer, lookaheadRows: 400_000, rowCap: 100_000, logger: quiet },
+    ))
+      windows.push(w);
     assertExactlyOnce(windows, expectedKeys(["A"], m, T0, T0 + 7 * 86400));
     assertTouching(windows, T0, T0 + 7 * 86400);
     // The first windows go out together, sized by the hints; each may be cut once, none after that.
@@ -215,7 +238,10 @@ describe("hobo window iterator", () => {
       signal.addEventListener("abort", () => aborted++);
       return base(l, s, e, signal);
     };
-    for await (const w of iterateWindows({ groups: [["A"]], startSec: T0, endSec: T0 + 100 * 3600 }, { fetch, sizer, lookaheadRows: 300, rowCap: 100, logger: quiet })) {
+    for await (const w of iterateWindows(
+      { groups: [["A"]], startSec: T0, endSec: T0 + 100 * 3600 },
+      { fetch, sizer, lookaheadRows: 300, rowCap: 100, logger: quiet },
+    )) {
       assert.equal(w.index, 0);
       break;
     }
@@ -249,7 +275,10 @@ describe("hobo window iterator", () => {
       // 400 rows a window (2 loggers x 2 channels x 100 timestamps), 30 windows, a slow reader.
       const sizer = new WindowSizer({ rowCap: cap, targetFill: 0.8, fixedMs: 100 * 300_000 });
       let rows = 0;
-      for await (const w of iterateWindows({ groups: [["A", "B"]], startSec: T0, endSec: T0 + 30 * 100 * 300 - 1 }, { fetch, sizer, lookaheadRows: limit, rowCap: cap, logger: quiet })) {
+      for await (const w of iterateWindows(
+        { groups: [["A", "B"]], startSec: T0, endSec: T0 + 30 * 100 * 300 - 1 },
+        { fetch, sizer, lookaheadRows: limit, rowCap: cap, logger: quiet },
+      )) {
         for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
         consumed += w.rows.length;
         rows += w.rows.length;

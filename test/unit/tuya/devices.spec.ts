@@ -28,7 +28,10 @@ const T0 = Date.UTC(2025, 5, 1, 12, 0, 0);
 
 /** A fixed shuffle, so order-keeping is not an accident of the emulator's own order. */
 function shuffled<T>(items: T[]): T[] {
-  return items.map((x, i) => [(i * 7919) % 101, x] as const).sort((a, b) => a[0] - b[0]).map(([, x]) => x);
+  return items
+    .map((x, i) => [(i * 7919) % 101, x] as const)
+    .sort((a, b) => a[0] - b[0])
+    .map(([, x]) => x);
 }
 
 for (const f of FAMILIES) {
@@ -94,7 +97,10 @@ for (const f of FAMILIES) {
 
     it("a device outside the project is Tuya's 1106 with its hint; left out of a batch; a blank id is an InputError", async () => {
       // The emulator's default leaves foreign ids out of batch answers; the client keeps only what came back.
-      assert.deepEqual((await dev.statusMany(["ebnotinthisproject00", r.ids.plug])).map((s) => s.id), [r.ids.plug]);
+      assert.deepEqual(
+        (await dev.statusMany(["ebnotinthisproject00", r.ids.plug])).map((s) => s.id),
+        [r.ids.plug],
+      );
       const err = await rejection(dev.info("ebnotinthisproject00"));
       assert.ok(err instanceof ApiError);
       assert.equal(err.code, 1106);

@@ -68,7 +68,10 @@ describe("tuya events consumer against the emulated message service", function (
     report(pir, "pir", "pir", 1_700_000_000_000, "ecb");
     report(pir, "pir", "none", 1_700_000_001_000, "gcm");
     await until(() => x.events.length === 2, "two events");
-    assert.deepEqual(x.events.map((e) => e.status[0].value), ["pir", "none"]);
+    assert.deepEqual(
+      x.events.map((e) => e.status[0].value),
+      ["pir", "none"],
+    );
     assert.equal(x.undecodable.length, 0);
   });
 
@@ -199,7 +202,10 @@ describe("tuya events consumer against the emulated message service", function (
   });
 
   it("refuses plain ws:// to another host before connecting (the password travels in the headers)", () => {
-    assert.throws(() => new TuyaEventConsumer({ endpoint: "ws://mqe.tuyaus.com:8285/", accessId: "a", accessKey: "k".repeat(32) }), /refused: it uses plain http/);
+    assert.throws(
+      () => new TuyaEventConsumer({ endpoint: "ws://mqe.tuyaus.com:8285/", accessId: "a", accessKey: "k".repeat(32) }),
+      /refused: it uses plain http/,
+    );
     assert.doesNotThrow(() => new TuyaEventConsumer({ endpoint: "wss://mqe.tuyaus.com:8285/", accessId: "a", accessKey: "k".repeat(32) }));
   });
 

@@ -84,14 +84,25 @@ describe("tuya events: endpoints and URL (reference §1)", () => {
       consumerUrl({ endpoint: "wss://mqe.tuyaus.com:8285/", accessId: ACCESS_ID, env: "event" }),
       `wss://mqe.tuyaus.com:8285/ws/v2/consumer/persistent/${ACCESS_ID}/out/event/${ACCESS_ID}-sub?ackTimeoutMillis=30000&subscriptionType=Failover`,
     );
-    assert.match(consumerUrl({ endpoint: "ws://h/", accessId: "a", env: "event-test", suffix: "nodered", ackTimeoutMs: 10 }), /\/out\/event-test\/a-nodered\?ackTimeoutMillis=1000&/);
+    assert.match(
+      consumerUrl({ endpoint: "ws://h/", accessId: "a", env: "event-test", suffix: "nodered", ackTimeoutMs: 10 }),
+      /\/out\/event-test\/a-nodered\?ackTimeoutMillis=1000&/,
+    );
   });
 });
 
 describe("tuya events: frames and envelope", () => {
   it("a full frame is read; a frame without properties still has its id", () => {
     const payload = Buffer.from(JSON.stringify({ data: ECB, protocol: 4, pv: "2.0", sign: "s", t: 1622449865378 })).toString("base64");
-    const r = parseFrame(JSON.stringify({ messageId: "CAAQAw==", payload, properties: { em: "aes_gcm", tid: "x", n: 1 }, publishTime: "2021-05-31T08:31:05.378Z", redeliveryCount: 2 }));
+    const r = parseFrame(
+      JSON.stringify({
+        messageId: "CAAQAw==",
+        payload,
+        properties: { em: "aes_gcm", tid: "x", n: 1 },
+        publishTime: "2021-05-31T08:31:05.378Z",
+        redeliveryCount: 2,
+      }),
+    );
     assert.ok("frame" in r);
     assert.deepEqual(r.frame.properties, { em: "aes_gcm", tid: "x" });
     assert.equal(r.frame.redeliveryCount, 2);
@@ -135,7 +146,16 @@ describe("tuya events: one event shape for every protocol", () => {
   });
 
   it("protocol 1000 properties and 1001 lifecycle", () => {
-    const p = normaliseEvent(1000, { bizCode: "devicePropertyMessage", bizData: { devId: "d", productId: "p", dataId: "x", properties: [{ code: "pir", dpId: 1, time: T, value: "pir" }] }, ts: T + 9 }, 0, "m");
+    const p = normaliseEvent(
+      1000,
+      {
+        bizCode: "devicePropertyMessage",
+        bizData: { devId: "d", productId: "p", dataId: "x", properties: [{ code: "pir", dpId: 1, time: T, value: "pir" }] },
+        ts: T + 9,
+      },
+      0,
+      "m",
+    );
     assert.deepEqual([p.type, p.deviceId, p.productId, p.status], ["status", "d", "p", [{ code: "pir", value: "pir", time: new Date(T) }]]);
     const on = normaliseEvent(1001, { bizCode: "deviceOnline", bizData: { devId: "d", productId: "p", uid: "u", time: T } }, 0, "m");
     assert.deepEqual([on.type, on.time.getTime()], ["online", T]);
@@ -143,7 +163,12 @@ describe("tuya events: one event shape for every protocol", () => {
 
   it("legacy and IoT Core copies of one report share a content key; other reports do not", () => {
     const legacy = normaliseEvent(4, { devId: "d", productKey: "p", status: [{ code: "pir", t: T, value: "pir", 1: "pir" }] }, T, "a");
-    const core = normaliseEvent(1000, { bizCode: "devicePropertyMessage", bizData: { devId: "d", productId: "p", properties: [{ code: "pir", dpId: 1, time: T, value: "pir" }] } }, T, "b");
+    const core = normaliseEvent(
+      1000,
+      { bizCode: "devicePropertyMessage", bizData: { devId: "d", productId: "p", properties: [{ code: "pir", dpId: 1, time: T, value: "pir" }] } },
+      T,
+      "b",
+    );
     assert.equal(contentKey(legacy), contentKey(core));
     const later = normaliseEvent(4, { devId: "d", status: [{ code: "pir", t: T + 1, value: "none" }] }, T, "c");
     assert.notEqual(contentKey(legacy), contentKey(later));
@@ -156,7 +181,18 @@ describe("tuya events: one event shape for every protocol", () => {
   });
 
   it("records: status codes like tuya-status's, lifecycle as one record", () => {
-    const e = normaliseEvent(4, { devId: "d", status: [{ code: "switch_1", t: T, value: true }, { code: "cur_power", t: T + 1, value: 123 }] }, T, "m");
+    const e = normaliseEvent(
+      4,
+      {
+        devId: "d",
+        status: [
+          { code: "switch_1", t: T, value: true },
+          { code: "cur_power", t: T + 1, value: 123 },
+        ],
+      },
+      T,
+      "m",
+    );
     const recs = eventToRecords(e, { deviceName: "Plug" });
     const expected = statusToRecords("d", [{ code: "switch_1", value: true }], { deviceName: "Plug", time: new Date(T) })[0];
     assert.deepEqual(recs[0], { ...expected, extra: { event: "status", protocol: 4 } });

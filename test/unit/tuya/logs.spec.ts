@@ -97,13 +97,10 @@ for (const family of ["smart-home", "iot-03"] as TuyaApiFamily[]) {
     it("a command shows up in the logs (event 5 and 7)", async () => {
       await dev.sendCommands(r.ids.plug, { switch_1: false });
       const got = await dev.collectLogs(r.ids.plug, { start: T0 - HOUR, end: T0, now: T0, eventTypes: [5, 7], codes: ["switch_1"] });
-      assert.deepEqual(
-        got.logs.map((e) => [e.event_id, e.value]).sort(),
-        [
-          [5, "false"],
-          [7, "false"],
-        ],
-      );
+      assert.deepEqual(got.logs.map((e) => [e.event_id, e.value]).sort(), [
+        [5, "false"],
+        [7, "false"],
+      ]);
     });
 
     it("a page cap stops with truncated: true and a cursor, and the walk resumes from it", async () => {
@@ -284,7 +281,13 @@ describe("tuya logs: a server that ignores codes on iot-03 logs (the reference d
 
   it("the client still returns only the codes asked for, the same entries a filtering server gives", async () => {
     const path = `/v1.0/iot-03/devices/${loose.ids.climate}/logs`;
-    const raw = await loose.api.get<{ logs: TuyaLogEntry[] }>(path, { event_types: 7, start_time: day.start, end_time: day.end, size: 100, codes: "va_humidity" });
+    const raw = await loose.api.get<{ logs: TuyaLogEntry[] }>(path, {
+      event_types: 7,
+      start_time: day.start,
+      end_time: day.end,
+      size: 100,
+      codes: "va_humidity",
+    });
     assert.ok(
       raw.result.logs.some((e) => e.code !== "va_humidity"),
       "the loose server sends other codes",

@@ -32,7 +32,11 @@ describe("tuya openapi requests", () => {
     });
 
     it("a query in the path is merged with the query object, which wins; null and undefined are left out", async () => {
-      const res = await r.api.get<{ id: string }[]>(`/v1.0/iot-03/devices/status?device_ids=${r.ids.pir}&x=1`, { device_ids: r.ids.climate, skip: undefined, none: null });
+      const res = await r.api.get<{ id: string }[]>(`/v1.0/iot-03/devices/status?device_ids=${r.ids.pir}&x=1`, {
+        device_ids: r.ids.climate,
+        skip: undefined,
+        none: null,
+      });
       assert.deepEqual(
         res.result.map((x) => x.id),
         [r.ids.climate],

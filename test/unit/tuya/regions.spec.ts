@@ -38,7 +38,11 @@ describe("tuya regions", () => {
 
   it("refuses an unknown code instead of falling back to China, and names the valid ones", () => {
     for (const bad of ["", "de", "china", "us-w", "eu_w", "openapi.tuyaeu.com"]) {
-      assert.throws(() => resolveTuyaEndpoint(bad), (err: Error) => err instanceof InputError && /Unknown Tuya region/.test(err.message) && /eu-w/.test(err.message), bad);
+      assert.throws(
+        () => resolveTuyaEndpoint(bad),
+        (err: Error) => err instanceof InputError && /Unknown Tuya region/.test(err.message) && /eu-w/.test(err.message),
+        bad,
+      );
       assert.throws(() => new TuyaOpenApi(options(bad)), InputError, bad);
     }
     fc.assert(
@@ -50,7 +54,8 @@ describe("tuya regions", () => {
   });
 
   it("refuses a URL with a query or fragment, or one that does not parse", () => {
-    for (const bad of ["https://openapi.tuyaeu.com/?a=1", "https://openapi.tuyaeu.com/#x", "https://"]) assert.throws(() => resolveTuyaEndpoint(bad), InputError, bad);
+    for (const bad of ["https://openapi.tuyaeu.com/?a=1", "https://openapi.tuyaeu.com/#x", "https://"])
+      assert.throws(() => resolveTuyaEndpoint(bad), InputError, bad);
   });
 
   it("needs an access id, a secret and a known family", () => {
@@ -68,7 +73,10 @@ describe("tuya regions", () => {
       await r.api.connect();
       assert.equal(r.api.isConnected(), true);
       assert.equal(r.emu.stats.tokenGrants, 1);
-      assert.deepEqual(r.log.states.map((s) => s.state), ["connecting", "connected"]);
+      assert.deepEqual(
+        r.log.states.map((s) => s.state),
+        ["connecting", "connected"],
+      );
       await r.api.close();
       assert.equal(r.api.isConnected(), false);
       await assert.rejects(r.api.get("/v1.0/iot-03/devices/x"), { name: "AbortError" });

@@ -11,7 +11,6 @@ const STATUS = "GET /v1.0/iot-03/devices/{device_id}/status";
 const COMMANDS = "POST /v1.0/iot-03/devices/{device_id}/commands";
 const OFF = { commands: [{ code: "switch_1", value: false }] };
 
-
 describe("tuya retry and backoff", () => {
   let r: Rig;
   const status = () => r.api.get(`/v1.0/iot-03/devices/${r.ids.plug}/status`);
@@ -46,7 +45,10 @@ describe("tuya retry and backoff", () => {
       r.emu.faults.failNext(1, { httpStatus: 429, code: 1199, retryAfterSec: 30, path: "/status" });
       assert.equal((await status()).success, true);
       // Without Retry-After the full-jitter delay is at most 5 ms; the 30 s advice is capped at maxDelayMs (20).
-      assert.ok(r.log.debug.some((m) => /retry 1 in 20 ms/.test(m)), r.log.debug.join("\n"));
+      assert.ok(
+        r.log.debug.some((m) => /retry 1 in 20 ms/.test(m)),
+        r.log.debug.join("\n"),
+      );
     });
 
     it("gives up after the configured attempts with the last error", async () => {

@@ -45,8 +45,14 @@ describe("tuya signing: reference §3.7 vectors", () => {
 
   it("B legacy token and business signs (client_id [+ access_token] + t only)", () => {
     const base = { clientId: A.clientId, secret: A.secret, t: A.t, method: "GET", legacy: true };
-    assert.equal(signRequest({ ...base, path: "/v1.0/token", query: { grant_type: 1 } }).sign, "CEAAFB5CCDC2F723A9FD3E91D3D2238EE0DD9A6D7C3C365DEB50FC2AF277AA83");
-    assert.equal(signRequest({ ...base, accessToken: A.accessToken, path: "/v2.0/apps/schema/users" }).sign, "36C30E300F226B68ADD014DD1EF56A81EDB7B7A817840485769B9D6C96D0FAA1");
+    assert.equal(
+      signRequest({ ...base, path: "/v1.0/token", query: { grant_type: 1 } }).sign,
+      "CEAAFB5CCDC2F723A9FD3E91D3D2238EE0DD9A6D7C3C365DEB50FC2AF277AA83",
+    );
+    assert.equal(
+      signRequest({ ...base, accessToken: A.accessToken, path: "/v2.0/apps/schema/users" }).sign,
+      "36C30E300F226B68ADD014DD1EF56A81EDB7B7A817840485769B9D6C96D0FAA1",
+    );
   });
 
   it("C the official Node SDK's legacy business sign", () => {
@@ -100,7 +106,12 @@ describe("tuya signing: reference §3.7 vectors", () => {
 
   it("D F1 nonce and Signature-Headers: client_id (homebridge style)", () => {
     const s = signRequest(
-      d({ accessToken: D.accessToken, path: "/v1.0/iot-03/devices/dev1/status", nonce: "5f0e3c2a-1b2c-4d3e-8f90-a1b2c3d4e5f6", signatureHeaders: { client_id: D.clientId } }),
+      d({
+        accessToken: D.accessToken,
+        path: "/v1.0/iot-03/devices/dev1/status",
+        nonce: "5f0e3c2a-1b2c-4d3e-8f90-a1b2c3d4e5f6",
+        signatureHeaders: { client_id: D.clientId },
+      }),
     );
     assert.equal(s.sign, "2B5481BC53F70F6006DFF36B903BBA70961E0DA850E701CE139F95F900B4C607");
     assert.equal(s.stringToSign, `GET\n${E}\nclient_id:${D.clientId}\n\n/v1.0/iot-03/devices/dev1/status`);
@@ -166,7 +177,14 @@ describe("tuya signing: the client against the emulator", () => {
   });
 
   it("nonce and Signature-Headers (own and extra headers) are signed", async () => {
-    const x = await rig({}, { useNonce: true, headers: { area_id: "29a33e8796834b1efa6", call_id: "8afdb70ab2ed11eb85290242ac130003" }, signatureHeaders: ["area_id", "call_id", "client_id"] });
+    const x = await rig(
+      {},
+      {
+        useNonce: true,
+        headers: { area_id: "29a33e8796834b1efa6", call_id: "8afdb70ab2ed11eb85290242ac130003" },
+        signatureHeaders: ["area_id", "call_id", "client_id"],
+      },
+    );
     try {
       assert.equal((await x.api.get(`/v1.0/iot-03/devices/${x.ids.plug}/status`)).success, true);
       assert.equal((await x.api.post(`/v1.0/iot-03/devices/${x.ids.plug}/commands`, { commands: [{ code: "switch_1", value: false }] })).result, true);
@@ -177,7 +195,12 @@ describe("tuya signing: the client against the emulator", () => {
   });
 
   it("refuses headers it sets itself and signed headers it does not send", () => {
-    const bad: Partial<TuyaOpenApiOptions>[] = [{ headers: { sign: "x" } }, { headers: { T: "1" } }, { signatureHeaders: ["area_id"] }, { headers: { "bad name": "x" } }];
+    const bad: Partial<TuyaOpenApiOptions>[] = [
+      { headers: { sign: "x" } },
+      { headers: { T: "1" } },
+      { signatureHeaders: ["area_id"] },
+      { headers: { "bad name": "x" } },
+    ];
     for (const o of bad) {
       assert.throws(() => new TuyaOpenApi({ endpoint: r.emu.url, accessId: "id", accessSecret: "secret", ...o }), InputError, JSON.stringify(o));
     }

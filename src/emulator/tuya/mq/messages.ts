@@ -37,7 +37,11 @@ export function statusMessages(d: DeviceRef, dps: { code: string; value: unknown
   }
   if (core(families)) {
     const properties = dps.map((dp) => ({ code: dp.code, dpId: d.dpIds.get(dp.code) ?? 0, time: now, value: dp.value }));
-    out.push({ deviceId: d.id, protocol: 1000, data: { bizCode: "devicePropertyMessage", bizData: { devId: d.id, dataId: dataId(), productId: d.productId, properties }, ts: now } });
+    out.push({
+      deviceId: d.id,
+      protocol: 1000,
+      data: { bizCode: "devicePropertyMessage", bizData: { devId: d.id, dataId: dataId(), productId: d.productId, properties }, ts: now },
+    });
   }
   return out;
 }
@@ -54,7 +58,11 @@ export function lifecycleMessages(d: DeviceRef, e: Lifecycle, now: number, famil
   }
   const coreCode = CORE_CODES[e.kind];
   if (core(families) && coreCode) {
-    out.push({ deviceId: d.id, protocol: 1001, data: { bizCode: coreCode, bizData: { devId: d.id, productId: d.productId, uid, time: now, ...name }, ts: now } });
+    out.push({
+      deviceId: d.id,
+      protocol: 1001,
+      data: { bizCode: coreCode, bizData: { devId: d.id, productId: d.productId, uid, time: now, ...name }, ts: now },
+    });
   }
   return out;
 }

@@ -107,7 +107,8 @@ export class MessageService {
     const forced = this.handshakeFaults.shift();
     if (forced !== undefined) return (refuse(forced, "Injected failure"), true);
     const header = (n: string) => (Array.isArray(req.headers[n]) ? (req.headers[n] as string[])[0] : (req.headers[n] as string | undefined));
-    if (tenant !== this.o.accessId || header("username") !== this.o.accessId || header("password") !== this.password) return (refuse(401, "Unauthorized"), true);
+    if (tenant !== this.o.accessId || header("username") !== this.o.accessId || header("password") !== this.password)
+      return (refuse(401, "Unauthorized"), true);
     if (!ENVS.includes(env as MqEnv)) return (refuse(404, "Topic not found"), true);
     if (!this.environments[env as MqEnv]) return (refuse(500, "Internal Server Error"), true);
     if (!this.suffixes.some((s) => subscription === `${this.o.accessId}-${s}`)) return (refuse(400, "Unknown subscription"), true);
@@ -115,7 +116,8 @@ export class MessageService {
     if (!TYPES.includes(type)) return (refuse(400, "Invalid subscriptionType"), true);
     const ackParam = url.searchParams.get("ackTimeoutMillis");
     const ackTimeoutMs = ackParam === null ? 0 : Number(ackParam);
-    if (!Number.isFinite(ackTimeoutMs) || (ackTimeoutMs !== 0 && ackTimeoutMs < 1000)) return (refuse(400, "ackTimeoutMillis must be 0 or at least 1000"), true);
+    if (!Number.isFinite(ackTimeoutMs) || (ackTimeoutMs !== 0 && ackTimeoutMs < 1000))
+      return (refuse(400, "ackTimeoutMillis must be 0 or at least 1000"), true);
     const queueParam = Number(url.searchParams.get("receiverQueueSize") ?? MAX_QUEUE);
     const queueSize = Math.max(1, Math.min(MAX_QUEUE, Number.isFinite(queueParam) ? queueParam : MAX_QUEUE));
     const sub = this.subscription(env as MqEnv, subscription);
@@ -199,7 +201,14 @@ export class MessageService {
       const env = JSON.parse(Buffer.from(payload, "base64").toString("utf8")) as Record<string, unknown>;
       payload = Buffer.from(JSON.stringify({ ...env, protocol: 99 })).toString("base64");
     } else if (fault === "noProperties") properties = undefined;
-    const frame = JSON.stringify({ messageId: m.messageId, payload, properties, publishTime: new Date(m.publishTime).toISOString(), redeliveryCount: m.redeliveryCount, key: m.key });
+    const frame = JSON.stringify({
+      messageId: m.messageId,
+      payload,
+      properties,
+      publishTime: new Date(m.publishTime).toISOString(),
+      redeliveryCount: m.redeliveryCount,
+      key: m.key,
+    });
     const copies = fault === "duplicate" ? 2 : 1;
     for (let i = 0; i < copies; i++) {
       this.stats.frames++;
@@ -226,7 +235,12 @@ export class MessageService {
     if (!this.rules) return;
     for (const out of list) {
       const t = this.o.now();
-      const envelope: Record<string, unknown> = { data: encrypt(JSON.stringify(out.data), this.o.accessSecret, encryption), protocol: out.protocol, pv: "2.0", t };
+      const envelope: Record<string, unknown> = {
+        data: encrypt(JSON.stringify(out.data), this.o.accessSecret, encryption),
+        protocol: out.protocol,
+        pv: "2.0",
+        t,
+      };
       envelope.sign = envelopeSign(envelope, this.o.accessSecret);
       const payload = Buffer.from(JSON.stringify(envelope)).toString("base64");
       const properties: Record<string, string> = { tid: createHash("md5").update(`${this.seq}:${t}`).digest("hex") };

@@ -61,7 +61,9 @@ export class EventSources {
       const current = new Map(this.project.status(d, t).map((dp) => [dp.code, JSON.stringify(dp.value)] as const));
       this.lastReported.set(d.id, current);
       if (!last) continue;
-      const changed = [...current].filter(([code, v]) => last.get(code) !== v && !d.state.has(code)).map(([code, v]) => ({ code, value: JSON.parse(v) as unknown }));
+      const changed = [...current]
+        .filter(([code, v]) => last.get(code) !== v && !d.state.has(code))
+        .map(([code, v]) => ({ code, value: JSON.parse(v) as unknown }));
       if (changed.length) {
         this.service.statusChanged(ref(d), changed);
         published++;
