@@ -3,6 +3,7 @@
  * the register names and the history resolution.
  */
 import type { NodeDef } from "node-red";
+import { rowCapFrom, type RowCap } from "../src/core/row-cap";
 import { RESOLUTIONS, type Resolution } from "../src/egauge";
 import { inputError } from "./shared/i18n";
 import type { WindowDef } from "./shared/window";
@@ -25,6 +26,8 @@ export interface EgaugeDataDef extends NodeDef, WindowDef {
   timeAs?: string;
   /** "all" (one message) or "page" (one per page, msg.parts). */
   output?: string;
+  /** Readings one "all at once" history message may hold (empty: 100,000). */
+  maxRows?: string | number;
 }
 
 export function resolutionOf(value: unknown): Resolution {
@@ -40,4 +43,12 @@ export function namesOf(value: unknown): string[] {
   const list = Array.isArray(value) ? value : typeof value === "string" ? value.split(",") : undefined;
   if (!list || list.some((n) => typeof n !== "string")) throw inputError("egauge-data.errors.badRegisters");
   return (list as string[]).map((n) => n.trim()).filter((n) => n !== "");
+}
+
+/** The cap of readings one "all at once" history message holds (the "max rows" setting, empty: 100,000). */
+export function rowCapOf(value: unknown): RowCap {
+  return rowCapFrom(value, {
+    bad: (v, limit) => inputError("egauge-data.errors.badMaxRows", { value: v, limit }),
+    tooMany: (max) => inputError("egauge-data.errors.tooManyRows", { max }),
+  });
 }

@@ -18,7 +18,7 @@ import { Status } from "./shared/status";
 import { Streamer } from "./shared/streamer";
 import { marksStore, readWindow, windowMode } from "./shared/window";
 import { attachConfig } from "./egauge-common";
-import { namesOf, resolutionOf, type EgaugeDataDef } from "./egauge-data-inputs";
+import { namesOf, resolutionOf, rowCapOf, type EgaugeDataDef } from "./egauge-data-inputs";
 import { migrate } from "./shared/migrate";
 
 const MARKS_KEY = "egaugeMarks";
@@ -38,6 +38,7 @@ export = function (RED: NodeAPI): void {
 
     const run = async ({ msg, send, signal }: InputContext): Promise<void> => {
       const config = attached.require();
+      const cap = rowCapOf(def.maxRows); // read before any request: a bad setting fails before anything is sent
       const fromList = !def.registersFromType || def.registersFromType === "list";
       const names = namesOf(fromList ? def.registers : await evaluate(RED, this, msg, def.registersFromType, def.registersFrom));
       const resolution = resolutionOf((msg as { resolution?: unknown }).resolution ?? def.resolution);
@@ -101,6 +102,7 @@ export = function (RED: NodeAPI): void {
           const info = { start: new Date(page.from * 1000).toISOString(), end: new Date(page.to * 1000).toISOString(), resolution };
           if (perPage) await sender.push(page.readings.length > 0 ? toMessages(page.readings, info) : [], () => (page.commit(), save()));
           else {
+            cap.add(page.readings.length); // the whole window is one message: bounded, failing before the next page is asked
             for (const r of page.readings) kept.push(r);
             batches.push(page);
           }

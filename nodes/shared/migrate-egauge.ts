@@ -35,6 +35,7 @@ export const egaugeMigrations = {
       ...windowDefaults("-1h"),
       ...OUTPUT,
       output: "all",
+      maxRows: "",
     },
     steps: [egaugeDataV0],
   },

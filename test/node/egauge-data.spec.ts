@@ -117,6 +117,38 @@ describe("egauge-data node", function () {
     });
   }
 
+  describe("max rows", () => {
+    // A week at 1 minute of one register: 10,080 readings in pages of 3600 rows (3600, 3600, 2880).
+    const week = { mode: "history", registers: ["Grid"], resolution: "60", span: "-7d", format: "raw" };
+    const pageQueries = () => emulator().stats.registerQueries.filter((q) => /max-rows=/.test(q)).length;
+
+    it("all at once: fails with the cap's error as soon as a page passes it, before the next page is asked; one message per page streams the same window", async () => {
+      await load({ ...week, maxRows: "5000" });
+      emulator().stats.reset();
+      assertInputErrorBeforeSending(await run(), /More than 5000 readings for one message/);
+      assert.equal(pageQueries(), 2, "the first page was kept, the second passed the cap, the third was never asked");
+      await helper.unload();
+      await load({ ...week, maxRows: "5000", output: "page" });
+      emulator().stats.reset();
+      const { out, caught } = await run();
+      assert.equal(caught, undefined);
+      assert.deepEqual(
+        out.map((m) => (m.payload as unknown[]).length),
+        [3600, 3600, 2880],
+      );
+      assert.equal(pageQueries(), 3);
+    });
+
+    for (const maxRows of ["abc", "0"]) {
+      it(`an invalid max rows ${JSON.stringify(maxRows)} ends in one error before any request`, async () => {
+        await load({ ...week, maxRows });
+        emulator().stats.reset();
+        assertInputErrorBeforeSending(await run(), /"Max rows" must be empty \(100,000\) or a whole number/);
+        assert.equal(emulator().stats.requests, 0);
+      });
+    }
+  });
+
   it("without a config node, and with a wrong password or a missing privilege, the error says which", async () => {
     await load({}, undefined, false);
     assert.match(String((await run()).caught?.error.message), /No egauge-config/);
