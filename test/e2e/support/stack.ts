@@ -70,7 +70,7 @@ export async function waitFor<T>(check: () => T | Promise<T>, what: () => string
 }
 
 /** Copies the files `npm pack` would publish into dest and links the runtime dependencies beside them. */
-function installPack(userDir: string): void {
+export function installPack(userDir: string): void {
   const listing = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, encoding: "utf8" })) as { files: { path: string }[] }[];
   const dest = join(userDir, "node_modules", ...pkg.name.split("/"));
   for (const { path } of listing[0]!.files) {
