@@ -82,11 +82,19 @@ async function main(): Promise<void> {
   const sorted = latencies.map((l) => Math.max(0, l)).sort((a, b) => a - b);
   const s = emu.mq.stats;
   console.log(`tuya-events: ${total} events at ${RATE}/s for ${SECONDS} s through one node`);
-  console.log(`  delivered ${latencies.length} of ${total} (lost ${total - latencies.length}); frames ${s.frames}, acked ${s.acked}, redelivered ${s.redelivered}, backlog ${emu.mq.backlog("event")}`);
-  console.log(`  published at ${(total / publishedIn).toFixed(0)} events/s (${publishedIn.toFixed(1)} s; below ${RATE}/s only when this machine is short of CPU)`);
+  console.log(
+    `  delivered ${latencies.length} of ${total} (lost ${total - latencies.length}); frames ${s.frames}, acked ${s.acked}, redelivered ${s.redelivered}, backlog ${emu.mq.backlog("event")}`,
+  );
+  console.log(
+    `  published at ${(total / publishedIn).toFixed(0)} events/s (${publishedIn.toFixed(1)} s; below ${RATE}/s only when this machine is short of CPU)`,
+  );
   console.log(`  throughput ${(latencies.length / elapsed).toFixed(0)} events/s (${elapsed.toFixed(1)} s until the last one)`);
-  console.log(`  latency publish → output message: p50 ${pct(sorted, 50)} ms, p95 ${pct(sorted, 95)} ms, p99 ${pct(sorted, 99)} ms, max ${sorted[sorted.length - 1]} ms`);
-  console.log(`  heap after GC: ${heapStart.toFixed(1)} MB at start, ${heapMid.toFixed(1)} MB half-way, ${heapEnd.toFixed(1)} MB at the end${gc ? "" : " (run with --expose-gc for exact figures)"}`);
+  console.log(
+    `  latency publish → output message: p50 ${pct(sorted, 50)} ms, p95 ${pct(sorted, 95)} ms, p99 ${pct(sorted, 99)} ms, max ${sorted[sorted.length - 1]} ms`,
+  );
+  console.log(
+    `  heap after GC: ${heapStart.toFixed(1)} MB at start, ${heapMid.toFixed(1)} MB half-way, ${heapEnd.toFixed(1)} MB at the end${gc ? "" : " (run with --expose-gc for exact figures)"}`,
+  );
   await helper.unload();
   await new Promise<void>((resolve) => helper.stopServer(resolve));
   await emu.stop();

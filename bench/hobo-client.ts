@@ -37,7 +37,14 @@ export type BenchWindow = [number, number, string[]];
 async function pack(emu: BenchEmulator, start: number, end: number, windows: BenchWindow[]): Promise<number> {
   // The emulator is one process that writes the windows' 20 MB answers one after another; the
   // service answers in parallel. A longer timeout keeps a busy bench machine from timing out.
-  const client = createHoboClient({ flavour: "legacy", baseUrl: emu.url, ...emu.legacy, timeoutMs: 120_000, retry: { maxTotalMs: 600_000 }, lookaheadRows: lookaheadRows() });
+  const client = createHoboClient({
+    flavour: "legacy",
+    baseUrl: emu.url,
+    ...emu.legacy,
+    timeoutMs: 120_000,
+    retry: { maxTotalMs: 600_000 },
+    lookaheadRows: lookaheadRows(),
+  });
   let rows = 0;
   for await (const w of client.windows({ loggers: emu.loggers, start: new Date(start), end: new Date(end), now: end })) {
     rows += w.rows.length;

@@ -20,6 +20,12 @@ import { freePort, installPack, root, waitFor } from "../test/e2e/support/stack"
 import type { BenchEmulator } from "./hobo-client";
 
 const DAY = 86_400_000;
+
+/** BENCH_RED_HEAP=256 starts Node-RED as its docs advise for small devices (node --max-old-space-size=256). */
+function heapFlags(): string[] {
+  const mb = Number(process.env.BENCH_RED_HEAP);
+  return Number.isFinite(mb) && mb > 0 ? [`--max-old-space-size=${mb}`] : [];
+}
 const utc = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
 
 /** A /proc/<pid>/status field in MB (VmHWM: the peak resident memory, VmRSS: the current one). */
@@ -44,7 +50,16 @@ const sizeOf = (file: string) => (existsSync(file) ? statSync(file).size : 0);
 
 function flows(emu: BenchEmulator, dir: string, start: number, end: number) {
   const file = (id: string, name: string) => ({
-    id, z: "bench-t1", type: "file", filename: join(dir, name), filenameType: "str", appendNewline: true, createDir: true, overwriteFile: "false", encoding: "none", wires: [[]],
+    id,
+    z: "bench-t1",
+    type: "file",
+    filename: join(dir, name),
+    filenameType: "str",
+    appendNewline: true,
+    createDir: true,
+    overwriteFile: "false",
+    encoding: "none",
+    wires: [[]],
   });
   return {
     flows: [
@@ -53,11 +68,27 @@ function flows(emu: BenchEmulator, dir: string, start: number, end: number) {
       { id: "bench-cfg", type: "hobo-config", flavour: "legacy", endpoint: emu.url, timeout: 120, totalTime: 600 },
       { id: "bench-go", z: "bench-t1", type: "inject", props: [{ p: "payload", v: "done", vt: "str" }], repeat: "", once: false, wires: [["bench-hobo"]] },
       {
-        id: "bench-hobo", z: "bench-t1", type: "hobo-data", hobo: "bench-cfg", loggers: emu.loggers.map((serial) => ({ serial })), loggersFromType: "list",
-        window: "absolute", start: utc(start), startType: "str", end: utc(end), endType: "str", format: "raw", output: "window", wires: [["bench-lines"]],
+        id: "bench-hobo",
+        z: "bench-t1",
+        type: "hobo-data",
+        hobo: "bench-cfg",
+        loggers: emu.loggers.map((serial) => ({ serial })),
+        loggersFromType: "list",
+        window: "absolute",
+        start: utc(start),
+        startType: "str",
+        end: utc(end),
+        endType: "str",
+        format: "raw",
+        output: "window",
+        wires: [["bench-lines"]],
       },
       {
-        id: "bench-lines", z: "bench-t1", type: "function", outputs: 1, wires: [["bench-rows"]],
+        id: "bench-lines",
+        z: "bench-t1",
+        type: "function",
+        outputs: 1,
+        wires: [["bench-rows"]],
         func: `const rows = (msg.payload && msg.payload.observation_list) || [];\nmsg.payload = rows.map((r) => JSON.stringify(r)).join("\\n");\nreturn msg.payload ? msg : null;`,
       },
       file("bench-rows", "rows.jsonl"),
@@ -92,12 +123,20 @@ async function main(): Promise<void> {
     const flow = flows(emu, dir, start, end);
     writeFileSync(join(dir, "flows.json"), JSON.stringify(flow.flows));
     writeFileSync(join(dir, "flows_cred.json"), JSON.stringify(flow.credentials));
-    const child = spawn(process.execPath, [join(root, "node_modules", "node-red", "red.js"), "-u", dir, "-s", join(dir, "settings.js")], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...heapFlags(), join(root, "node_modules", "node-red", "red.js"), "-u", dir, "-s", join(dir, "settings.js")], {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     red = child;
     const collect = (d: Buffer) => {
       // BENCH_RED_LOG=1 passes Node-RED's console through (stderr; stdout is the JSON line's).
       if (process.env.BENCH_RED_LOG) process.stderr.write(d);
-      log.push(...d.toString().split("\n").filter((l) => l.trim() !== ""));
+      log.push(
+        ...d
+          .toString()
+          .split("\n")
+          .filter((l) => l.trim() !== ""),
+      );
     };
     child.stdout.on("data", collect);
     child.stderr.on("data", collect);
@@ -128,7 +167,7 @@ async function main(): Promise<void> {
     }
     const ms = performance.now() - began;
     // The file node may still be appending the last window's lines: wait until the file stops growing.
-    for (let last = -1; sizeOf(join(dir, "rows.jsonl")) !== last; ) {
+    for (let last = -1; sizeOf(join(dir, "rows.jsonl")) !== last;) {
       last = sizeOf(join(dir, "rows.jsonl"));
       await new Promise((r) => setTimeout(r, 500));
     }

@@ -14,7 +14,16 @@ export function compiled(script: string): string {
   let file = built.get(script);
   if (!file) {
     file = join(__dirname, ".build", basename(script).replace(/\.ts$/, ".js"));
-    buildSync({ entryPoints: [script], bundle: true, platform: "node", format: "cjs", target: "node20", outfile: file, packages: "external", logLevel: "error" });
+    buildSync({
+      entryPoints: [script],
+      bundle: true,
+      platform: "node",
+      format: "cjs",
+      target: "node20",
+      outfile: file,
+      packages: "external",
+      logLevel: "error",
+    });
     built.set(script, file);
   }
   return file;

@@ -18,7 +18,11 @@ async function main(): Promise<void> {
     lines.push(...hobo.lines);
     notes.push(...hobo.notes);
   }
-  console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(", ")} (${cpus().length} cores)\n`);
+  console.log(
+    `load average at the end: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(", ")} (${cpus().length} cores)\n`,
+  );
   console.log(table(lines));
   for (const n of notes) console.log(`\n${n}`);
 }

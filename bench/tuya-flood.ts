@@ -40,7 +40,18 @@ export async function commandFlood(): Promise<Line> {
     const flow = [
       { id: "t1", type: "tab" },
       { id: "cfg", type: "tuya-config", endpointMode: "custom", endpoint: emu.url, totalTime: 3600 },
-      { id: "n1", z: "t1", type: "tuya-command", tuya: "cfg", devices: plug, devicesType: "str", commands: "payload", commandsType: "msg", validate: false, wires: [["h1"]] },
+      {
+        id: "n1",
+        z: "t1",
+        type: "tuya-command",
+        tuya: "cfg",
+        devices: plug,
+        devicesType: "str",
+        commands: "payload",
+        commandsType: "msg",
+        validate: false,
+        wires: [["h1"]],
+      },
       { id: "h1", z: "t1", type: "helper" },
     ];
     // The helper wraps Node's methods (send, receive, status, ...) in spies that keep every call and

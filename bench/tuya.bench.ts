@@ -66,7 +66,8 @@ async function atRate(qps: number): Promise<Line[]> {
       const ctx = sdk(emu);
       await ctx.request({ path: `/v1.0/iot-03/devices/${ids[0]}/status`, method: "GET" });
       const theirs = await measure(emu, async () => {
-        for (let i = 0; i < ids.length; i += 20) await ctx.request({ path: "/v1.0/iot-03/devices/status", method: "GET", query: { device_ids: ids.slice(i, i + 20).join(",") } });
+        for (let i = 0; i < ids.length; i += 20)
+          await ctx.request({ path: "/v1.0/iot-03/devices/status", method: "GET", query: { device_ids: ids.slice(i, i + 20).join(",") } });
       });
       const requests = Math.ceil(ids.length / 20);
       lines.push(line(`status of ${ids.length} devices`, qps, ours, theirs, (requests / qps) * 1000 + RTT_MS));
@@ -93,7 +94,11 @@ async function atRate(qps: number): Promise<Line[]> {
         for (;;) {
           const query: Record<string, string | number> = { event_types: "7", start_time: now - 7 * DAY + 60_000, end_time: now, size: 100 };
           if (last) query.last_row_key = last;
-          const res = await ctx.request<{ logs?: unknown[]; has_next?: boolean; last_row_key?: string }>({ path: `/v1.0/iot-03/devices/${climate}/logs`, method: "GET", query });
+          const res = await ctx.request<{ logs?: unknown[]; has_next?: boolean; last_row_key?: string }>({
+            path: `/v1.0/iot-03/devices/${climate}/logs`,
+            method: "GET",
+            query,
+          });
           if (!res.success) return `stopped: ${String(res.code)} after ${got} of ${entries} entries`;
           got += res.result.logs?.length ?? 0;
           if (!res.result.has_next) return `${got} entries`;

@@ -16,6 +16,7 @@ import { formatMessages, timeSetting } from "./shared/output";
 import { translator } from "./shared/i18n";
 import { Status } from "./shared/status";
 import { Streamer } from "./shared/streamer";
+import { streamPace } from "./shared/downstream";
 import { marksStore, readWindow, windowMode } from "./shared/window";
 import { attachConfig } from "./egauge-common";
 import { namesOf, resolutionOf, rowCapOf, type EgaugeDataDef } from "./egauge-data-inputs";
@@ -90,32 +91,38 @@ export = function (RED: NodeAPI): void {
         })();
       }
       const save = async () => (harvest ? contextSet(ctx, MARKS_KEY, harvest.marks(), store) : undefined);
-      const sender = new Streamer(send, msg._msgid, format !== "messages");
       const perPage = def.output === "page";
+      // One message per page goes at the flow's pace (backpressure), so a long history never piles up in the runtime.
+      const downstream = perPage ? streamPace(RED, this, msg._msgid, signal) : undefined;
+      const sender = new Streamer(send, msg._msgid, format !== "messages", downstream);
       const kept: EgaugeReading[] = [];
       const batches: { commit(): void }[] = [];
       let total = 0;
       try {
-        for await (const page of pages) {
-          total += page.readings.length;
-          status.progress(t("egauge-data.status.readings", { count: total }));
-          const info = { start: new Date(page.from * 1000).toISOString(), end: new Date(page.to * 1000).toISOString(), resolution };
-          if (perPage) await sender.push(page.readings.length > 0 ? toMessages(page.readings, info) : [], () => (page.commit(), save()));
-          else {
-            cap.add(page.readings.length); // the whole window is one message: bounded, failing before the next page is asked
-            for (const r of page.readings) kept.push(r);
-            batches.push(page);
+        try {
+          for await (const page of pages) {
+            total += page.readings.length;
+            status.progress(t("egauge-data.status.readings", { count: total }));
+            const info = { start: new Date(page.from * 1000).toISOString(), end: new Date(page.to * 1000).toISOString(), resolution };
+            if (perPage) await sender.push(page.readings.length > 0 ? toMessages(page.readings, info) : [], () => (page.commit(), save()));
+            else {
+              cap.add(page.readings.length); // the whole window is one message: bounded, failing before the next page is asked
+              for (const r of page.readings) kept.push(r);
+              batches.push(page);
+            }
           }
+        } catch (err) {
+          // Pages sent before the failure keep their marks; all-at-once mode sends nothing and keeps the old marks.
+          if (perPage && !signal.aborted) await sender.flush(false);
+          // The marks keep what was sent, and a first run's start (the next run begins there, not at its own window's start).
+          if (!signal.aborted) await saveMarksAfterFailure(this, save, (error) => t("common.warnings.marksNotSaved", { error }));
+          throw err;
         }
-      } catch (err) {
-        // Pages sent before the failure keep their marks; all-at-once mode sends nothing and keeps the old marks.
-        if (perPage && !signal.aborted) await sender.flush(false);
-        // The marks keep what was sent, and a first run's start (the next run begins there, not at its own window's start).
-        if (!signal.aborted) await saveMarksAfterFailure(this, save, (error) => t("common.warnings.marksNotSaved", { error }));
-        throw err;
+        if (perPage) await sender.flush(true);
+      } finally {
+        downstream?.pace.dispose();
       }
-      if (perPage) await sender.flush(true);
-      else {
+      if (!perPage) {
         if (kept.length > 0) send([toMessages(kept, { start: span.start.toISOString(), end: span.end.toISOString(), resolution })]);
         for (const b of batches) b.commit();
         await save();

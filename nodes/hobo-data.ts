@@ -15,6 +15,7 @@ import { formatMessages, timeSetting } from "./shared/output";
 import { translator } from "./shared/i18n";
 import { Status } from "./shared/status";
 import { Streamer } from "./shared/streamer";
+import { streamPace } from "./shared/downstream";
 import { marksStore, readWindow, windowMode } from "./shared/window";
 import { attachConfig } from "./hobo-common";
 import { commaSet, dialogLoggers, rawShape, readLoggers, rowCapOf, rowFilter, unitSystemOf, type HoboDataDef } from "./hobo-data-inputs";
@@ -73,43 +74,49 @@ export = function (RED: NodeAPI): void {
       let requests = 0;
       const kept: HoboRow[] = [];
       const batches: { commit(): void }[] = [];
-      const sender = new Streamer(send, msg._msgid, format !== "messages");
+      // One message per window goes at the flow's pace (backpressure), so a long backfill never piles up in the runtime.
+      const downstream = perWindow ? streamPace(RED, this, msg._msgid, signal) : undefined;
+      const sender = new Streamer(send, msg._msgid, format !== "messages", downstream);
       status.requesting(t("common.count.logger", { count: serials.length }));
       try {
-        for await (const batch of run) {
-          const w = batch.source;
-          windows += 1;
-          requests += w.requests;
-          // The marks move past every fresh row; the node's type and sensor filters pick what is sent.
-          const rows = batch.readings.filter(keep);
-          total += rows.length;
-          const done = `${t("common.count.window", { count: windows })} · ${t("common.count.row", { count: total })}`;
-          // An empty window shows as a warning (yellow ring) until the next one arrives.
-          if (rows.length === 0) {
-            status.warning(`${done} · ${t("hobo-data.status.windowEmpty")}`);
-            warnEmpty(w);
-          } else status.progress(done);
-          if (!perWindow) {
-            cap.add(rows.length); // the whole run is one message: bounded, failing before the next window is asked
-            // A loop, not push(...rows): a window can hold 100,000 rows, too many for call arguments.
-            for (const r of rows) kept.push(r);
-            batches.push(batch);
-          } else if (batch.readings.length > 0) {
-            const info = { start: w.start.toISOString(), end: w.end.toISOString(), loggers: w.loggers, rows: rows.length };
-            await sender.push(rows.length > 0 ? toMessages(rows, info) : [], () => (batch.commit(), save()));
+        try {
+          for await (const batch of run) {
+            const w = batch.source;
+            windows += 1;
+            requests += w.requests;
+            // The marks move past every fresh row; the node's type and sensor filters pick what is sent.
+            const rows = batch.readings.filter(keep);
+            total += rows.length;
+            const done = `${t("common.count.window", { count: windows })} · ${t("common.count.row", { count: total })}`;
+            // An empty window shows as a warning (yellow ring) until the next one arrives.
+            if (rows.length === 0) {
+              status.warning(`${done} · ${t("hobo-data.status.windowEmpty")}`);
+              warnEmpty(w);
+            } else status.progress(done);
+            if (!perWindow) {
+              cap.add(rows.length); // the whole run is one message: bounded, failing before the next window is asked
+              // A loop, not push(...rows): a window can hold 100,000 rows, too many for call arguments.
+              for (const r of rows) kept.push(r);
+              batches.push(batch);
+            } else if (batch.readings.length > 0) {
+              const info = { start: w.start.toISOString(), end: w.end.toISOString(), loggers: w.loggers, rows: rows.length };
+              await sender.push(rows.length > 0 ? toMessages(rows, info) : [], () => (batch.commit(), save()));
+            }
           }
+        } catch (err) {
+          // Window mode: windows that arrived before the failure are sent (the last without count) and
+          // marked, later queries are not asked; all-at-once mode sends nothing and leaves the marks where they were.
+          if (perWindow && !signal.aborted) await sender.flush(false);
+          // The marks keep what was sent, and a first run's start (the next run begins there, not at its own window's start).
+          if (!signal.aborted) await saveMarksAfterFailure(this, save, (error) => t("common.warnings.marksNotSaved", { error }));
+          throw err;
         }
-      } catch (err) {
-        // Window mode: windows that arrived before the failure are sent (the last without count) and
-        // marked, later queries are not asked; all-at-once mode sends nothing and leaves the marks where they were.
-        if (perWindow && !signal.aborted) await sender.flush(false);
-        // The marks keep what was sent, and a first run's start (the next run begins there, not at its own window's start).
-        if (!signal.aborted) await saveMarksAfterFailure(this, save, (error) => t("common.warnings.marksNotSaved", { error }));
-        throw err;
-      }
 
-      if (perWindow) await sender.flush(true);
-      else {
+        if (perWindow) await sender.flush(true);
+      } finally {
+        downstream?.pace.dispose();
+      }
+      if (!perWindow) {
         // Several queries each come in time order: one sort puts the loggers' rows together in time.
         if (run.queries.length > 1) kept.sort(compareRows);
         const start = run.queries[0]?.start ?? window.start.getTime();

@@ -11,11 +11,14 @@ import { logsToRecords, type TuyaLogEntry, type TuyaLogPage, type TuyaSpec } fro
 import { formatMessages } from "./shared/output";
 import type { SendFn } from "./shared/input";
 import type { Status } from "./shared/status";
+import type { DownstreamPace } from "./shared/downstream";
 import { Streamer } from "./shared/streamer";
 import type { Translate } from "./shared/i18n";
 import { deviceLabel, type DeviceRef } from "./tuya-common";
 
 export interface LogOutputOptions {
+  /** Backpressure for streamed pages and devices (shared/downstream.ts). */
+  downstream?: { pace: DownstreamPace; signal?: AbortSignal };
   msg: NodeMessageInFlow;
   send: SendFn;
   refs: DeviceRef[];
@@ -51,7 +54,7 @@ export class LogOutput {
   private readonly cursors = new Map<string, string>();
 
   constructor(private readonly o: LogOutputOptions) {
-    this.streamer = new Streamer(o.send, o.msg._msgid, o.format !== "messages");
+    this.streamer = new Streamer(o.send, o.msg._msgid, o.format !== "messages", o.downstream);
     this.byId = new Map(o.refs.map((r) => [r.id, r]));
   }
 

@@ -12,6 +12,7 @@ import { isOutputFormat, type OutputFormat } from "../src/core/records";
 import { rowCapFrom } from "../src/core/row-cap";
 import { harvestTuyaLogs, MAX_LOG_PAGE_SIZE, parseEventTypes, parseLogCodes } from "../src/tuya";
 import { contextGet, contextSet, saveMarksAfterFailure } from "./shared/context";
+import { streamPace } from "./shared/downstream";
 import { evaluate, handleInput, type InputContext } from "./shared/input";
 import { timeSetting } from "./shared/output";
 import { oneAtATime } from "./shared/one-at-a-time";
@@ -112,7 +113,10 @@ export = function (RED: NodeAPI): void {
             }),
         },
       );
+      // Pages and devices streamed one message each go at the flow's pace (backpressure).
+      const downstream = output !== "all" ? streamPace(RED, this, msg._msgid, signal) : undefined;
       const out = new LogOutput({
+        downstream,
         msg: msg as NodeMessageInFlow,
         send,
         refs,
@@ -132,14 +136,18 @@ export = function (RED: NodeAPI): void {
       const save = async () => (marks ? contextSet(ctx, MARKS_KEY, run.marks(), store) : undefined);
 
       try {
-        for await (const batch of run) await out.add(batch);
-      } catch (err) {
-        // Batches that arrived before the failure are sent (the last without count) and marked.
-        if (!signal.aborted) await out.abort();
-        await saveMarksAfterFailure(this, save, (error) => t("common.warnings.marksNotSaved", { error }));
-        throw err;
+        try {
+          for await (const batch of run) await out.add(batch);
+        } catch (err) {
+          // Batches that arrived before the failure are sent (the last without count) and marked.
+          if (!signal.aborted) await out.abort();
+          await saveMarksAfterFailure(this, save, (error) => t("common.warnings.marksNotSaved", { error }));
+          throw err;
+        }
+        await out.finish(run.queries, window);
+      } finally {
+        downstream?.pace.dispose();
       }
-      await out.finish(run.queries, window);
       await save();
 
       for (const w of out.warnings) this.warn(w);

@@ -3,6 +3,7 @@
  * message batch at a time, numbered with msg.parts so a Join node can reassemble them.
  */
 import type { NodeMessage } from "node-red";
+import type { DownstreamPace } from "./downstream";
 import type { SendFn } from "./input";
 import { withParts } from "./output";
 
@@ -21,6 +22,8 @@ export class Streamer {
     private readonly send: SendFn,
     private readonly id: string,
     private readonly numbered: boolean,
+    /** Holds the next numbered batch back while the flow has not taken the ones before (backpressure). */
+    private readonly downstream?: { pace: DownstreamPace; signal?: AbortSignal },
   ) {}
 
   async push(msgs: NodeMessage[], after: () => void | Promise<void>): Promise<void> {
@@ -40,6 +43,7 @@ export class Streamer {
       return after();
     }
     await this.flush(false);
+    await this.downstream?.pace.room(this.downstream.signal);
     this.held = { msgs, after };
   }
 
@@ -48,6 +52,7 @@ export class Streamer {
     const held = this.held;
     if (!held) return;
     this.held = undefined;
+    this.downstream?.pace.sent(this.index);
     this.send([held.msgs.map((m) => withParts(m, this.id, this.index, last))]);
     this.index += 1;
     await held.after();

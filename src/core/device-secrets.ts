@@ -15,8 +15,19 @@ function normalise(name: string): string {
   return name.toLowerCase().replace(/_/g, "");
 }
 
+/** Verdicts by field name: a 100,000-row window asks about the same dozen names a million times. */
+const verdicts = new Map<string, boolean>();
+/** Names remembered at most (a payload keyed by ids could otherwise grow the map without end). */
+const MAX_VERDICTS = 10_000;
+
 export function isDeviceSecretField(name: string): boolean {
-  return NORMALISED.has(normalise(name));
+  let verdict = verdicts.get(name);
+  if (verdict === undefined) {
+    verdict = NORMALISED.has(normalise(name));
+    if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+    verdicts.set(name, verdict);
+  }
+  return verdict;
 }
 
 /**
@@ -40,7 +51,11 @@ export function withoutDeviceSecrets<T>(value: T, skip: ReadonlySet<string> = ne
     const proto = Object.getPrototypeOf(v) as unknown;
     if (proto !== Object.prototype && proto !== null) return v;
     let out: Record<string, unknown> | undefined;
-    for (const [key, child] of Object.entries(v as Record<string, unknown>)) {
+    const record = v as Record<string, unknown>;
+    // for...in, not Object.entries: no pair arrays per row (a streamed backfill walks millions of rows).
+    for (const key in record) {
+      if (!Object.hasOwn(record, key)) continue;
+      const child = record[key];
       if (top && skip.has(key)) continue;
       if (isDeviceSecretField(key)) {
         out ??= { ...(v as Record<string, unknown>) };

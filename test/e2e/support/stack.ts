@@ -71,7 +71,9 @@ export async function waitFor<T>(check: () => T | Promise<T>, what: () => string
 
 /** Copies the files `npm pack` would publish into dest and links the runtime dependencies beside them. */
 export function installPack(userDir: string): void {
-  const listing = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, encoding: "utf8" })) as { files: { path: string }[] }[];
+  const listing = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, encoding: "utf8" })) as {
+    files: { path: string }[];
+  }[];
   const dest = join(userDir, "node_modules", ...pkg.name.split("/"));
   for (const { path } of listing[0]!.files) {
     mkdirSync(dirname(join(dest, path)), { recursive: true });
@@ -165,18 +167,31 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   writeFileSync(join(userDir, "flows.json"), JSON.stringify(initial.flows));
   writeFileSync(join(userDir, "flows_cred.json"), JSON.stringify(initial.credentials));
   const log: string[] = [];
-  const red = spawn(process.execPath, [join(root, "node_modules", options.runtime ?? "node-red", "red.js"), "-u", userDir, "-s", join(userDir, "settings.js")], {
-    cwd: userDir,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const collect = (d: Buffer) => log.push(...d.toString().split("\n").filter((l) => l.trim() !== ""));
+  const red = spawn(
+    process.execPath,
+    [join(root, "node_modules", options.runtime ?? "node-red", "red.js"), "-u", userDir, "-s", join(userDir, "settings.js")],
+    {
+      cwd: userDir,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const collect = (d: Buffer) =>
+    log.push(
+      ...d
+        .toString()
+        .split("\n")
+        .filter((l) => l.trim() !== ""),
+    );
   red.stdout?.on("data", collect);
   red.stderr?.on("data", collect);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(
     async () => {
       if (red.exitCode !== null) throw new Error(`Node-RED exited (${red.exitCode}):\n${log.join("\n")}`);
-      return fetch(`${url}/settings`).then((r) => r.ok, () => false);
+      return fetch(`${url}/settings`).then(
+        (r) => r.ok,
+        () => false,
+      );
     },
     () => `Node-RED to answer on ${url}:\n${log.join("\n")}`,
     60_000,
@@ -274,7 +289,15 @@ export async function openEditor(stack: Stack, options: { width?: number; height
     headless: true,
     viewport: { width: options.width ?? 1600, height: options.height ?? 900 },
     ...(options.locale ? { locale: options.locale } : {}),
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const consoleErrors: string[] = [];
@@ -298,7 +321,11 @@ export async function openEditor(stack: Stack, options: { width?: number; height
     }, 5);
   });
   await page.goto(`${stack.url}/`);
-  await waitFor(() => loaded, () => "the editor to load the flows (flows:loaded)", 60_000);
+  await waitFor(
+    () => loaded,
+    () => "the editor to load the flows (flows:loaded)",
+    60_000,
+  );
   await page.locator("#red-ui-loading-progress").waitFor({ state: "hidden" });
   return {
     context,
