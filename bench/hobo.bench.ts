@@ -72,6 +72,8 @@ export async function hoboLines(): Promise<{ lines: Line[]; notes: string[] }> {
     for (const days of [30, 90]) {
       await quiet();
       const ours = await run("hobo-client.ts", ["pack", String(days)]);
+      // The plain client does not wait out a 429: it too starts with the minute window empty.
+      await quiet();
       const plain = await run("hobo-client.ts", ["plain", String(days)]);
       lines.push({
         job: `HOBOlink 10 loggers x ${days} days`,
