@@ -16,7 +16,7 @@ import { spawn } from "node:child_process";
 import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, installPack, root, waitFor } from "../test/e2e/support/stack";
+import { appendFileNode, freePort, installPack, root, waitFor } from "../test/e2e/support/stack";
 import type { BenchEmulator } from "./hobo-client";
 
 const DAY = 86_400_000;
@@ -49,18 +49,7 @@ const text = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").tr
 const sizeOf = (file: string) => (existsSync(file) ? statSync(file).size : 0);
 
 function flows(emu: BenchEmulator, dir: string, start: number, end: number) {
-  const file = (id: string, name: string) => ({
-    id,
-    z: "bench-t1",
-    type: "file",
-    filename: join(dir, name),
-    filenameType: "str",
-    appendNewline: true,
-    createDir: true,
-    overwriteFile: "false",
-    encoding: "none",
-    wires: [[]],
-  });
+  const file = (id: string, name: string) => appendFileNode(id, "bench-t1", join(dir, name));
   return {
     flows: [
       { id: "bench-t1", type: "tab", label: "bench" },

@@ -15,7 +15,7 @@ import { HoboEmulator } from "../../src/emulator/hobo";
 import { TuyaEmulator } from "../../src/emulator/tuya";
 import { TestClient } from "../unit/emulator/tuya-test-client";
 import { logHistory, logKey, type LogEntry } from "../fault/tuya-history";
-import { inject, root, startStack, waitFor, type Stack } from "./support/stack";
+import { appendFileNode, inject, root, startStack, waitFor, type Stack } from "./support/stack";
 
 const MIN = 60_000;
 const NOW = Math.floor(Date.now() / MIN) * MIN;
@@ -59,31 +59,9 @@ describe("SIGTERM mid-backfill with a persistent context store, then a restart (
         outputs: 1,
         wires: [[`w-${name}`]],
       },
-      {
-        id: `w-${name}`,
-        type: "file",
-        z: "t1",
-        filename: `${name}.jsonl`,
-        filenameType: "str",
-        appendNewline: true,
-        createDir: true,
-        overwriteFile: "false",
-        encoding: "none",
-        wires: [[]],
-      },
+      appendFileNode(`w-${name}`, "t1", `${name}.jsonl`),
       { id: `d-${name}`, type: "complete", z: "t1", scope: [name], uncaught: false, wires: [[`dw-${name}`]] },
-      {
-        id: `dw-${name}`,
-        type: "file",
-        z: "t1",
-        filename: `${name}.done`,
-        filenameType: "str",
-        appendNewline: true,
-        createDir: true,
-        overwriteFile: "false",
-        encoding: "none",
-        wires: [[]],
-      },
+      appendFileNode(`dw-${name}`, "t1", `${name}.done`),
     ];
     return {
       flows: [
@@ -136,18 +114,7 @@ describe("SIGTERM mid-backfill with a persistent context store, then a restart (
         ...lines("hobo", "msg.payload.data"),
         ...lines("tlog", "msg.payload"),
         { id: "c1", type: "catch", z: "t1", scope: null, uncaught: false, wires: [["cw"]] },
-        {
-          id: "cw",
-          type: "file",
-          z: "t1",
-          filename: "errors.log",
-          filenameType: "str",
-          appendNewline: true,
-          createDir: true,
-          overwriteFile: "false",
-          encoding: "none",
-          wires: [[]],
-        },
+        appendFileNode("cw", "t1", "errors.log"),
       ],
       credentials: { hcfg: { token: hobo.licor.token }, tcfg: { accessId: tuya.accessId, accessSecret: tuya.accessSecret } },
     };

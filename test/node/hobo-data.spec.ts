@@ -379,6 +379,14 @@ describe("hobo-data node", function () {
       await loadContextStores();
     }
 
+    /** The second poll (ending t0 + 30 min) sent every reading from the first poll's start (t0 - 1 h), each once. */
+    function assertFromFirstPollStart(out: Msg[], t0: number): void {
+      const rows = out.flatMap((m) => (m.payload as { observation_list: Row[] }).observation_list);
+      const times = rows.map((r) => Date.parse(`${r.timestamp.replace(" ", "T").replace(/Z?$/, "Z")}`));
+      assert.equal(Math.min(...times), t0 - 60 * MIN, "from the first poll's start");
+      assert.equal(rows.length, emu.expectedRows(GREENHOUSE, utc(t0 - 60 * MIN), utc(t0 + 30 * MIN)));
+    }
+
     async function restart(props: Record<string, unknown>): Promise<void> {
       await helper.unload();
       await start(props);
@@ -460,10 +468,7 @@ describe("hobo-data node", function () {
       frozen = t0 + 30 * MIN;
       const second = await run({ end: t0 + 30 * MIN });
       assert.equal(second.caught, undefined);
-      const rows = second.out.flatMap((m) => (m.payload as { observation_list: Row[] }).observation_list);
-      const times = rows.map((r) => Date.parse(`${r.timestamp.replace(" ", "T").replace(/Z?$/, "Z")}`));
-      assert.equal(Math.min(...times), t0 - 60 * MIN, "from the first poll's start");
-      assert.equal(rows.length, emu.expectedRows(GREENHOUSE, utc(t0 - 60 * MIN), utc(t0 + 30 * MIN)));
+      assertFromFirstPollStart(second.out, t0);
     });
 
     it("a first poll that fails before anything is sent: the next poll starts where the first one started, not at its own look-back", async () => {
@@ -476,11 +481,8 @@ describe("hobo-data node", function () {
       assert.equal(first.out.length, 0);
       const second = await run({ end: t0 + 30 * MIN });
       assert.equal(second.caught, undefined);
-      const rows = second.out.flatMap((m) => (m.payload as { observation_list: Row[] }).observation_list);
-      const times = rows.map((r) => Date.parse(`${r.timestamp.replace(" ", "T").replace(/Z?$/, "Z")}`));
       // Its own look-back would start at t0 - 30 min: the first poll's first half hour would never be asked for.
-      assert.equal(Math.min(...times), t0 - 60 * MIN, "from the first poll's start");
-      assert.equal(rows.length, emu.expectedRows(GREENHOUSE, utc(t0 - 60 * MIN), utc(t0 + 30 * MIN)));
+      assertFromFirstPollStart(second.out, t0);
     });
 
     describe("a logger gone silent for a week", () => {

@@ -47,6 +47,11 @@ export function readExamples(): { file: string; flow: FlowNode[] }[] {
     .map((file) => ({ file, flow: JSON.parse(readFileSync(join(dir, file), "utf8")) as FlowNode[] }));
 }
 
+/** A core file node appending each msg.payload as a line (flows of the e2e suite and the bench). */
+export function appendFileNode(id: string, z: string, filename: string): FlowNode {
+  return { id, z, type: "file", filename, filenameType: "str", appendNewline: true, createDir: true, overwriteFile: "false", encoding: "none", wires: [[]] };
+}
+
 export function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const s = createServer();
