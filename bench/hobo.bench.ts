@@ -7,29 +7,16 @@
  * once (two round trips), the issue's yardstick (within 1.25x its time, in at most 1.25x
  * ceil(rows/100,000) data requests).
  */
-import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createInterface } from "node:readline";
 import { join } from "node:path";
-import { compiled } from "./job";
+import { compiled, firstLine } from "./job";
 import type { Line } from "./table";
 
 const LATENCY_MS = 1000;
-const tsx = ["--import", "tsx"];
 
 interface Stats {
   dataRequests: number;
   byStatus: Record<string, number>;
-}
-
-/** Starts a job and reads its JSON line; compiledJs: args[0] is plain JavaScript (job.ts), run without tsx. */
-async function firstLine(args: string[], env: NodeJS.ProcessEnv = {}, compiledJs = false) {
-  const child = spawn(process.execPath, [...(compiledJs ? [] : tsx), ...args], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
-  // A job that exits without its line (it failed: its stderr says why) fails the bench, not hangs it.
-  const exited = once(child, "exit").then(([code]) => Promise.reject(new Error(`${args.join(" ")} exited (${String(code)}) without its result line`)));
-  exited.catch(() => undefined);
-  const [line] = (await Promise.race([once(createInterface({ input: child.stdout! }), "line"), exited])) as [string];
-  return { child, value: JSON.parse(line) as Record<string, unknown> };
 }
 
 export async function hoboLines(): Promise<{ lines: Line[]; notes: string[] }> {

@@ -8,7 +8,8 @@
 import { TuyaContext } from "@tuya/tuya-connector-nodejs";
 import { TuyaEmulator } from "../src/emulator/tuya";
 import { TuyaDevices, TuyaOpenApi } from "../src/tuya";
-import { commandFlood } from "./tuya-flood";
+import { join } from "node:path";
+import { compiled, firstLine } from "./job";
 import type { Line } from "./table";
 
 const RTT_MS = 100;
@@ -128,6 +129,12 @@ async function atRate(qps: number): Promise<Line[]> {
     await emu.stop();
   }
   return lines;
+}
+
+/** The command flood (tuya-flood.ts), compiled, in its own process against the built pack. */
+async function commandFlood(): Promise<Line> {
+  const job = await firstLine([compiled(join(__dirname, "tuya-flood.ts"))], {}, true);
+  return job.value as unknown as Line;
 }
 
 export async function tuyaLines(): Promise<Line[]> {

@@ -31,11 +31,11 @@ export = function (RED: NodeAPI): void {
     const t = translator(RED);
     // Warns once when the monthly budget is near and once when it is spent (counts only, no secrets).
     const checkBudget = () => {
-      const s = this.connection.peek()?.counter.snapshot();
-      if (!s?.budget) return;
-      const counts = { used: s.thisMonth, budget: s.budget, month: s.month };
-      if (s.overBudget) this.connection.warnOnce("over", t("tuya-config.warnings.overBudget", counts));
-      else if (s.nearBudget) this.connection.warnOnce("near", t("tuya-config.warnings.nearBudget", counts));
+      const use = this.connection.peek()?.counter.budgetUse();
+      if (!use) return;
+      const counts = { used: use.used, budget: use.budget, month: use.month };
+      if (use.over) this.connection.warnOnce("over", t("tuya-config.warnings.overBudget", counts));
+      else if (use.near) this.connection.warnOnce("near", t("tuya-config.warnings.nearBudget", counts));
     };
     const users = new ConfigUsers(
       hasCredentials(() => clientOptions(def, this.credentials ?? {})),

@@ -69,12 +69,19 @@ export interface InputOptions {
  * Closing the node aborts handlers still running; a handler cut short by close ends quietly.
  */
 export function handleInput(node: Node, status: Status, handler: (ctx: InputContext) => Promise<void>, options: InputOptions = {}): void {
-  // Every message in flight listens to it (through its requests): no leak warning past ten.
-  const closing = sharedController();
+  // One signal per message, closed together: with one shared by every message, each request of a
+  // flood of a thousand would add its listener to, and remove it from, a list a thousand long.
+  const inFlight = new Set<AbortController>();
   const skip = new Set(options.rawPayload ? ["payload"] : []);
-  node.on("close", () => closing.abort());
+  node.on("close", () => {
+    for (const controller of inFlight) controller.abort();
+  });
   node.on("input", (msg: NodeMessageInFlow, send: SendFn, nodeDone: (err?: Error) => void) => {
+    // A message's requests all listen to it (a walk may run 75 at once): no leak warning past ten.
+    const closing = sharedController();
+    inFlight.add(closing);
     const done = (err?: Error) => {
+      inFlight.delete(closing);
       scrub(msg as Record<string, unknown>, skip);
       nodeDone(err);
     };

@@ -12,8 +12,17 @@ import { englishText, type Translate } from "./i18n";
 
 const MAX_TEXT = 32;
 
-function clock(date = new Date()): string {
-  return date.toTimeString().slice(0, 8);
+/** The last second shown and its text: a flood of messages formats the time once a second, not once each. */
+let clockSecond = NaN;
+let clockText = "";
+
+function clock(): string {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== clockSecond) {
+    clockSecond = second;
+    clockText = new Date(second * 1000).toTimeString().slice(0, 8);
+  }
+  return clockText;
 }
 
 function short(text: string): string {

@@ -33,13 +33,24 @@ export function isDeviceSecretField(name: string): boolean {
 /**
  * The value without device-secret fields at any depth. Objects and arrays are copied only where
  * something was removed (an untouched payload is returned as is, so a large one costs one walk);
+ * an object met twice (the same device under two fields) gets the same clean copy both times;
  * cycles, buffers and class instances other than plain objects and arrays are left alone.
  */
-export function withoutDeviceSecrets<T>(value: T, skip: ReadonlySet<string> = new Set()): T {
-  const seen = new WeakSet<object>();
+const NO_FIELDS: ReadonlySet<string> = new Set();
+
+export function withoutDeviceSecrets<T>(value: T, skip: ReadonlySet<string> = NO_FIELDS): T {
+  // What each object walked became (itself while it is still being walked: a cycle is left alone).
+  // A Map, not a WeakSet: it lives for one call, and weak collections cost the collector more.
+  const results = new Map<object, unknown>();
   const walk = (v: unknown, top: boolean): unknown => {
-    if (v === null || typeof v !== "object" || seen.has(v)) return v;
-    seen.add(v);
+    if (v === null || typeof v !== "object") return v;
+    if (results.has(v)) return results.get(v);
+    results.set(v, v);
+    const out = clean(v, top);
+    results.set(v, out);
+    return out;
+  };
+  const clean = (v: object, top: boolean): unknown => {
     if (Array.isArray(v)) {
       let out: unknown[] | undefined;
       for (let i = 0; i < v.length; i++) {

@@ -22,6 +22,22 @@ function monthOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 7);
 }
 
+/** The UTC month holding ms: its "YYYY-MM" and the instants it starts and ends at. */
+function monthSpan(ms: number): { month: string; start: number; end: number } {
+  const d = new Date(ms);
+  const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  return { month: monthOf(ms), start, end: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) };
+}
+
+/** The budget's use this month, where a budget is set. */
+export interface TuyaBudgetUse {
+  used: number;
+  budget: number;
+  month: string;
+  over: boolean;
+  near: boolean;
+}
+
 /** "/v1.0/iot-03/devices/abc123/status" → "/v1.0/iot-03/devices/{device_id}/status", so counts do not grow per device. */
 export function endpointTemplate(method: string, path: string): string {
   const template = path
@@ -34,7 +50,10 @@ export function endpointTemplate(method: string, path: string): string {
 export class TuyaCallCounter {
   private total = 0;
   private thisMonth = 0;
-  private month: string;
+  private month = "";
+  /** The current month's bounds: the clock is read per call, the date formatted once a month. */
+  private monthStart = Infinity;
+  private monthEnd = -Infinity;
   private readonly byEndpoint = new Map<string, number>();
   private readonly errorsByCode = new Map<string, number>();
 
@@ -42,7 +61,7 @@ export class TuyaCallCounter {
     private readonly budget?: number,
     private readonly now: () => number = Date.now,
   ) {
-    this.month = monthOf(this.now());
+    this.rollMonth();
   }
 
   /** One request sent to the given endpoint template. */
@@ -58,9 +77,17 @@ export class TuyaCallCounter {
     this.errorsByCode.set(key, (this.errorsByCode.get(key) ?? 0) + 1);
   }
 
+  /** This month's calls against the budget (undefined without one): what a config checks after every call, without a whole snapshot. */
+  budgetUse(): TuyaBudgetUse | undefined {
+    const budget = this.activeBudget();
+    if (budget === undefined) return undefined;
+    this.rollMonth();
+    return { used: this.thisMonth, budget, month: this.month, over: this.thisMonth >= budget, near: this.thisMonth >= budget * NEAR_BUDGET };
+  }
+
   snapshot(): TuyaCallSnapshot {
     this.rollMonth();
-    const budget = this.budget !== undefined && this.budget > 0 ? this.budget : undefined;
+    const budget = this.activeBudget();
     return {
       total: this.total,
       thisMonth: this.thisMonth,
@@ -73,10 +100,18 @@ export class TuyaCallCounter {
     };
   }
 
+  private activeBudget(): number | undefined {
+    return this.budget !== undefined && this.budget > 0 ? this.budget : undefined;
+  }
+
   private rollMonth(): void {
-    const month = monthOf(this.now());
-    if (month !== this.month) {
-      this.month = month;
+    const now = this.now();
+    if (now >= this.monthStart && now < this.monthEnd) return;
+    const span = monthSpan(now);
+    this.monthStart = span.start;
+    this.monthEnd = span.end;
+    if (span.month !== this.month) {
+      this.month = span.month;
       this.thisMonth = 0;
     }
   }

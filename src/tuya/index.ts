@@ -2,7 +2,7 @@
 export { TUYA_REGIONS, resolveTuyaEndpoint, tuyaRegionList, type TuyaRegion, type TuyaRegionEntry } from "./regions";
 export { signRequest, isTokenPath, type SignInput, type SignedRequest, type TuyaQueryValue } from "./sign";
 export { tuyaErrorHint, tuyaHintCodes, TOKEN_CODES, CLOCK_CODE, TRANSIENT_CODES } from "./errors";
-export { TuyaCallCounter, endpointTemplate, type TuyaCallSnapshot } from "./counter";
+export { TuyaCallCounter, endpointTemplate, type TuyaBudgetUse, type TuyaCallSnapshot } from "./counter";
 export {
   TuyaOpenApi,
   TUYA_API_FAMILIES,

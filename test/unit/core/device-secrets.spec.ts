@@ -26,6 +26,14 @@ describe("withoutDeviceSecrets", () => {
     assert.equal(out.id, 1);
   });
 
+  it("strips an object met twice both times (the same device under two fields)", () => {
+    const device = { id: "a", local_key: "k" };
+    const out = withoutDeviceSecrets({ payload: [device], device, nested: { again: device } });
+    assert.deepEqual(out, { payload: [{ id: "a" }], device: { id: "a" }, nested: { again: { id: "a" } } });
+    assert.equal(out.device, out.payload[0], "one clean copy for one object");
+    assert.equal(device.local_key, "k", "the input is not mutated");
+  });
+
   it("keeps the skipped top-level fields (tuya-request's raw payload) and strips the rest", () => {
     const msg = { payload: { local_key: "k" }, extra: { local_key: "k" } };
     assert.deepEqual(withoutDeviceSecrets(msg, new Set(["payload"])), { payload: { local_key: "k" }, extra: {} });

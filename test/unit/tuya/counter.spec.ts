@@ -55,6 +55,17 @@ describe("tuya call counter", () => {
     assert.equal(snap.thisMonth, 0);
     assert.equal(snap.total, 5);
     assert.equal(snap.overBudget, false);
+    await r.devices.status(r.ids.plug);
+    assert.deepEqual(r.api.counter.budgetUse(), { used: 1, budget: 5, month: "2025-02", over: false, near: false });
+    // A clock set back a month (an NTP fix) counts that month afresh, as the snapshot always did.
+    now = Date.UTC(2025, 0, 31, 23, 30, 0);
+    assert.deepEqual(r.api.counter.budgetUse(), { used: 0, budget: 5, month: "2025-01", over: false, near: false });
+  });
+
+  it("has no budget use to check without a budget", async () => {
+    r = await rig();
+    await r.devices.status(r.ids.plug);
+    assert.equal(r.api.counter.budgetUse(), undefined);
   });
 
   it("templates keep ids and refresh tokens out of the keys", () => {
