@@ -21,10 +21,14 @@ import type { BenchEmulator } from "./hobo-client";
 
 const DAY = 86_400_000;
 
-/** BENCH_RED_HEAP=256 starts Node-RED as its docs advise for small devices (node --max-old-space-size=256). */
+/**
+ * BENCH_RED_HEAP=256 starts Node-RED as its docs advise for small devices (node --max-old-space-size=256);
+ * BENCH_RED_FLAGS adds node flags for a look inside (e.g. "--trace-gc", "--heapsnapshot-signal=SIGUSR2").
+ */
 function heapFlags(): string[] {
   const mb = Number(process.env.BENCH_RED_HEAP);
-  return Number.isFinite(mb) && mb > 0 ? [`--max-old-space-size=${mb}`] : [];
+  const extra = (process.env.BENCH_RED_FLAGS ?? "").split(" ").filter((f) => f !== "");
+  return [...(Number.isFinite(mb) && mb > 0 ? [`--max-old-space-size=${mb}`] : []), ...extra];
 }
 const utc = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
 

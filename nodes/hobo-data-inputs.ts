@@ -8,7 +8,7 @@ import { inputError } from "./shared/i18n";
 import type { WindowDef } from "./shared/window";
 import { evaluate } from "./shared/input";
 import { normalizeLoggers, type HoboFlavour, type HoboRow, type HoboUnitSystem } from "../src/hobo";
-import { rowCapFrom, type RowCap } from "../src/core/row-cap";
+import { DEFAULT_MAX_ROWS, DEFAULT_STREAM_ROWS, rowCapFrom, type RowCap } from "../src/core/row-cap";
 
 export interface LoggerEntry {
   serial?: unknown;
@@ -31,7 +31,7 @@ export interface HoboDataDef extends NodeDef, WindowDef {
   measurement?: string;
   /** "all" (one message when everything arrived) or "window" (one message per window). */
   output?: string;
-  /** Rows one "all at once" message may hold (empty: 100,000). */
+  /** Rows one message may hold: "all at once" fails past it, per window splits a window into messages of this many (empty: 100,000 / 10,000). */
   maxRows?: string | number;
   warnEmpty?: boolean;
 }
@@ -89,11 +89,15 @@ export function loggersOf(input: unknown, where: string | undefined): string[] {
 }
 
 /** The cap of rows one "all at once" message holds (the "max rows per message" setting, empty: 100,000). */
-export function rowCapOf(value: unknown): RowCap {
-  return rowCapFrom(value, {
-    bad: (v, limit) => inputError("hobo-data.errors.badMaxRows", { value: v, limit }),
-    tooMany: (max) => inputError("hobo-data.errors.tooManyRows", { max }),
-  });
+export function rowCapOf(value: unknown, streamed: boolean): RowCap {
+  return rowCapFrom(
+    value,
+    {
+      bad: (v, limit) => inputError("hobo-data.errors.badMaxRows", { value: v, limit }),
+      tooMany: (max) => inputError("hobo-data.errors.tooManyRows", { max }),
+    },
+    streamed ? DEFAULT_STREAM_ROWS : DEFAULT_MAX_ROWS,
+  );
 }
 
 /** A message's loggers: the dialog's list, or the typed input (msg, flow, ...) the node names. */

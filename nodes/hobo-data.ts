@@ -7,6 +7,7 @@
  */
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from "node-red";
 import { isOutputFormat, type OutputFormat } from "../src/core/records";
+import { chunk } from "../src/core/util";
 import { compareRows, harvestHobo, readHoboMarks, rowsToRecords, type HoboRow, type HoboWindow } from "../src/hobo";
 import { contextGet, contextSet, saveMarksAfterFailure } from "./shared/context";
 import { handleInput, type InputContext } from "./shared/input";
@@ -47,7 +48,7 @@ export = function (RED: NodeAPI): void {
 
     const poll = async ({ msg, send, signal }: InputContext): Promise<void> => {
       const config = attached.require();
-      const cap = rowCapOf(def.maxRows);
+      const cap = rowCapOf(def.maxRows, perWindow);
       const serials = await readLoggers(RED, this, msg, def, dialog.serials);
       const window = await readWindow(RED, this, msg, def, mode, DEFAULT_SPAN);
       const client = config.client;
@@ -99,8 +100,14 @@ export = function (RED: NodeAPI): void {
               for (const r of rows) kept.push(r);
               batches.push(batch);
             } else if (batch.readings.length > 0) {
-              const info = { start: w.start.toISOString(), end: w.end.toISOString(), loggers: w.loggers, rows: rows.length };
-              await sender.push(rows.length > 0 ? toMessages(rows, info) : [], () => (batch.commit(), save()));
+              // A window larger than Max rows goes as several messages; its marks move once its last one is sent.
+              const whole = { start: w.start.toISOString(), end: w.end.toISOString(), loggers: w.loggers, windowRows: rows.length };
+              const pieces = chunk(rows, cap.max);
+              const committed = () => (batch.commit(), save());
+              if (pieces.length === 0) await sender.push([], committed);
+              for (const [i, piece] of pieces.entries()) {
+                await sender.push(toMessages(piece, { ...whole, rows: piece.length }), i === pieces.length - 1 ? committed : () => undefined);
+              }
             }
           }
         } catch (err) {

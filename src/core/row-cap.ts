@@ -9,12 +9,19 @@ import { InputError } from "./errors";
 
 /** Rows one message may hold unless the node says otherwise. */
 export const DEFAULT_MAX_ROWS = 100_000;
+/**
+ * Rows one streamed message holds unless the node says otherwise: a streaming node splits a
+ * larger window into messages of this many. A 100,000-row window is ~35 MB of JSON lines once a
+ * flow formats it, held again as the file or database write's buffer; 10,000 is also the batch
+ * size InfluxDB's line protocol writes are advised to stay under.
+ */
+export const DEFAULT_STREAM_ROWS = 10_000;
 /** The highest cap a node accepts (a message of this many rows is already hundreds of MB). */
 export const MAX_ROWS_LIMIT = 10_000_000;
 
 /** A "max rows per message" setting: empty for the default, else a whole number in [1, MAX_ROWS_LIMIT]; undefined when invalid. */
-export function maxRowsSetting(value: unknown): number | undefined {
-  if (value === undefined || value === null || String(value).trim() === "") return DEFAULT_MAX_ROWS;
+export function maxRowsSetting(value: unknown, empty = DEFAULT_MAX_ROWS): number | undefined {
+  if (value === undefined || value === null || String(value).trim() === "") return empty;
   const n = Number(value);
   return Number.isInteger(n) && n >= 1 && n <= MAX_ROWS_LIMIT ? n : undefined;
 }
@@ -46,9 +53,16 @@ export class RowCap {
   }
 }
 
-/** A node's cap from its setting, with its own texts: bad(value) for an invalid setting (thrown here, before any request), tooMany(max) when passed. */
-export function rowCapFrom(value: unknown, errors: { bad: (value: string, limit: number) => Error; tooMany: (max: number) => Error }): RowCap {
-  const max = maxRowsSetting(value);
+/**
+ * A node's cap from its setting, with its own texts: bad(value) for an invalid setting (thrown here,
+ * before any request), tooMany(max) when passed; `empty` is the cap of an empty setting.
+ */
+export function rowCapFrom(
+  value: unknown,
+  errors: { bad: (value: string, limit: number) => Error; tooMany: (max: number) => Error },
+  empty = DEFAULT_MAX_ROWS,
+): RowCap {
+  const max = maxRowsSetting(value, empty);
   if (max === undefined) throw errors.bad(String(value).slice(0, 40), MAX_ROWS_LIMIT);
   return new RowCap(max, errors.tooMany);
 }

@@ -581,6 +581,25 @@ describe("the editor in a real browser", function () {
     assert.deepEqual(consoleErrors.slice(before), [], "console errors in the history dialogs");
   });
 
+  it("hobo-data's Max rows shows the limit an empty field means: 100,000 all at once, 10,000 per window", async () => {
+    const { page, consoleErrors } = browser;
+    const before = consoleErrors.length;
+    const node = await nodeOf(page, "hobo-data");
+    assert.ok(node, "the demo workspace has no hobo-data");
+    await openDialog(page, node);
+    const output = page.locator("#node-input-output");
+    const maxRows = page.locator("#node-input-maxRows");
+    const shown: Record<string, string | null> = {};
+    for (const mode of ["window", "all", "window"]) {
+      await output.selectOption(mode);
+      shown[mode] = await maxRows.getAttribute("placeholder");
+    }
+    assert.deepEqual(shown, { window: "10000", all: "100000" });
+    await screenshot(page, "hobo-data-max-rows-per-window");
+    await closeDialog(page, "cancel");
+    assert.deepEqual(consoleErrors.slice(before), [], "console errors in the hobo-data dialog");
+  });
+
   it("after Deploy, pressing an inject turns the node green and the Debug sidebar shows the readings", async () => {
     const { page, consoleErrors } = browser;
     const before = consoleErrors.length;

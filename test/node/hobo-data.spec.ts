@@ -677,6 +677,84 @@ describe("hobo-data node", function () {
       assert.equal(last.fill, "green", "the run ends green once rows arrived");
     });
 
+    it("a window over Max rows goes as several messages of at most that many: numbered on, every row once, msg.hobo names the window", async () => {
+      const end = Math.floor(Date.now() / MIN) * MIN - 60 * MIN;
+      const start = end - 86_400_000;
+      await helper.load(
+        [hoboConfig, hoboData],
+        flowWith(
+          { loggers: [{ serial: WEATHER }], window: "absolute", start: utc(start), end: utc(end), output: "window", maxRows: "120" },
+          { url: capped.url },
+        ),
+        { cfg: credentialsFor("licor", capped) },
+      );
+      const { out, caught } = await run();
+      assert.equal(caught, undefined);
+      const data = (m: Msg) => (m.payload as { data: Row[] }).data;
+      assert.ok(
+        out.every((m) => data(m).length <= 120),
+        "no message over Max rows",
+      );
+      assert.ok(
+        out.some((m) => data(m).length === 120),
+        "windows of up to 500 rows were split",
+      );
+      assert.deepEqual(
+        out.map((m) => (m.parts as { index: number }).index),
+        out.map((_, i) => i),
+      );
+      assert.equal((out.at(-1)!.parts as { count?: number }).count, out.length);
+      // Each window's pieces carry its span and its row count; their rows add up to it.
+      const byWindow = new Map<string, { windowRows: number; rows: number }>();
+      for (const m of out) {
+        const info = m.hobo as { start: string; windowRows: number; rows: number };
+        assert.equal(info.rows, data(m).length);
+        const seen = byWindow.get(info.start) ?? { windowRows: info.windowRows, rows: 0 };
+        seen.rows += info.rows;
+        byWindow.set(info.start, seen);
+      }
+      assert.ok(byWindow.size < out.length, "several messages per window");
+      for (const w of byWindow.values()) assert.equal(w.rows, w.windowRows);
+      const rows = out.flatMap(data);
+      assert.equal(new Set(rows.map(rowKey)).size, rows.length, "no duplicates");
+      assert.equal(rows.length, capped.expectedRows(WEATHER, utc(start), utc(end)));
+    });
+
+    it("split windows still move the incremental marks: the next poll sends only what is new", async () => {
+      const t0 = Math.floor(Date.now() / MIN) * MIN - 2 * 86_400_000;
+      await helper.load(
+        [hoboConfig, hoboData],
+        flowWith(
+          { loggers: [{ serial: WEATHER }], window: "incremental", lookback: "-6h", end: "end", endType: "msg", output: "window", maxRows: "100" },
+          { url: capped.url },
+        ),
+        { cfg: credentialsFor("licor", capped) },
+      );
+      const first = await run({ end: t0 });
+      const second = await run({ end: t0 + 30 * MIN });
+      assert.equal(first.caught ?? second.caught, undefined);
+      const rows = [...first.out, ...second.out].flatMap((m) => (m.payload as { data: Row[] }).data);
+      assert.ok(first.out.length > 1);
+      assert.equal(new Set(rows.map(rowKey)).size, rows.length, "nothing sent twice");
+      assert.equal(rows.length, capped.expectedRows(WEATHER, utc(t0 - 6 * 3_600_000), utc(t0 + 30 * MIN)), "nothing lost");
+    });
+
+    it("one message per window holds at most 10,000 rows when Max rows is empty", async () => {
+      const end = Math.floor(Date.now() / MIN) * MIN - 60 * MIN;
+      const start = end - 5 * 86_400_000;
+      await load({ loggers: [{ serial: WEATHER }], window: "absolute", start: utc(start), end: utc(end), output: "window" });
+      const expected = emu.expectedRows(WEATHER, utc(start), utc(end));
+      assert.ok(expected > 10_000, `five days of the station hold more than one message (${expected} rows)`);
+      const { out, caught } = await run();
+      assert.equal(caught, undefined);
+      const sizes = out.map((m) => (m.payload as { data: Row[] }).data.length);
+      assert.ok(Math.max(...sizes) === 10_000, `split at 10,000 (${sizes.join(", ")})`);
+      assert.equal(
+        sizes.reduce((a, b) => a + b, 0),
+        expected,
+      );
+    });
+
     it("all at once over the cap: one message, every row", async () => {
       const end = Math.floor(Date.now() / MIN) * MIN - 60 * MIN;
       const start = end - 6 * 3_600_000;
