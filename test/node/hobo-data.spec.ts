@@ -614,17 +614,14 @@ describe("hobo-data node", function () {
     before(() => {
       capped = cappedEmulator();
     });
+    /** n1 on the capped emulator (LI-COR). */
+    const loadCapped = (props: Record<string, unknown>) =>
+      helper.load([hoboConfig, hoboData], flowWith(props, { url: capped.url }), { cfg: credentialsFor("licor", capped) });
 
     it("streams a backfill under a 500-row cap as windows with msg.parts, nothing lost or repeated", async () => {
       const end = Math.floor(Date.now() / MIN) * MIN - 60 * MIN;
       const start = end - 86_400_000;
-      await helper.load(
-        [hoboConfig, hoboData],
-        flowWith({ loggers: [{ serial: WEATHER, name: "Roof" }], window: "absolute", start: utc(start), end: utc(end), output: "window" }, { url: capped.url }),
-        {
-          cfg: credentialsFor("licor", capped),
-        },
-      );
+      await loadCapped({ loggers: [{ serial: WEATHER, name: "Roof" }], window: "absolute", start: utc(start), end: utc(end), output: "window" });
       const { out, caught } = await run();
       assert.equal(caught, undefined);
       assert.ok(out.length >= 6, `a day of a 10-channel station needs several windows (got ${out.length})`);
@@ -652,14 +649,7 @@ describe("hobo-data node", function () {
       const since = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 400 * 86_400_000;
       const start = since - 40 * 86_400_000;
       const end = since + 6 * 3_600_000;
-      await helper.load(
-        [hoboConfig, hoboData],
-        flowWith(
-          { loggers: [{ serial: WEATHER }], window: "absolute", start: utc(start), end: utc(end), output: "window", warnEmpty: true },
-          { url: capped.url },
-        ),
-        { cfg: credentialsFor("licor", capped) },
-      );
+      await loadCapped({ loggers: [{ serial: WEATHER }], window: "absolute", start: utc(start), end: utc(end), output: "window", warnEmpty: true });
       const { out, caught } = await run();
       assert.equal(caught, undefined);
       const empty = statuses().filter((s) => s.fill === "yellow" && s.shape === "ring" && /window empty/.test(String(s.text)));
@@ -680,14 +670,7 @@ describe("hobo-data node", function () {
     it("a window over Max rows goes as several messages of at most that many: numbered on, every row once, msg.hobo names the window", async () => {
       const end = Math.floor(Date.now() / MIN) * MIN - 60 * MIN;
       const start = end - 86_400_000;
-      await helper.load(
-        [hoboConfig, hoboData],
-        flowWith(
-          { loggers: [{ serial: WEATHER }], window: "absolute", start: utc(start), end: utc(end), output: "window", maxRows: "120" },
-          { url: capped.url },
-        ),
-        { cfg: credentialsFor("licor", capped) },
-      );
+      await loadCapped({ loggers: [{ serial: WEATHER }], window: "absolute", start: utc(start), end: utc(end), output: "window", maxRows: "120" });
       const { out, caught } = await run();
       assert.equal(caught, undefined);
       const data = (m: Msg) => (m.payload as { data: Row[] }).data;
@@ -722,14 +705,15 @@ describe("hobo-data node", function () {
 
     it("split windows still move the incremental marks: the next poll sends only what is new", async () => {
       const t0 = Math.floor(Date.now() / MIN) * MIN - 2 * 86_400_000;
-      await helper.load(
-        [hoboConfig, hoboData],
-        flowWith(
-          { loggers: [{ serial: WEATHER }], window: "incremental", lookback: "-6h", end: "end", endType: "msg", output: "window", maxRows: "100" },
-          { url: capped.url },
-        ),
-        { cfg: credentialsFor("licor", capped) },
-      );
+      await loadCapped({
+        loggers: [{ serial: WEATHER }],
+        window: "incremental",
+        lookback: "-6h",
+        end: "end",
+        endType: "msg",
+        output: "window",
+        maxRows: "100",
+      });
       const first = await run({ end: t0 });
       const second = await run({ end: t0 + 30 * MIN });
       assert.equal(first.caught ?? second.caught, undefined);
@@ -758,13 +742,7 @@ describe("hobo-data node", function () {
     it("all at once over the cap: one message, every row", async () => {
       const end = Math.floor(Date.now() / MIN) * MIN - 60 * MIN;
       const start = end - 6 * 3_600_000;
-      await helper.load(
-        [hoboConfig, hoboData],
-        flowWith({ loggers: [{ serial: WEATHER }], window: "absolute", start: utc(start), end: utc(end), format: "records" }, { url: capped.url }),
-        {
-          cfg: credentialsFor("licor", capped),
-        },
-      );
+      await loadCapped({ loggers: [{ serial: WEATHER }], window: "absolute", start: utc(start), end: utc(end), format: "records" });
       const { out } = await run();
       assert.equal(out.length, 1);
       assert.equal((out[0].payload as Rec[]).length, capped.expectedRows(WEATHER, utc(start), utc(end)));
@@ -773,14 +751,15 @@ describe("hobo-data node", function () {
 
     it("a failure mid-backfill: windows before it were sent, the marks move only that far", async () => {
       const t0 = Math.floor(Date.now() / MIN) * MIN - 2 * 86_400_000;
-      await helper.load(
-        [hoboConfig, hoboData],
-        flowWith(
-          { loggers: [{ serial: WEATHER }], window: "incremental", lookback: "-12h", end: "end", endType: "msg", output: "window", format: "raw" },
-          { url: capped.url },
-        ),
-        { cfg: credentialsFor("licor", capped) },
-      );
+      await loadCapped({
+        loggers: [{ serial: WEATHER }],
+        window: "incremental",
+        lookback: "-12h",
+        end: "end",
+        endType: "msg",
+        output: "window",
+        format: "raw",
+      });
       // Once the first window has been sent, fail every further request (retries included).
       let armed = true;
       helper.getNode("h1").on("input", () => {
@@ -803,14 +782,7 @@ describe("hobo-data node", function () {
     it("closing during a backfill stops further requests without an unhandled rejection", async () => {
       capped.faults.setLatency(100);
       const end = Math.floor(Date.now() / MIN) * MIN;
-      await helper.load(
-        [hoboConfig, hoboData],
-        flowWith(
-          { loggers: [{ serial: WEATHER }], window: "absolute", start: utc(end - 30 * 86_400_000), end: utc(end), output: "window" },
-          { url: capped.url },
-        ),
-        { cfg: credentialsFor("licor", capped) },
-      );
+      await loadCapped({ loggers: [{ serial: WEATHER }], window: "absolute", start: utc(end - 30 * 86_400_000), end: utc(end), output: "window" });
       await assertCloseStopsRequests(() => capped.stats.requests, 400);
       await load({});
     });
