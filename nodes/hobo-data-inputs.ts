@@ -88,7 +88,7 @@ export function loggersOf(input: unknown, where: string | undefined): string[] {
   return normalizeLoggers(input);
 }
 
-/** The cap of rows one "all at once" message holds (the "max rows per message" setting, empty: 100,000). */
+/** Rows one message may hold (the "max rows per message" setting): empty means 100,000 for "all at once", 10,000 per streamed window. */
 export function rowCapOf(value: unknown, streamed: boolean): RowCap {
   return rowCapFrom(
     value,

@@ -11,7 +11,7 @@ import { InputError } from "./errors";
 export const DEFAULT_MAX_ROWS = 100_000;
 /**
  * Rows one streamed message holds unless the node says otherwise: a streaming node splits a
- * larger window into messages of this many. A 100,000-row window is ~35 MB of JSON lines once a
+ * larger window into messages of this many. A 100,000-row window is ~30 MB of JSON lines once a
  * flow formats it, held again as the file or database write's buffer; 10,000 is also the batch
  * size InfluxDB's line protocol writes are advised to stay under.
  */

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { InputError } from "../../../src/core/errors";
-import { DEFAULT_MAX_ROWS, MAX_ROWS_LIMIT, maxRowsSetting, RowCap, rowCapFrom } from "../../../src/core/row-cap";
+import { DEFAULT_MAX_ROWS, DEFAULT_STREAM_ROWS, MAX_ROWS_LIMIT, maxRowsSetting, RowCap, rowCapFrom } from "../../../src/core/row-cap";
 
 describe("core/row-cap", () => {
   it("reads the setting: empty is 100,000, a whole number in range is itself, anything else is invalid", () => {
@@ -11,6 +11,12 @@ describe("core/row-cap", () => {
     assert.equal(maxRowsSetting("250"), 250);
     assert.equal(maxRowsSetting(MAX_ROWS_LIMIT), MAX_ROWS_LIMIT);
     for (const bad of [0, -1, 1.5, "abc", MAX_ROWS_LIMIT + 1, Infinity, NaN]) assert.equal(maxRowsSetting(bad), undefined, String(bad));
+  });
+
+  it("a streaming node's empty setting means its own default; a set value stays itself", () => {
+    assert.equal(maxRowsSetting("", DEFAULT_STREAM_ROWS), 10_000);
+    assert.equal(maxRowsSetting("250", DEFAULT_STREAM_ROWS), 250);
+    assert.equal(maxRowsSetting("abc", DEFAULT_STREAM_ROWS), undefined);
   });
 
   it("throws when a batch would pass the cap, never holding more than the cap, for any batches", () => {
