@@ -3,8 +3,9 @@
  *   tsx bench/hobo-client.ts pack|plain|ideal DAYS   (the emulator's JSON line in env HOBO_EMULATOR)
  * "pack" streams the windows of this pack's client and drops each window's rows once counted;
  * "plain" is a plain sequential client: one request of a fixed 3-day window after another;
- * "ideal" gets its token, then sends the windows the pack fetched (env HOBO_WINDOWS, the pack
- * job's "windows") all at once with plain fetch, and counts each answer's rows.
+ * "ideal" gets its token, then sends the requests the pack made (env HOBO_WINDOWS, the pack
+ * job's "windows": its windows, those of one answer joined) all at once with plain fetch, and
+ * counts each answer's rows.
  * Prints one JSON line: ms, rows, peakMB (and for "pack" windows: [startSec, endSec, loggers][]).
  */
 import { readFileSync } from "node:fs";
@@ -31,7 +32,7 @@ export function peakMB(): number {
 
 const utc = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
 
-/** A window as the pack fetched it: start and end in whole seconds (both inclusive), the loggers. */
+/** A request as the pack sent it: start and end in whole seconds (both inclusive), the loggers. */
 export type BenchWindow = [number, number, string[]];
 
 async function pack(emu: BenchEmulator, start: number, end: number, windows: BenchWindow[]): Promise<number> {
@@ -48,7 +49,11 @@ async function pack(emu: BenchEmulator, start: number, end: number, windows: Ben
   let rows = 0;
   for await (const w of client.windows({ loggers: emu.loggers, start: new Date(start), end: new Date(end), now: end })) {
     rows += w.rows.length;
-    windows.push([w.start.getTime() / 1000, w.end.getTime() / 1000, w.loggers]);
+    // A window that took no request is the rest of the answer before it (an answer goes on as windows of
+    // at most 10,000 rows): the ideal client asks for that answer's span once.
+    const last = windows.at(-1);
+    if (w.requests === 0 && last) last[1] = w.end.getTime() / 1000;
+    else windows.push([w.start.getTime() / 1000, w.end.getTime() / 1000, w.loggers]);
   }
   await client.close();
   return rows;

@@ -55,7 +55,9 @@ export = function (RED: NodeAPI): void {
       const ctx = this.context();
       const marks = mode === "incremental" ? readHoboMarks(await contextGet<unknown>(ctx, MARKS_KEY, store)) : undefined;
       // Incremental: each group of loggers from its own marks (oldest first), so one logger far behind does not drag the others back.
-      const run = harvestHobo(client, serials, { window: { start: window.start.getTime(), end: window.end.getTime() }, marks, signal });
+      // One message per window: windows of at most Max rows, cut between timestamps (the client holds the rest compactly).
+      const windowRows = perWindow ? cap.max : undefined;
+      const run = harvestHobo(client, serials, { window: { start: window.start.getTime(), end: window.end.getTime() }, marks, signal, windowRows });
       const save = async () => (marks ? contextSet(ctx, MARKS_KEY, run.marks(), store) : undefined);
 
       const topic = serials.length === 1 ? (dialog.names[serials[0]] ?? serials[0]) : msg.topic;
@@ -100,7 +102,7 @@ export = function (RED: NodeAPI): void {
               for (const r of rows) kept.push(r);
               batches.push(batch);
             } else if (batch.readings.length > 0) {
-              // A window larger than Max rows goes as several messages; its marks move once its last one is sent.
+              // A window larger than Max rows (one timestamp with more) goes as several messages; its marks move once its last one is sent.
               const whole = { start: w.start.toISOString(), end: w.end.toISOString(), loggers: w.loggers, windowRows: rows.length };
               const pieces = chunk(rows, cap.max);
               const committed = () => (batch.commit(), save());

@@ -61,6 +61,7 @@ export class HoboClientImpl extends EventEmitter implements HoboClient {
       fetch: (loggers, start, end, signal) => fetchData(this.transport, this.o.credentials, loggers, start, end, signal),
       sizer,
       lookaheadRows: this.o.lookaheadRows,
+      windowRows: query.windowRows ?? this.o.windowRows,
       rowCap: this.o.rowCap,
       logger: this.o.logger,
     });
@@ -119,6 +120,9 @@ export class HoboClientImpl extends EventEmitter implements HoboClient {
     this.assertOpen();
     if (query === null || typeof query !== "object") throw new InputError("A HOBOlink query must be an object with loggers, start and (optionally) end");
     const loggers = normalizeLoggers(query.loggers);
+    if (query.windowRows !== undefined && !(Number.isInteger(query.windowRows) && query.windowRows > 0)) {
+      throw new InputError(`windowRows must be a whole number of rows above 0, got ${String(query.windowRows)}`);
+    }
     const now = query.now ?? Date.now();
     // No reading comes from the future, and the service rejects a start in the future (VAL-002).
     const future = (start: Date) => new InputError(`The start time (${start.toISOString()}) is in the future: times are UTC, check the time zone`);

@@ -8,7 +8,8 @@ import { toHoboUtc } from "../core/time";
 import { shapeError } from "./errors";
 import type { HoboCredentials } from "./options";
 import type { HoboTransport } from "./transport";
-import type { HoboDataAnswer, HoboRow } from "./types";
+import { RowBlock } from "./row-block";
+import type { HoboDataAnswer } from "./types";
 
 export function dataPath(credentials: HoboCredentials): string {
   return credentials.flavour === "licor" ? "/v1/data" : `/ws/data/file/JSON/user/${encodeURIComponent(credentials.userId)}`;
@@ -47,36 +48,14 @@ const ROW_LISTS: ReadonlySet<string> = new Set(["observation_list", "data"]);
 interface Observations {
   fields: Record<string, unknown>;
   /** Undefined when the answer had no row list. */
-  rows?: HoboRow[];
+  rows?: RowBlock;
 }
 
-/** The answer's rows, read one by one as the body arrives and made compact at once. */
+/** The answer's rows, read one by one as the body arrives and put into columns at once. */
 async function readObservations(chunks: AsyncIterable<string>): Promise<Observations> {
-  const rows: HoboRow[] = [];
-  const compact = rowCompactor();
-  const reader = new JsonItemReader(ROW_LISTS, (row) => rows.push(compact(row)));
+  const rows = new RowBlock();
+  const reader = new JsonItemReader(ROW_LISTS, (row) => rows.add(row));
   for await (const chunk of chunks) reader.write(chunk);
   const fields = reader.end();
   return { fields, rows: Array.isArray(fields.data) || Array.isArray(fields.observation_list) ? rows : undefined };
-}
-
-/**
- * A parsed row holds a copy of every string: the serials, units, types and timestamps repeat
- * across 100,000 rows. One copy of each, shared (put into the parsed row itself, so no second
- * object is made), makes a held window several times smaller.
- */
-function rowCompactor(): (row: unknown) => HoboRow {
-  const pool = new Map<string, string>();
-  return (row) => {
-    if (typeof row !== "object" || row === null) return row as HoboRow;
-    const fields = row as Record<string, unknown>;
-    for (const k in fields) {
-      const v = fields[k];
-      if (typeof v !== "string") continue;
-      const seen = pool.get(v);
-      if (seen === undefined) pool.set(v, v);
-      else fields[k] = seen;
-    }
-    return fields as unknown as HoboRow;
-  };
 }

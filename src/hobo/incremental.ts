@@ -13,7 +13,7 @@ import { Harvest, type HarvestOptions, type HarvestSource } from "../core/harves
 import type { Marks } from "../core/marks";
 import { isRecord } from "../core/util";
 import { parseHoboTimestamp } from "../core/time";
-import type { HoboClient, HoboRow, HoboWindow } from "./types";
+import type { HoboClient, HoboQuery, HoboRow, HoboWindow } from "./types";
 
 /**
  * Loggers whose starts lie within this of the oldest of them share one query from that oldest
@@ -26,7 +26,10 @@ import type { HoboClient, HoboRow, HoboWindow } from "./types";
  */
 export const SHARED_START_MS = 60 * 60_000;
 
-export type HoboHarvestOptions = Omit<HarvestOptions, "stuck">;
+export type HoboHarvestOptions = Omit<HarvestOptions, "stuck"> & {
+  /** Rows a window holds at most (HoboQuery.windowRows). */
+  windowRows?: number;
+};
 
 /** A row's key among its logger's rows of one instant. */
 export function hoboRowKey(row: HoboRow): string {
@@ -46,10 +49,10 @@ export function readHoboMarks(stored: unknown): Marks {
 }
 
 /** The client's windows as a harvest source: loggers asked together, windows oldest first. */
-export function hoboSource(client: HoboClient): HarvestSource<HoboRow, HoboWindow> {
+export function hoboSource(client: HoboClient, windowRows?: number): HarvestSource<HoboRow, HoboWindow> {
   return {
     order: "oldest-first",
-    read: (q) => windowsOf(client, q.series, q.start, q.end, q.signal),
+    read: (q) => windowsOf(client, { loggers: q.series, start: new Date(q.start), end: new Date(q.end), signal: q.signal, now: q.end, windowRows }),
     readings: (w) => w.rows,
     series: (row) => String(row.logger_sn),
     time: (row) => parseHoboTimestamp(String(row.timestamp)).getTime(),
@@ -57,13 +60,14 @@ export function hoboSource(client: HoboClient): HarvestSource<HoboRow, HoboWindo
   };
 }
 
-async function* windowsOf(client: HoboClient, loggers: string[], start: number, end: number, signal?: AbortSignal): AsyncGenerator<HoboWindow> {
+async function* windowsOf(client: HoboClient, query: HoboQuery & { start: Date; end: Date }): AsyncGenerator<HoboWindow> {
   // Nothing to ask when the marks already reach the end (a window needs end > start).
-  if (start >= end) return;
-  yield* client.windows({ loggers, start: new Date(start), end: new Date(end), signal, now: end });
+  if (query.start >= query.end) return;
+  yield* client.windows(query);
 }
 
 /** One incremental poll of the loggers: each group from its own marks, oldest group first. */
 export function harvestHobo(client: HoboClient, loggers: readonly string[], o: HoboHarvestOptions): Harvest<HoboRow, HoboWindow> {
-  return new Harvest(hoboSource(client), loggers, { shareMs: SHARED_START_MS, markSilent: true, ...o });
+  const { windowRows, ...options } = o;
+  return new Harvest(hoboSource(client, windowRows), loggers, { shareMs: SHARED_START_MS, markSilent: true, ...options });
 }

@@ -19,6 +19,7 @@ export { HOBO_DATA_TYPES, dataTypeName } from "./data-types";
 export { hoboErrorHint, hoboHintCodes } from "./errors";
 export { DEFAULT_BASE_URL, DEFAULT_REQUESTS_PER_MINUTE, DEFAULT_ROW_CAP, MAX_CONCURRENT } from "./options";
 export { compareRows, sortUnique } from "./dedupe";
+export { RowBlock } from "./row-block";
 export { HoboTokenInfo, DEFAULT_TOKEN_LIFETIME_SEC } from "./token-info";
 export { HoboApi, type HoboGetDataResult } from "./bestlab";
 export { harvestHobo, hoboSource, hoboRowKey, readHoboMarks, SHARED_START_MS, type HoboHarvestOptions } from "./incremental";

@@ -2,6 +2,7 @@
  * Public shapes of the HOBOlink client: options, connection states, the API's rows, a query and
  * the windows a query streams as. Both flavours (LI-COR Cloud v1 and legacy Onset V3) share them.
  */
+import type { RowBlock } from "./row-block";
 import type { EventEmitter } from "node:events";
 import type { ClientLogger, ClientRetryOptions, ClientState } from "../core/client";
 
@@ -29,8 +30,10 @@ export interface HoboClientOptions {
   windowMs?: number;
   /** Requests in flight at once (default and most 75, the service's limit; the rate window keeps it to N a minute anyway). */
   maxConcurrent?: number;
-  /** Rows a streamed query may hold ahead of its reader, a full answer counted per request in flight (default 300,000: about 265 MB peak resident for a long backfill; more reads further ahead at more memory). */
+  /** Rows a streamed query may hold ahead of its reader, a full answer counted per request in flight (default 600,000: about 185 MB peak resident for a long backfill; more reads further ahead at more memory). */
   lookaheadRows?: number;
+  /** Rows a window holds at most, unless one timestamp alone has more: a larger answer goes as several windows (default 10,000). */
+  windowRows?: number;
   /** Renew a legacy token this long before it expires (default 60 s, as bestlab). */
   tokenMarginMs?: number;
   retry?: ClientRetryOptions;
@@ -77,6 +80,8 @@ export interface HoboQuery {
   signal?: AbortSignal;
   /** Force a window length instead of sizing windows from the row cap. */
   windowMs?: number;
+  /** Rows a window holds at most, unless one timestamp alone has more (default: the client's windowRows). */
+  windowRows?: number;
   /** Logging interval per logger, to size the first window (default 300 s). */
   intervalSecHint?: number;
   /** Channels per logger, to size the first window (default 10). */
@@ -119,7 +124,8 @@ export interface HoboClient extends EventEmitter {
 
 /** One data answer, either flavour. */
 export interface HoboDataAnswer {
-  rows: HoboRow[];
+  /** Kept in columns until handed on (src/hobo/row-block.ts). */
+  rows: RowBlock;
   maxResults: boolean;
   message: string;
 }

@@ -6,20 +6,23 @@
  * Each span is fetched for every logger group (at most 10 loggers per request). An answer that
  * still comes back cut (max_results) becomes a window of its own up to the second before its last
  * timestamp, and the span resumes at that timestamp, inclusive, because the cap may fall inside
- * one timestamp's rows (the partial timestamp is asked again; rows are de-duplicated). Windows are handed on as they arrive, and spans
- * are fetched ahead as far as a budget of rows allows (RowBudget), so a year of data streams in
- * bounded memory while the first windows still go out together.
+ * one timestamp's rows (the partial timestamp is asked again; rows are de-duplicated). Spans are
+ * fetched ahead as far as a budget of rows allows (RowBudget), so a year of data streams in
+ * bounded memory while the first windows still go out together. An answer waits in columns
+ * (RowBlock) and goes on as windows of at most windowRows rows, cut between timestamps, each made
+ * objects when its turn comes: a reader holds one such window, not a whole answer of 80,000 rows,
+ * and what it holds sets how far the collector lets the heap grow.
  */
 import type { ClientLogger } from "../core/client";
 import { ApiError } from "../core/errors";
 import { parseHoboTimestamp, toHoboUtc } from "../core/time";
-import { sortUnique } from "./dedupe";
 import { linkSignals } from "../core/signals";
 import { Wakeup } from "../core/wakeup";
 import { RowBudget } from "./row-budget";
 import { SpanTask } from "./span-task";
 import type { WindowSizer } from "./window-sizer";
-import type { HoboDataAnswer, HoboRow, HoboWindow } from "./types";
+import type { RowBlock } from "./row-block";
+import type { HoboDataAnswer, HoboWindow } from "./types";
 
 export type DataFetcher = (loggers: string[], start: Date, end: Date, signal: AbortSignal) => Promise<HoboDataAnswer>;
 
@@ -38,10 +41,13 @@ export interface WindowRunner {
   lookaheadRows: number;
   /** Rows one answer may hold (the service's cap). */
   rowCap: number;
+  /** Rows a window hands on at most, unless one timestamp alone has more. */
+  windowRows: number;
   logger: ClientLogger;
 }
 
-type Piece = Omit<HoboWindow, "index">;
+/** A window as it waits for the reader: its rows still in columns. */
+type Piece = Omit<HoboWindow, "index" | "rows"> & { rows: RowBlock };
 type Emit = (piece: Piece) => void;
 
 /** What a span's fetches need from the reader: the budget, and whether the reader waits for this span now. */
@@ -91,8 +97,10 @@ export async function* iterateWindows(plan: WindowPlan, run: WindowRunner): Asyn
       if (taken === "done") head = undefined;
       else if (taken === "pending") await changed.wait();
       else {
-        budget.handedOn(taken.piece.rows.length);
-        yield { index: index++, ...taken.piece };
+        for (const window of handOn(taken.piece, run.windowRows)) {
+          budget.handedOn(window.rows.length);
+          yield { index: index++, ...window };
+        }
       }
     }
   } finally {
@@ -102,15 +110,38 @@ export async function* iterateWindows(plan: WindowPlan, run: WindowRunner): Asyn
   }
 }
 
-function piece(loggers: string[], startSec: number, endSec: number, rows: HoboRow[], requests: number): Piece {
-  const unique = sortUnique(rows);
-  return { start: new Date(startSec * 1000), end: new Date(endSec * 1000), loggers, rows: unique, requests, empty: unique.length === 0 };
+/**
+ * A piece as windows of at most `max` rows (made objects one window at a time), cut between two
+ * timestamps: each window's time range touches the next one's, and holds every row of its
+ * seconds. One timestamp with more rows than `max` stays whole.
+ */
+function* handOn(piece: Piece, max: number): Generator<Omit<HoboWindow, "index">> {
+  const { rows, ...window } = piece;
+  const n = rows.length;
+  let from = 0;
+  let start = window.start;
+  do {
+    let to = Math.min(n, from + max);
+    const at = to < n ? rows.timestampAt(to) : undefined;
+    if (typeof at !== "string") to = n;
+    else {
+      // Back to where the timestamp the cut falls in begins; past its end when it alone fills the window.
+      let back = to;
+      while (back > from && rows.timestampAt(back - 1) === at) back--;
+      if (back > from) to = back;
+      else while (to < n && rows.timestampAt(to) === at) to++;
+    }
+    const next = to < n ? rows.timestampAt(to) : undefined;
+    const end = typeof next === "string" ? new Date(parseHoboTimestamp(next).getTime() - 1000) : window.end;
+    yield { ...window, start, end, rows: rows.rows(from, to), requests: from === 0 ? window.requests : 0, empty: to === from };
+    start = new Date(end.getTime() + 1000);
+    from = to;
+  } while (from < n);
 }
 
-function latestTimestamp(rows: readonly HoboRow[]): string | undefined {
-  let latest: string | undefined;
-  for (const r of rows) if (latest === undefined || r.timestamp > latest) latest = r.timestamp;
-  return latest;
+function piece(loggers: string[], startSec: number, endSec: number, rows: RowBlock, requests: number): Piece {
+  rows.sortUnique();
+  return { start: new Date(startSec * 1000), end: new Date(endSec * 1000), loggers, rows, requests, empty: rows.length === 0 };
 }
 
 /**
@@ -144,14 +175,14 @@ async function fetchSpan(
     }
     if (!answer.maxResults) {
       run.sizer.observe(loggers.length, (requestEnd - from + 1) * 1000, answer.rows.length);
-      emit(piece(loggers, from, to, requestEnd === to ? answer.rows : answer.rows.filter((r) => r.timestamp <= toStamp), 1));
+      emit(piece(loggers, from, to, requestEnd === to ? answer.rows : answer.rows.keep((t) => t <= toStamp), 1));
       from = to + 1;
       continue;
     }
     // A cut answer holds exactly the service's cap: size the next requests by it.
     run.sizer.observeCap(answer.rows.length);
     resized = true;
-    const last = latestTimestamp(answer.rows);
+    const last = answer.rows.latestTimestamp();
     const lastSec = last === undefined ? from : Math.floor(parseHoboTimestamp(last).getTime() / 1000);
     if (lastSec <= from) {
       // One timestamp alone fills the cap: only fewer loggers per request can get past it.
@@ -162,7 +193,7 @@ async function fetchSpan(
       return fetchSpan(loggers.slice(half), from, endSec, signal, run, ctx, emit);
     }
     // Keep the whole timestamps before the cut; the last one may be partial and is asked again.
-    const kept = answer.rows.filter((r) => r.timestamp < last! && r.timestamp <= toStamp);
+    const kept = answer.rows.keep((t) => t < last! && t <= toStamp);
     run.sizer.observe(loggers.length, (lastSec - from) * 1000, kept.length);
     // Cut only in the extra second asked for past the end: this piece itself is complete.
     const pieceEnd = Math.min(lastSec - 1, to);

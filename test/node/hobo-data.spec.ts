@@ -667,7 +667,7 @@ describe("hobo-data node", function () {
       assert.equal(last.fill, "green", "the run ends green once rows arrived");
     });
 
-    it("a window over Max rows goes as several messages of at most that many: numbered on, every row once, msg.hobo names the window", async () => {
+    it("one message per window: windows are cut between timestamps at Max rows, numbered on, every row once, msg.hobo names each", async () => {
       const end = Math.floor(Date.now() / MIN) * MIN - 60 * MIN;
       const start = end - 86_400_000;
       await loadCapped({ loggers: [{ serial: WEATHER }], window: "absolute", start: utc(start), end: utc(end), output: "window", maxRows: "120" });
@@ -678,16 +678,50 @@ describe("hobo-data node", function () {
         out.every((m) => data(m).length <= 120),
         "no message over Max rows",
       );
-      assert.ok(
-        out.some((m) => data(m).length === 120),
-        "windows of up to 500 rows were split",
-      );
+      assert.ok(out.length >= Math.ceil(capped.expectedRows(WEATHER, utc(start), utc(end)) / 120), "answers of up to 500 rows went as several windows");
       assert.deepEqual(
         out.map((m) => (m.parts as { index: number }).index),
         out.map((_, i) => i),
       );
       assert.equal((out.at(-1)!.parts as { count?: number }).count, out.length);
-      // Each window's pieces carry its span and its row count; their rows add up to it.
+      // Each window is one message holding whole timestamps within its own span.
+      const messageOf = new Map<string, number>();
+      out.forEach((m, i) => {
+        const info = m.hobo as { start: string; end: string; windowRows: number; rows: number };
+        assert.equal(info.rows, data(m).length);
+        assert.equal(info.windowRows, info.rows);
+        for (const r of data(m)) {
+          const at = Date.parse(r.timestamp.replace(" ", "T"));
+          assert.ok(at >= Date.parse(info.start) && at <= Date.parse(info.end), `${r.timestamp} within ${info.start}..${info.end}`);
+          assert.ok((messageOf.get(r.timestamp) ?? i) === i, `${r.timestamp} split over two messages`);
+          messageOf.set(r.timestamp, i);
+        }
+        if (i > 0) assert.equal(Date.parse(info.start), Date.parse((out[i - 1].hobo as { end: string }).end) + 1000, "windows touch");
+      });
+      const rows = out.flatMap(data);
+      assert.equal(new Set(rows.map(rowKey)).size, rows.length, "no duplicates");
+      assert.equal(rows.length, capped.expectedRows(WEATHER, utc(start), utc(end)));
+    });
+
+    it("a timestamp with more rows than Max rows goes as several messages of at most that many, adding up to msg.hobo.windowRows", async () => {
+      const end = Math.floor(Date.now() / MIN) * MIN - 60 * MIN;
+      const start = end - 3_600_000;
+      await loadCapped({ loggers: [{ serial: WEATHER }], window: "absolute", start: utc(start), end: utc(end), output: "window", maxRows: "5" });
+      const { out, caught } = await run();
+      assert.equal(caught, undefined);
+      const data = (m: Msg) => (m.payload as { data: Row[] }).data;
+      assert.ok(
+        out.every((m) => data(m).length <= 5),
+        "no message over Max rows",
+      );
+      assert.ok(
+        out.some((m) => data(m).length === 5),
+        "windows of one timestamp were split",
+      );
+      assert.deepEqual(
+        out.map((m) => (m.parts as { index: number }).index),
+        out.map((_, i) => i),
+      );
       const byWindow = new Map<string, { windowRows: number; rows: number }>();
       for (const m of out) {
         const info = m.hobo as { start: string; windowRows: number; rows: number };

@@ -33,8 +33,8 @@ describe("hobo long backfills (emulator)", function () {
     it(`${flavour}: 10 loggers x 90 days at 5 min under a 5,000-row cap arrive exactly once, without gaps`, async () => {
       ({ emu } = await startEmulator({ stations: oneChannelStations(10, "2024-01-01 00:00:00"), maxResults: 5000 }));
       const loggers = emu.loggers.map((l) => l.serial);
-      // The default look-ahead is twelve answers of 100,000 rows; the same twelve of this cap. The
-      // first twelve windows go out before any answer, sized for ten channels: one is the truth.
+      // A look-ahead of twelve answers of this cap: the first twelve windows go out before any
+      // answer, sized for ten channels (one is the truth).
       const { client } = clientFor(emu, flavour, { rowCap: 5000, lookaheadRows: 12 * 5000 });
       const windows: HoboWindow[] = [];
       const rows: HoboRow[] = [];

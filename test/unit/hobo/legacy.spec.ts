@@ -34,6 +34,40 @@ describe("hobo legacy client (emulator)", () => {
     await client.close();
   });
 
+  it("hands an answer on as windows of at most windowRows, cut between timestamps; a bad windowRows is refused before any request", async () => {
+    const { client } = clientFor(emu, "legacy");
+    const windows = [];
+    for await (const w of client.windows({ loggers: [WEATHER, WATER], start: DAY_START, end: DAY_END, windowRows: 100, now: NOW })) windows.push(w);
+    const rows = windows.flatMap((w) => w.rows);
+    assert.equal(rows.length, emu.expectedRows(WEATHER, DAY_START, DAY_END) + emu.expectedRows(WATER, DAY_START, DAY_END));
+    assert.equal(new Set(rows.map(rowKey)).size, rows.length, "every row once");
+    assert.ok(windows.length > rows.length / 100, `${windows.length} windows`);
+    assert.equal(
+      windows.reduce((n, w) => n + w.requests, 0),
+      emu.stats.dataRequests,
+      "one answer, several windows: the requests are counted once",
+    );
+    for (const [i, w] of windows.entries()) {
+      assert.ok(w.rows.length <= 100, `${w.rows.length} rows in window ${i}`);
+      for (const r of w.rows)
+        assert.ok(Date.parse(r.timestamp.replace(" ", "T")) >= w.start.getTime() && Date.parse(r.timestamp.replace(" ", "T")) <= w.end.getTime());
+      if (i > 0) {
+        assert.equal(w.start.getTime(), windows[i - 1].end.getTime() + 1000, "windows touch");
+        assert.notEqual(w.rows[0].timestamp, windows[i - 1].rows.at(-1)!.timestamp, "a timestamp's rows stay in one window");
+      }
+    }
+    const before = emu.stats.dataRequests;
+    for (const bad of [0, 2.5, -1, Number.NaN]) {
+      await assert.rejects(client.fetchAll({ loggers: WEATHER, start: DAY_START, end: DAY_END, windowRows: bad, now: NOW }), (err: unknown) => {
+        assert.ok(err instanceof InputError);
+        assert.match(err.message, /windowRows must be a whole number of rows above 0/);
+        return true;
+      });
+    }
+    assert.equal(emu.stats.dataRequests, before, "nothing sent for a bad windowRows");
+    await client.close();
+  });
+
   it("resumes at the last timestamp when an answer says max_results, cut mid-timestamp", async () => {
     await emu.stop();
     ({ emu } = await startEmulator({ maxResults: 995 })); // not a multiple of 10 channels: the cut splits a timestamp

@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { toHoboUtc } from "../../../src/core/time";
 import type { HoboDataAnswer, HoboRow } from "../../../src/hobo";
 import { rowKey } from "../../../src/hobo/dedupe";
+import { RowBlock } from "../../../src/hobo/row-block";
 import { WindowSizer } from "../../../src/hobo/window-sizer";
 import { iterateWindows, type DataFetcher } from "../../../src/hobo/windows";
 
@@ -44,11 +45,11 @@ function fakeServer(m: Model, calls: { loggers: string[]; start: Date; end: Date
       }
       group.sort((a, b) => (a.sensor_sn < b.sensor_sn ? -1 : 1));
       for (const r of group) {
-        if (rows.length === m.cap) return { rows, maxResults: true, message: "" } satisfies HoboDataAnswer;
+        if (rows.length === m.cap) return { rows: RowBlock.of(rows), maxResults: true, message: "" } satisfies HoboDataAnswer;
         rows.push(r);
       }
     }
-    return { rows, maxResults: false, message: "" };
+    return { rows: RowBlock.of(rows), maxResults: false, message: "" };
   };
 }
 
@@ -64,7 +65,13 @@ function expectedKeys(loggers: string[], m: Model, startSec: number, endSec: num
   return keys;
 }
 
-async function run(loggers: string[], m: Model, startSec: number, endSec: number, opts: { fixedMs?: number; lookahead?: number; fill?: number } = {}) {
+async function run(
+  loggers: string[],
+  m: Model,
+  startSec: number,
+  endSec: number,
+  opts: { fixedMs?: number; lookahead?: number; fill?: number; windowRows?: number } = {},
+) {
   const calls: { loggers: string[]; start: Date; end: Date }[] = [];
   const groups: string[][] = [];
   for (let i = 0; i < loggers.length; i += 10) groups.push(loggers.slice(i, i + 10));
@@ -72,7 +79,7 @@ async function run(loggers: string[], m: Model, startSec: number, endSec: number
   const windows = [];
   for await (const w of iterateWindows(
     { groups, startSec, endSec },
-    { fetch: fakeServer(m, calls), sizer, lookaheadRows: (opts.lookahead ?? 4) * m.cap, rowCap: m.cap, logger: quiet },
+    { fetch: fakeServer(m, calls), sizer, lookaheadRows: (opts.lookahead ?? 4) * m.cap, rowCap: m.cap, windowRows: opts.windowRows ?? 10_000, logger: quiet },
   ))
     windows.push(w);
   return { windows, calls };
@@ -167,7 +174,7 @@ describe("hobo window iterator", () => {
     const windows = [];
     for await (const w of iterateWindows(
       { groups: [["A"]], startSec: T0, endSec: T0 + 7 * 86400 },
-      { fetch, sizer, lookaheadRows: 400_000, rowCap: 100_000, logger: quiet },
+      { fetch, sizer, lookaheadRows: 400_000, rowCap: 100_000, windowRows: 100_000, logger: quiet },
     ))
       windows.push(w);
     assertExactlyOnce(windows, expectedKeys(["A"], m, T0, T0 + 7 * 86400));
@@ -210,17 +217,24 @@ describe("hobo window iterator", () => {
           offset: fc.integer({ min: 0, max: 899 }),
           lookahead: fc.integer({ min: 1, max: 6 }),
           fill: fc.double({ min: 0.1, max: 1, noNaN: true }),
+          windowRows: fc.integer({ min: 1, max: 400 }),
         }),
         async (p) => {
           const loggers = Array.from({ length: p.loggers }, (_, i) => `L${String(i).padStart(2, "0")}`);
           const m = { intervalSec: p.intervalSec, channels: p.channels, cap: p.cap };
           const start = T0 + p.offset;
           const end = start + p.hours * 3600;
-          const { windows } = await run(loggers, m, start, end, { lookahead: p.lookahead, fill: p.fill });
+          const { windows, calls } = await run(loggers, m, start, end, { lookahead: p.lookahead, fill: p.fill, windowRows: p.windowRows });
           assertExactlyOnce(windows, expectedKeys(loggers, m, start, end));
           if (p.loggers <= 10) assertTouching(windows, start, end);
+          assert.equal(
+            windows.reduce((n, w) => n + w.requests, 0),
+            calls.length,
+          );
           for (const w of windows) {
             assert.ok(w.loggers.length <= 10);
+            // At most windowRows, unless one timestamp alone has more (a group's rows of one instant).
+            assert.ok(w.rows.length <= Math.max(p.windowRows, Math.min(p.loggers, 10) * p.channels), `${w.rows.length} rows in a window`);
             for (const r of w.rows) assert.ok(r.value! >= w.start.getTime() / 1000 && r.value! <= w.end.getTime() / 1000);
           }
         },
@@ -240,7 +254,7 @@ describe("hobo window iterator", () => {
     };
     for await (const w of iterateWindows(
       { groups: [["A"]], startSec: T0, endSec: T0 + 100 * 3600 },
-      { fetch, sizer, lookaheadRows: 300, rowCap: 100, logger: quiet },
+      { fetch, sizer, lookaheadRows: 300, rowCap: 100, windowRows: 10_000, logger: quiet },
     )) {
       assert.equal(w.index, 0);
       break;
@@ -277,7 +291,7 @@ describe("hobo window iterator", () => {
       let rows = 0;
       for await (const w of iterateWindows(
         { groups: [["A", "B"]], startSec: T0, endSec: T0 + 30 * 100 * 300 - 1 },
-        { fetch, sizer, lookaheadRows: limit, rowCap: cap, logger: quiet },
+        { fetch, sizer, lookaheadRows: limit, rowCap: cap, windowRows: 10_000, logger: quiet },
       )) {
         for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
         consumed += w.rows.length;
