@@ -3,8 +3,9 @@
  * a column of numbers in Float64Arrays, any other column as small indexes into that column's
  * distinct values (each string once). Measured on a 100,000-row HOBOlink answer: 169 bytes a row
  * as parsed objects (Node keeps 8-byte pointers and boxes each fractional number), 48 in columns,
- * 46 of them in array buffers outside the collected heap. A streamed backfill holds several answers ahead of its
- * reader, and V8 lets its heap grow to several times what is live: what is held sets the peak.
+ * 46 of them in array buffers outside the collected heap. A streamed backfill holds several
+ * answers ahead of its reader, and V8 lets its heap grow to several times what is live: what is
+ * held sets the peak.
  * Columns grow in chunks of a fixed number of rows, never copied, so growing leaves no garbage
  * buffers behind for the collector. Rows are made again when handed on, with the same keys in
  * the same order and the same values.
@@ -46,20 +47,18 @@ class Column {
       } else (this.odd ??= new Map()).set(i, v);
       return;
     }
+    const refs = this.refs!;
     let ref = this.index.get(v);
     if (ref === undefined) {
       ref = this.values.length;
       this.values.push(v);
       this.index.set(v, ref);
+      // Only a new value can be past what a chunk's indexes hold (a chunk is made wide enough for every
+      // value known then): the chunk copied into wider ones, twice at most.
+      const chunk = refs[c];
+      if (chunk && ref >= 2 ** (8 * chunk.BYTES_PER_ELEMENT)) (refs[c] = refChunk(ref)).set(chunk);
     }
-    let chunk = (this.refs![c] ??= refChunk(ref));
-    if (ref >= 2 ** (8 * chunk.BYTES_PER_ELEMENT)) {
-      // A value past what this chunk's indexes can hold: the chunk copied into wider ones (twice at most).
-      const wider = refChunk(ref);
-      wider.set(chunk);
-      chunk = this.refs![c] = wider;
-    }
-    chunk[i & IN_CHUNK] = ref;
+    (refs[c] ??= refChunk(this.values.length - 1))[i & IN_CHUNK] = ref;
   }
 
   get(i: number): unknown {
